@@ -1,0 +1,81 @@
+namespace CrashLab.Storage.Physical;
+
+/// <summary>The real Linux file system, with exact errno reporting and real directory fsync.</summary>
+public sealed class PhysicalFileSystem : IFileSystem
+{
+    private const uint FileMode = 0x1A4; // 0644
+
+    public static PhysicalFileSystem Instance { get; } = new();
+
+    public IStorageFile Open(string path, OpenMode mode)
+    {
+        var flags = LibC.O_CLOEXEC | mode switch
+        {
+            OpenMode.OpenExisting => LibC.O_RDWR,
+            OpenMode.CreateNew => LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL,
+            OpenMode.OpenOrCreate => LibC.O_RDWR | LibC.O_CREAT,
+            OpenMode.ReadOnly => LibC.O_RDONLY,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+        };
+        var fd = LibC.Open(path, flags, FileMode);
+        if (fd < 0)
+            throw StorageException.FromErrno(LibC.LastError, "open", path);
+        return new PhysicalFile(path, new FileDescriptor(fd));
+    }
+
+    public void Rename(string from, string to)
+    {
+        if (LibC.Rename(from, to) != 0)
+            throw StorageException.FromErrno(LibC.LastError, "rename", $"{from} -> {to}");
+    }
+
+    public void Delete(string path)
+    {
+        if (LibC.Unlink(path) != 0)
+            throw StorageException.FromErrno(LibC.LastError, "unlink", path);
+    }
+
+    public IReadOnlyList<string> List(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory).Select(System.IO.Path.GetFileName).ToArray()!;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new StorageException(StorageErrorKind.NotFound, Errno.ENOENT, "list", directory);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new StorageException(StorageErrorKind.AccessDenied, Errno.EACCES, "list", directory);
+        }
+    }
+
+    public bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    public void CreateDirectory(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (IOException e)
+        {
+            throw new StorageException(StorageErrorKind.Other, 0, $"mkdir ({e.Message})", path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new StorageException(StorageErrorKind.AccessDenied, Errno.EACCES, "mkdir", path);
+        }
+    }
+
+    public void SyncDirectory(string path)
+    {
+        var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw StorageException.FromErrno(LibC.LastError, "open(dir)", path);
+        using var handle = new FileDescriptor(fd);
+        if (LibC.FSync(fd) != 0)
+            throw StorageException.FromErrno(LibC.LastError, "fsync(dir)", path);
+    }
+}

@@ -1,0 +1,141 @@
+using CrashLab.Wal.Format;
+using CrashLab.Wal.Reading;
+
+namespace CrashLab.Wal.Recovery;
+
+/// <summary>
+/// Decides whether what lies past the last complete unit is a torn tail (normal after a crash:
+/// cut it silently) or damage to data that may have been acknowledged (report it).
+/// </summary>
+/// <remarks>
+/// Three facts make the call. (1) Past the end of the log the engine keeps every byte zero (new
+/// segments are zero-filled, cut tails are zeroed durably), so a torn write leaves at least one
+/// 512-byte sector of the frame all zero, while a bit flip leaves none. (2) Every frame carries
+/// the durable LSN its writer knew, so a later frame that knew the damaged LSN was durable proves
+/// media damage. (3) Frames carry their own offset, so a valid frame found at another offset is
+/// a misdirected write. Without a media fault none of the three can fire: no false alarms.
+/// </remarks>
+internal static class DamageClassifier
+{
+    private const int Sector = 512;
+
+    public static CorruptionReport? Classify(IReadOnlyList<Segment> candidates, ScanResult scan)
+    {
+        var cutSegment = candidates[scan.Cut.SegmentIndex];
+        var tailIsZero = scan.Stop.SegmentIndex == scan.Cut.SegmentIndex && !HasNonZero(new FrameCursor(cutSegment), scan.Cut.Offset);
+        if (tailIsZero && !scan.ChainBroken)
+            return null;
+
+        var lsn = scan.NextLsn;
+        if (scan.ChainBroken)
+            return new CorruptionReport(lsn, scan.StopReason);
+
+        for (var i = scan.Cut.SegmentIndex; i < candidates.Count; i++)
+        {
+            var from = i == scan.Cut.SegmentIndex ? scan.Cut.Offset : SegmentHeader.DataStart;
+            var evidence = FindEvidence(new FrameCursor(candidates[i]), from, lsn);
+            if (evidence != null)
+                return new CorruptionReport(lsn, $"{candidates[i]}: {evidence}");
+        }
+
+        var stopped = new FrameCursor(candidates[scan.Stop.SegmentIndex]);
+        return LooksTorn(stopped, scan.Stop.Offset)
+            ? null
+            : new CorruptionReport(lsn, $"{stopped.Segment} offset {scan.Stop.Offset}: {scan.StopReason}, and no sector of it is unwritten (not a torn write)");
+    }
+
+    /// <summary>Is any byte from <paramref name="offset"/> to the end of the file non-zero?</summary>
+    public static bool HasNonZero(FrameCursor cursor, long offset) => LastNonZero(cursor, offset) >= 0;
+
+    /// <summary>Offset of the last non-zero byte at or after <paramref name="offset"/>, or -1.</summary>
+    public static long LastNonZero(FrameCursor cursor, long offset)
+    {
+        const int Chunk = 1 << 20;
+        var last = -1L;
+        for (var at = offset; at < cursor.FileLength; at += Chunk)
+        {
+            var bytes = cursor.Bytes(at, (int)Math.Min(Chunk, cursor.FileLength - at));
+            var i = bytes.LastIndexOfAnyExcept((byte)0);
+            if (i >= 0)
+                last = at + i;
+        }
+
+        return last;
+    }
+
+    /// <summary>A valid frame past the cut that proves the cut LSN had been durable, or was written to the wrong place.</summary>
+    private static string? FindEvidence(FrameCursor cursor, long from, long lostLsn)
+    {
+        var at = from;
+        while (at + FrameHeader.Size <= cursor.FileLength)
+        {
+            var window = cursor.Bytes(at, (int)Math.Min(1 << 20, cursor.FileLength - at));
+            var skip = window.IndexOfAnyExcept((byte)0);
+            if (skip < 0)
+            {
+                at += window.Length;
+                continue;
+            }
+
+            at += skip & ~7;
+            var claimed = FrameHeader.Read(cursor.Bytes(at, FrameHeader.Size), out _, out _).Offset;
+            if (claimed != at && claimed % 8 == 0 && claimed + FrameHeader.Size <= cursor.Segment.Size && IsValidFrameFor(cursor, at, claimed, out var moved))
+                return $"a frame for offset {claimed} (LSN {moved.Lsn}) was found at offset {at}: misdirected write";
+            if (claimed == at && cursor.TryRead(at, out var header, out _) == FrameStatus.Valid)
+            {
+                if (header.CommitLsn >= lostLsn)
+                    return $"frame of LSN {header.Lsn} was written after LSN {header.CommitLsn} was durable, so LSN {lostLsn} was acknowledged";
+                at += FrameHeader.FrameSize((int)header.Length);
+                continue;
+            }
+
+            at += 8;
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks a frame found at <paramref name="at"/> as if it stood at <paramref name="claimed"/>.</summary>
+    private static bool IsValidFrameFor(FrameCursor cursor, long at, long claimed, out FrameHeader header)
+    {
+        header = FrameHeader.Read(cursor.Bytes(at, FrameHeader.Size), out var crc, out var reserved);
+        if (reserved != 0 || header.Kind is < FrameKind.Full or > FrameKind.Truncate || header.Length > WalLimits.MaxRecordBytes)
+            return false;
+        var frame = cursor.Bytes(at, FrameHeader.Size + (int)header.Length);
+        return frame.Length == FrameHeader.Size + header.Length
+            && claimed + FrameHeader.FrameSize((int)header.Length) <= cursor.Segment.Size
+            && FrameHeader.ComputeCrc(cursor.Segment.Seed, frame) == crc;
+    }
+
+    /// <summary>Does the frame at <paramref name="offset"/> have an all-zero (unwritten) sector?</summary>
+    private static bool LooksTorn(FrameCursor cursor, long offset)
+    {
+        if (offset + FrameHeader.Size > cursor.Segment.Size)
+            return false;
+        var head = cursor.Bytes(offset, FrameHeader.Size);
+        if (head.Length < FrameHeader.Size || HasZeroSector(head, offset))
+            return true;
+        var header = FrameHeader.Read(head, out _, out var reserved);
+        var plausible = header.Offset == offset && reserved == 0 && header.Kind is >= FrameKind.Full and <= FrameKind.Truncate
+            && header.Length <= WalLimits.MaxRecordBytes && offset + FrameHeader.FrameSize((int)header.Length) <= cursor.Segment.Size;
+        if (!plausible)
+            return false;
+        var frame = cursor.Bytes(offset, FrameHeader.Size + (int)header.Length);
+        return frame.Length < FrameHeader.Size + header.Length || HasZeroSector(frame, offset);
+    }
+
+    /// <summary>Whether some 512-byte file sector's share of <paramref name="bytes"/> (which start at file offset <paramref name="offset"/>) is all zero.</summary>
+    internal static bool HasZeroSector(ReadOnlySpan<byte> bytes, long offset)
+    {
+        var i = 0;
+        while (i < bytes.Length)
+        {
+            var sectorEnd = (int)Math.Min(bytes.Length, Sector - ((offset + i) % Sector) + i);
+            if (bytes[i..sectorEnd].IndexOfAnyExcept((byte)0) < 0)
+                return true;
+            i = sectorEnd;
+        }
+
+        return false;
+    }
+}

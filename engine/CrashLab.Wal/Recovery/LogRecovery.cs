@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using CrashLab.Storage;
+using CrashLab.Wal.Format;
+using CrashLab.Wal.Reading;
+
+namespace CrashLab.Wal.Recovery;
+
+/// <summary>
+/// Opens a log directory: finds the chain of segments, verifies every frame, decides whether the
+/// end is a torn tail or damage, cuts the tail durably and reports what it lost.
+/// </summary>
+internal static class LogRecovery
+{
+    public static RecoveredLog Run(IFileSystem fs, string directory)
+    {
+        fs.CreateDirectory(directory);
+        var candidates = SegmentCandidates.Load(fs, directory);
+        foreach (var stale in candidates.StaleFiles)
+            fs.Delete(stale);
+
+        if (candidates.Items.Count == 0)
+            return new RecoveredLog(NewLogId(), [], 1, 1, SegmentHeader.DataStart, new LogIndex(), null, 0, 0);
+
+        var segments = OpenChain(candidates, out var brokenHeader);
+        try
+        {
+            var scan = new LogScanner(segments).Run();
+            if (brokenHeader != null && scan.Stop.SegmentIndex == segments.Count - 1 && scan.ChainBroken)
+                scan.StopReason = brokenHeader;
+            var corruption = DamageClassifier.Classify(segments, scan);
+            TailCutter.Cut(segments, scan.Cut);
+
+            var live = segments.Take(scan.Cut.SegmentIndex + 1).ToList();
+            foreach (var retired in segments.Skip(live.Count))
+                retired.Dispose();
+            foreach (var segment in live)
+                segment.File.DataSync();
+
+            var first = Math.Max(scan.LogicalStart, scan.FirstRecordLsn ?? scan.NextLsn);
+            return new RecoveredLog(candidates.Items[0].Header!.Value.LogId, live, Math.Min(first, scan.NextLsn), scan.NextLsn,
+                scan.Cut.Offset, scan.Index, corruption, scan.Records, scan.Bytes);
+        }
+        catch
+        {
+            foreach (var segment in segments)
+                segment.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Segments from the oldest with a valid header, as far as headers stay valid and from this log.</summary>
+    /// <remarks>A log keeps the segment size it was created with; the option applies to new logs.</remarks>
+    private static List<Segment> OpenChain(SegmentCandidates candidates, out string? brokenHeader)
+    {
+        brokenHeader = null;
+        var first = candidates.Items[0];
+        if (first.Header is not { } head)
+        {
+            candidates.Dispose();
+            throw new WalException(WalErrorKind.Io,
+                $"the oldest segment {first.Path} has no valid header ({first.Problem}); refusing to guess where the log starts");
+        }
+
+        var segments = new List<Segment>();
+        foreach (var candidate in candidates.Items)
+        {
+            if (brokenHeader == null && candidate.Header is { } h && h.LogId == head.LogId && h.SegmentSize == head.SegmentSize)
+            {
+                segments.Add(new Segment(candidate.Number, h.FirstLsn, h.SegmentSize, h.LogId, candidate.File));
+                continue;
+            }
+
+            brokenHeader ??= $"{candidate.Path}: {candidate.Problem ?? "belongs to another log"}";
+            candidate.File.Dispose();
+        }
+
+        return segments;
+    }
+
+    private static ulong NewLogId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        RandomNumberGenerator.Fill(bytes);
+        return BitConverter.ToUInt64(bytes);
+    }
+}

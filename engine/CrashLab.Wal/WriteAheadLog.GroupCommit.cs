@@ -1,0 +1,173 @@
+using CrashLab.Storage;
+
+namespace CrashLab.Wal;
+
+/// <summary>
+/// Group commit by leader hand-off. The first caller that needs a flush becomes the leader and
+/// does the write and fdatasync on its own thread: a lone writer never waits for another thread.
+/// Callers arriving meanwhile queue up; when the leader finishes it completes everyone its flush
+/// covered and hands leadership to the first still waiting, whose flush then covers the whole
+/// queue with one fdatasync.
+/// </summary>
+public sealed partial class WriteAheadLog
+{
+    private readonly List<FlushWaiter> _waiters = [];
+    private readonly HashSet<Segment> _unsynced = [];
+    private bool _ioBusy;
+    private long _encodedSeq;
+    private long _writtenSeq;
+    private long _durableSeq;
+    private long _writtenLsn;
+    private long _durableLsn;
+    private WalException? _poison;
+
+    private sealed class FlushWaiter(long sequence, bool durable)
+    {
+        public long Sequence { get; } = sequence;
+
+        public bool Durable { get; } = durable;
+
+        /// <summary>True: covered by a flush. False: you are the leader now.</summary>
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private void FlushTo(long sequence, bool durable) => FlushToAsync(sequence, durable).AsTask().GetAwaiter().GetResult();
+
+    private async ValueTask<long> FlushToAsync(long sequence, bool durable)
+    {
+        FlushWaiter? waiter = null;
+        lock (_lock)
+        {
+            if (Reached(sequence, durable))
+                return _durableLsn;
+            ThrowIfUnusable();
+            if (_ioBusy)
+                _waiters.Add(waiter = new FlushWaiter(sequence, durable));
+            else
+                _ioBusy = true;
+        }
+
+        if (waiter != null && await waiter.Done.Task.ConfigureAwait(false))
+            return DurableLsnNow();
+
+        LeadOnce(durable);
+        lock (_lock)
+        {
+            return Reached(sequence, durable)
+                ? _durableLsn
+                : throw _poison ?? new WalException(WalErrorKind.Io, "flush did not cover the request");
+        }
+    }
+
+    private long DurableLsnNow()
+    {
+        lock (_lock)
+            return _durableLsn;
+    }
+
+    private bool Reached(long sequence, bool durable) => (durable ? _durableSeq : _writtenSeq) >= sequence;
+
+    /// <summary>One write (+ fdatasync when anyone needs durability) of everything pending, then hand-off.</summary>
+    private void LeadOnce(bool durable)
+    {
+        List<Writing.PendingWrites.Chunk> chunks;
+        Segment[] toSync;
+        long sequence, lsn;
+        bool sync;
+        lock (_lock)
+        {
+            if (_poison != null || _disposed)
+            {
+                _ioBusy = false;
+                FailWaitersLocked(_poison ?? new WalException(WalErrorKind.Io, "the log is closed"));
+                ThrowIfUnusable();
+            }
+
+            chunks = _tail.Pending.TakeAll();
+            sequence = _encodedSeq;
+            lsn = _tail.NextLsn - 1;
+            sync = durable || _waiters.Exists(w => w.Durable);
+            foreach (var chunk in chunks)
+                _unsynced.Add(chunk.Segment);
+            toSync = sync ? [.. _unsynced] : [];
+        }
+
+        try
+        {
+            foreach (var chunk in chunks)
+                chunk.Segment.File.Write(chunk.Offset, chunk.Data);
+            foreach (var segment in toSync)
+                segment.File.DataSync();
+        }
+        catch (StorageException e)
+        {
+            WalException failure;
+            lock (_lock)
+            {
+                failure = PoisonLocked(e);
+                _ioBusy = false;
+            }
+
+            throw failure;
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+                chunk.Release();
+        }
+
+        lock (_lock)
+        {
+            _writtenSeq = sequence;
+            _writtenLsn = lsn;
+            if (sync)
+            {
+                _durableSeq = sequence;
+                _durableLsn = lsn;
+                _unsynced.Clear();
+            }
+
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (Reached(_waiters[i].Sequence, _waiters[i].Durable))
+                {
+                    _waiters[i].Done.SetResult(true);
+                    _waiters.RemoveAt(i);
+                }
+            }
+
+            if (_waiters.Count > 0)
+            {
+                var next = _waiters[0];
+                _waiters.RemoveAt(0);
+                next.Done.SetResult(false);
+            }
+            else
+            {
+                _ioBusy = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a failed write or fdatasync the data's fate is unknown (Linux may have dropped the dirty
+    /// pages and will not report it again), so the log refuses all further writes: it never retries
+    /// and then trusts. Returns the error for the requests that were in flight.
+    /// </summary>
+    private WalException PoisonLocked(StorageException e)
+    {
+        var kind = e.Kind == StorageErrorKind.NoSpace ? WalErrorKind.NoSpace : WalErrorKind.Io;
+        var failure = new WalException(kind, e.Message, e);
+        _poison ??= new WalException(WalErrorKind.Poisoned, $"writes are refused until restart after an I/O failure: {e.Message}", e);
+        _tail.Pending.Discard();
+        FailWaitersLocked(failure);
+        return failure;
+    }
+
+    private void FailWaitersLocked(WalException failure)
+    {
+        foreach (var waiter in _waiters)
+            waiter.Done.SetException(failure);
+        _waiters.Clear();
+    }
+}
