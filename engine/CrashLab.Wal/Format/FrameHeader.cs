@@ -4,22 +4,24 @@ namespace CrashLab.Wal.Format;
 
 /// <summary>
 /// The 32-byte header in front of every frame. It binds the frame to its LSN, its batch and its
-/// place (the offset field, and the segment number and log id folded into the CRC seed), so that a
-/// stale frame from an earlier life of the file, or a write that landed at the wrong offset,
-/// never passes as the frame recovery expects there.
+/// place (the offset field, plus the segment number and log id folded into the header CRC), so
+/// that a stale frame from an earlier life of the file, or a write that landed at the wrong
+/// offset, never passes as the frame recovery expects there.
 /// </summary>
 /// <remarks>
-/// Layout (little endian): crc u32 | length u32 | lsn u64 | offset u32 | recordOffset u32 |
-/// commitGap u32 | kind u8 | flags u8 | reserved u16. The CRC covers bytes 4..31 and the payload.
-/// commitGap = lsn - (durable LSN when the frame was written); 0 means unknown. It lets recovery
-/// prove that a damaged frame had been acknowledged durable (media damage, not a torn tail).
+/// Layout (little endian): headerCrc u32 | payloadCrc u32 | lsn u64 | offset u32 | length u32 |
+/// commitGap u32 | packed u32 (recordOffset: 24 bits, kind: 4 bits, flags: 4 bits).
+/// The header has its own CRC so that, once it verifies, its length can be trusted when telling a
+/// torn payload from a damaged one. commitGap = lsn - (durable LSN when written), 0 = unknown: it
+/// lets recovery prove that a damaged frame had been acknowledged durable.
 /// </remarks>
 internal readonly record struct FrameHeader(
-    uint Length,
+    uint PayloadCrc,
     long Lsn,
     uint Offset,
-    uint RecordOffset,
+    uint Length,
     uint CommitGap,
+    uint RecordOffset,
     FrameKind Kind,
     FrameFlags Flags)
 {
@@ -27,14 +29,14 @@ internal readonly record struct FrameHeader(
 
     public bool IsBatchEnd => (Flags & FrameFlags.BatchEnd) != 0;
 
-    public bool IsRecordStart => Kind is FrameKind.Full or FrameKind.First;
-
-    public bool IsRecordEnd => Kind is FrameKind.Full or FrameKind.Last;
-
     public bool IsRecordFragment => Kind is >= FrameKind.Full and <= FrameKind.Last;
+
+    public bool HasKnownKind => Kind is >= FrameKind.Full and <= FrameKind.Truncate;
 
     /// <summary>The durable LSN the writer knew of; 0 when unknown.</summary>
     public long CommitLsn => CommitGap == 0 ? 0 : Lsn - CommitGap;
+
+    public int FrameSize() => FrameSize((int)Math.Min(Length, int.MaxValue - 64));
 
     public static int FrameSize(int payloadLength) => Size + Align8(payloadLength);
 
@@ -46,38 +48,40 @@ internal readonly record struct FrameHeader(
         return gap is > 0 and < uint.MaxValue ? (uint)gap : 0;
     }
 
-    public void Write(Span<byte> destination)
+    /// <summary>Writes the header, including its CRC under <paramref name="segmentSeed"/>.</summary>
+    public void Write(Span<byte> destination, uint segmentSeed)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], PayloadCrc);
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Lsn);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[16..], Offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[20..], RecordOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[20..], Length);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], CommitGap);
-        destination[28] = (byte)Kind;
-        destination[29] = (byte)Flags;
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[30..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], (RecordOffset & 0xFFFFFF) | ((uint)Kind << 24) | ((uint)Flags << 28));
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, HeaderCrc(segmentSeed, destination));
     }
 
-    /// <summary>Parses the fields; says nothing about validity (see <see cref="FrameCursor"/>).</summary>
-    public static FrameHeader Read(ReadOnlySpan<byte> source, out uint crc, out ushort reserved)
+    /// <summary>Parses the header; false when its CRC does not verify (then the fields mean nothing).</summary>
+    public static bool TryRead(ReadOnlySpan<byte> source, uint segmentSeed, out FrameHeader header)
     {
-        crc = BinaryPrimitives.ReadUInt32LittleEndian(source);
-        reserved = BinaryPrimitives.ReadUInt16LittleEndian(source[30..]);
-        return new FrameHeader(
+        var packed = BinaryPrimitives.ReadUInt32LittleEndian(source[28..]);
+        header = new FrameHeader(
             BinaryPrimitives.ReadUInt32LittleEndian(source[4..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[8..]),
             BinaryPrimitives.ReadUInt32LittleEndian(source[16..]),
             BinaryPrimitives.ReadUInt32LittleEndian(source[20..]),
             BinaryPrimitives.ReadUInt32LittleEndian(source[24..]),
-            (FrameKind)source[28],
-            (FrameFlags)source[29]);
+            packed & 0xFFFFFF,
+            (FrameKind)((packed >> 24) & 0xF),
+            (FrameFlags)(packed >> 28));
+        return BinaryPrimitives.ReadUInt32LittleEndian(source) == HeaderCrc(segmentSeed, source);
     }
 
-    /// <summary>Computes the CRC of a frame whose header fields are already in place.</summary>
-    public static uint ComputeCrc(uint segmentSeed, ReadOnlySpan<byte> headerAndPayload)
-        => Crc32C.Finish(Crc32C.Append(segmentSeed, headerAndPayload[4..]));
+    public static uint PayloadCrcOf(ReadOnlySpan<byte> payload) => Crc32C.Compute(payload);
 
     /// <summary>The CRC state after folding in the log id and segment number: frames are only valid in their own segment.</summary>
     public static uint SeedFor(ulong logId, long segmentNumber)
         => Crc32C.Append(Crc32C.Append(Crc32C.Initial, logId), (ulong)segmentNumber);
+
+    private static uint HeaderCrc(uint segmentSeed, ReadOnlySpan<byte> header)
+        => Crc32C.Finish(Crc32C.Append(segmentSeed, header[4..Size]));
 }

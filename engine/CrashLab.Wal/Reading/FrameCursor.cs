@@ -30,30 +30,33 @@ internal sealed class FrameCursor
 
     public FrameStatus TryRead(long offset, out FrameHeader header, out ReadOnlySpan<byte> payload)
     {
-        header = default;
         payload = default;
-        if (offset + FrameHeader.Size > _segment.Size)
-            return FrameStatus.NoRoom;
-
-        var head = Bytes(offset, FrameHeader.Size);
-        if (head.Length < FrameHeader.Size)
-            return Reject("file ends inside a frame header");
-        header = FrameHeader.Read(head, out var crc, out var reserved);
+        if (!TryReadHeader(offset, out header))
+            return offset + FrameHeader.Size > _segment.Size ? FrameStatus.NoRoom : FrameStatus.Invalid;
         if (header.Offset != offset)
-            return Reject(header.Offset == 0 && header.Lsn == 0 ? "zeros (end of written data)" : $"frame claims offset {header.Offset}");
-        if (reserved != 0 || header.Kind is < FrameKind.Full or > FrameKind.Truncate)
-            return Reject("malformed frame header");
-        var size = FrameHeader.FrameSize(checked((int)Math.Min(header.Length, int.MaxValue - 64)));
-        if (header.Length > WalLimits.MaxRecordBytes || offset + size > _segment.Size)
-            return Reject($"frame length {header.Length} does not fit");
+            return Reject($"a valid frame header for offset {header.Offset} stands at offset {offset}");
 
         var frame = Bytes(offset, FrameHeader.Size + (int)header.Length);
         if (frame.Length < FrameHeader.Size + header.Length)
             return Reject("file ends inside a frame");
-        if (FrameHeader.ComputeCrc(_segment.Seed, frame) != crc)
-            return Reject("checksum mismatch");
         payload = frame[FrameHeader.Size..];
-        return FrameStatus.Valid;
+        return FrameHeader.PayloadCrcOf(payload) == header.PayloadCrc ? FrameStatus.Valid : Reject("payload checksum mismatch");
+    }
+
+    /// <summary>A header whose CRC verifies (for this segment), of a known kind, that fits in the segment; its offset field is not checked.</summary>
+    public bool TryReadHeader(long offset, out FrameHeader header)
+    {
+        header = default;
+        if (offset + FrameHeader.Size > _segment.Size)
+            return Reject("no room for a frame before the segment end") == FrameStatus.Valid;
+        var head = Bytes(offset, FrameHeader.Size);
+        if (head.Length < FrameHeader.Size)
+            return Reject("file ends inside a frame header") == FrameStatus.Valid;
+        if (!FrameHeader.TryRead(head, _segment.Seed, out header))
+            return Reject(head.IndexOfAnyExcept((byte)0) < 0 ? "zeros (end of written data)" : "header checksum mismatch") == FrameStatus.Valid;
+        if (!header.HasKnownKind || header.Length > WalLimits.MaxRecordBytes || header.Offset + (long)header.FrameSize() > _segment.Size)
+            return Reject("frame header out of range") == FrameStatus.Valid;
+        return true;
     }
 
     /// <summary>Up to <paramref name="count"/> bytes at <paramref name="offset"/>; fewer only at end of file.</summary>
@@ -62,7 +65,7 @@ internal sealed class FrameCursor
         if (offset < _windowStart || offset + count > _windowStart + _windowLength)
             Fill(offset, count);
         var start = (int)(offset - _windowStart);
-        return _window.AsSpan(start, Math.Min(count, _windowLength - start));
+        return _window.AsSpan(start, Math.Max(0, Math.Min(count, _windowLength - start)));
     }
 
     private void Fill(long offset, int count)

@@ -25,7 +25,7 @@ internal static class LogReader
                 continue;
             }
 
-            offset += FrameHeader.FrameSize((int)header.Length);
+            offset += header.FrameSize();
             if (!header.IsRecordFragment || header.Lsn < fromLsn)
                 continue;
             byte[] data;

@@ -39,7 +39,7 @@ internal static class DamageClassifier
         }
 
         var stopped = new FrameCursor(candidates[scan.Stop.SegmentIndex]);
-        return LooksTorn(stopped, scan.Stop.Offset)
+        return scan.Stop.Offset + FrameHeader.Size <= stopped.Segment.Size && LooksTorn(stopped, scan.Stop.Offset)
             ? null
             : new CorruptionReport(lsn, $"{stopped.Segment} offset {scan.Stop.Offset}: {scan.StopReason}, and no sector of it is unwritten (not a torn write)");
     }
@@ -63,7 +63,7 @@ internal static class DamageClassifier
         return last;
     }
 
-    /// <summary>A valid frame past the cut that proves the cut LSN had been durable, or was written to the wrong place.</summary>
+    /// <summary>A frame header past the cut that proves the cut LSN had been durable, or was written to the wrong place.</summary>
     private static string? FindEvidence(FrameCursor cursor, long from, long lostLsn)
     {
         var at = from;
@@ -78,50 +78,32 @@ internal static class DamageClassifier
             }
 
             at += skip & ~7;
-            var claimed = FrameHeader.Read(cursor.Bytes(at, FrameHeader.Size), out _, out _).Offset;
-            if (claimed != at && claimed % 8 == 0 && claimed + FrameHeader.Size <= cursor.Segment.Size && IsValidFrameFor(cursor, at, claimed, out var moved))
-                return $"a frame for offset {claimed} (LSN {moved.Lsn}) was found at offset {at}: misdirected write";
-            if (claimed == at && cursor.TryRead(at, out var header, out _) == FrameStatus.Valid)
+            if (!cursor.TryReadHeader(at, out var header))
             {
-                if (header.CommitLsn >= lostLsn)
-                    return $"frame of LSN {header.Lsn} was written after LSN {header.CommitLsn} was durable, so LSN {lostLsn} was acknowledged";
-                at += FrameHeader.FrameSize((int)header.Length);
+                at += 8;
                 continue;
             }
 
-            at += 8;
+            if (header.Offset != at)
+                return $"a frame header for offset {header.Offset} (LSN {header.Lsn}) was found at offset {at}: misdirected write";
+            if (header.CommitLsn >= lostLsn)
+                return $"the frame of LSN {header.Lsn} was written after LSN {header.CommitLsn} was durable, so LSN {lostLsn} had been acknowledged";
+            at += header.FrameSize();
         }
 
         return null;
     }
 
-    /// <summary>Checks a frame found at <paramref name="at"/> as if it stood at <paramref name="claimed"/>.</summary>
-    private static bool IsValidFrameFor(FrameCursor cursor, long at, long claimed, out FrameHeader header)
-    {
-        header = FrameHeader.Read(cursor.Bytes(at, FrameHeader.Size), out var crc, out var reserved);
-        if (reserved != 0 || header.Kind is < FrameKind.Full or > FrameKind.Truncate || header.Length > WalLimits.MaxRecordBytes)
-            return false;
-        var frame = cursor.Bytes(at, FrameHeader.Size + (int)header.Length);
-        return frame.Length == FrameHeader.Size + header.Length
-            && claimed + FrameHeader.FrameSize((int)header.Length) <= cursor.Segment.Size
-            && FrameHeader.ComputeCrc(cursor.Segment.Seed, frame) == crc;
-    }
-
-    /// <summary>Does the frame at <paramref name="offset"/> have an all-zero (unwritten) sector?</summary>
+    /// <summary>Does the frame at <paramref name="offset"/> have an all-zero (unwritten) sector where its writer put data?</summary>
     private static bool LooksTorn(FrameCursor cursor, long offset)
     {
-        if (offset + FrameHeader.Size > cursor.Segment.Size)
-            return false;
         var head = cursor.Bytes(offset, FrameHeader.Size);
         if (head.Length < FrameHeader.Size || HasZeroSector(head, offset))
             return true;
-        var header = FrameHeader.Read(head, out _, out var reserved);
-        var plausible = header.Offset == offset && reserved == 0 && header.Kind is >= FrameKind.Full and <= FrameKind.Truncate
-            && header.Length <= WalLimits.MaxRecordBytes && offset + FrameHeader.FrameSize((int)header.Length) <= cursor.Segment.Size;
-        if (!plausible)
+        if (!cursor.TryReadHeader(offset, out var header) || header.Offset != offset)
             return false;
         var frame = cursor.Bytes(offset, FrameHeader.Size + (int)header.Length);
-        return frame.Length < FrameHeader.Size + header.Length || HasZeroSector(frame, offset);
+        return frame.Length == FrameHeader.Size + header.Length && HasZeroSector(frame[FrameHeader.Size..], offset + FrameHeader.Size);
     }
 
     /// <summary>Whether some 512-byte file sector's share of <paramref name="bytes"/> (which start at file offset <paramref name="offset"/>) is all zero.</summary>

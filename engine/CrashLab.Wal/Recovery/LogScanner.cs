@@ -57,7 +57,7 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain)
                 continue;
             }
 
-            _offset += FrameHeader.FrameSize((int)header.Length);
+            _offset += header.FrameSize();
             if (header.IsBatchEnd && header.Kind != FrameKind.SegmentEnd)
                 Commit();
         }

@@ -112,11 +112,11 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
     {
         var size = FrameHeader.FrameSize(payload.Length);
         var frame = Pending.Reserve(Active!, Offset, size);
-        new FrameHeader((uint)payload.Length, lsn, (uint)Offset, recordOffset, FrameHeader.GapFor(lsn, durableLsn), kind, flags).Write(frame);
         payload.CopyTo(frame[FrameHeader.Size..]);
         frame[(FrameHeader.Size + payload.Length)..].Clear();
-        var crc = FrameHeader.ComputeCrc(Active!.Seed, frame[..(FrameHeader.Size + payload.Length)]);
-        BitConverter.TryWriteBytes(frame, crc);
+        var header = new FrameHeader(FrameHeader.PayloadCrcOf(payload), lsn, (uint)Offset, (uint)payload.Length,
+            FrameHeader.GapFor(lsn, durableLsn), recordOffset, kind, flags);
+        header.Write(frame, Active!.Seed);
         Offset += size;
     }
 
