@@ -42,7 +42,6 @@ public sealed partial class WriteAheadLog : IDisposable
         Corruption = recovered.Corruption;
         RecoveredRecords = recovered.Records;
         RecoveredBytes = recovered.Bytes;
-        _preparer.PrepareAhead();
     }
 
     /// <summary>Damage recovery found that may have destroyed acknowledged records; null after a clean (or merely torn) end.</summary>
@@ -101,6 +100,7 @@ public sealed partial class WriteAheadLog : IDisposable
             var first = _tail.NextLsn;
             Encode(() => _tail.EncodeBatch(records, _durableLsn));
             ticket = new AppendTicket(first, _tail.NextLsn - 1, ++_encodedSeq);
+            _tail.PrepareAheadIfDue();
             writeBehind = !_ioBusy && _tail.Pending.Bytes >= _options.WriteBehindBytes;
         }
 
@@ -127,6 +127,9 @@ public sealed partial class WriteAheadLog : IDisposable
             sequence = _encodedSeq;
         return FlushToAsync(sequence, durable: true);
     }
+
+    /// <summary>Completes once the batch of <paramref name="ticket"/> and everything before it is durable; returns the durable LSN.</summary>
+    public ValueTask<long> WaitDurableAsync(AppendTicket ticket) => FlushToAsync(ticket.Sequence, durable: true);
 
     /// <summary>Hands buffered frames to the OS without waiting for durability (they then survive a process crash).</summary>
     public void WriteBuffered()

@@ -39,7 +39,11 @@ public sealed class PhysicalFileSystem : IFileSystem
     {
         try
         {
-            return Directory.EnumerateFiles(directory).Select(System.IO.Path.GetFileName).ToArray()!;
+            var paths = Directory.GetFiles(directory);
+            var names = new string[paths.Length];
+            for (var i = 0; i < paths.Length; i++)
+                names[i] = System.IO.Path.GetFileName(paths[i]);
+            return names;
         }
         catch (DirectoryNotFoundException)
         {

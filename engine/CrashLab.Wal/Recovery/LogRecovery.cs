@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CrashLab.Storage;
 using CrashLab.Wal.Format;
 using CrashLab.Wal.Reading;
@@ -77,10 +76,6 @@ internal static class LogRecovery
         return segments;
     }
 
-    private static ulong NewLogId()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        RandomNumberGenerator.Fill(bytes);
-        return BitConverter.ToUInt64(bytes);
-    }
+    /// <summary>Random, so segments of two logs never validate in each other (Guid avoids loading the crypto stack at start-up).</summary>
+    private static ulong NewLogId() => BitConverter.ToUInt64(Guid.NewGuid().ToByteArray());
 }

@@ -36,7 +36,7 @@ internal sealed class SegmentCandidates : IDisposable
                 stale.Add(Path.Combine(directory, name));
         }
 
-        numbers.Sort();
+        numbers.Sort(); // Recovery is on the start-up path: plain loops, no LINQ to JIT.
         var start = 0;
         for (var i = 1; i < numbers.Count; i++)
         {
@@ -44,11 +44,13 @@ internal sealed class SegmentCandidates : IDisposable
                 start = i;
         }
 
-        stale.AddRange(numbers.Take(start).Select(n => Path.Combine(directory, SegmentNames.For(n))));
+        for (var i = 0; i < start; i++)
+            stale.Add(Path.Combine(directory, SegmentNames.For(numbers[i])));
         var items = new List<Candidate>();
         Span<byte> header = stackalloc byte[SegmentHeader.Size];
-        foreach (var number in numbers.Skip(start))
+        for (var i = start; i < numbers.Count; i++)
         {
+            var number = numbers[i];
             var path = Path.Combine(directory, SegmentNames.For(number));
             var file = fs.Open(path, OpenMode.OpenExisting);
             header.Clear();

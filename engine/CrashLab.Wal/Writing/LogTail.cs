@@ -146,6 +146,12 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
         segments.Add(Active);
         Offset = SegmentHeader.DataStart;
         _segmentHasRecordStart = false;
-        preparer.PrepareAhead();
+    }
+
+    /// <summary>Once the active segment is a quarter full, get the next one zero-filled in the background.</summary>
+    public void PrepareAheadIfDue()
+    {
+        if (Active != null && Offset >= segmentBytes / 4)
+            preparer.PrepareAhead();
     }
 }

@@ -4,10 +4,12 @@ using CrashLab.Wal.Format;
 namespace CrashLab.Wal.Writing;
 
 /// <summary>
-/// Keeps zero-filled segment files ready, so that rotation costs a header write and a rename,
-/// not a 64 MiB zero-fill, and so that the space past the log end is always zero (recovery
-/// relies on that to tell a torn write from a bit flip). ENOSPC surfaces here, before any
-/// record is touched, which is what lets an append fail cleanly with no_space.
+/// Makes segment files whose every byte reads as zero, so the space past the log end is always
+/// zero (recovery relies on that to tell a torn write from a bit flip). In the background it
+/// writes real zeros, ahead of need, because fdatasync into written blocks needs no metadata
+/// update; on demand it only reserves the space (fallocate: unwritten extents read as zeros),
+/// which takes a millisecond. ENOSPC surfaces here, before any record is touched, which is what
+/// lets an append fail cleanly with no_space.
 /// </summary>
 internal sealed class SegmentPreparer(IFileSystem fs, string directory, long segmentBytes, bool background) : IDisposable
 {
@@ -16,7 +18,7 @@ internal sealed class SegmentPreparer(IFileSystem fs, string directory, long seg
     private readonly object _gate = new();
     private Task? _inFlight;
     private long _counter = Environment.TickCount64;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     public int ReadyCount
     {
@@ -36,7 +38,7 @@ internal sealed class SegmentPreparer(IFileSystem fs, string directory, long seg
                 return;
             _inFlight = Task.Run(() =>
             {
-                var path = PrepareOne();
+                var path = PrepareOne(zeroFill: true);
                 lock (_gate)
                 {
                     _ready.Enqueue(path);
@@ -71,7 +73,7 @@ internal sealed class SegmentPreparer(IFileSystem fs, string directory, long seg
 
         while (ReadyCount < count)
         {
-            var path = PrepareOne();
+            var path = PrepareOne(zeroFill: false);
             lock (_gate)
                 _ready.Enqueue(path);
         }
@@ -83,15 +85,15 @@ internal sealed class SegmentPreparer(IFileSystem fs, string directory, long seg
             return _ready.Dequeue();
     }
 
-    private string PrepareOne()
+    private string PrepareOne(bool zeroFill)
     {
         var path = Path.Combine(directory, SegmentNames.Preparing(Interlocked.Increment(ref _counter)));
         try
         {
             using var file = fs.Open(path, OpenMode.CreateNew);
             file.Preallocate(segmentBytes);
-            var zeros = new byte[ZeroChunk];
-            for (long at = 0; at < segmentBytes; at += ZeroChunk)
+            var zeros = zeroFill ? new byte[ZeroChunk] : [];
+            for (long at = 0; zeroFill && at < segmentBytes && !_disposed; at += ZeroChunk)
                 file.Write(at, zeros.AsSpan(0, (int)Math.Min(ZeroChunk, segmentBytes - at)));
             file.Sync();
             return path;
