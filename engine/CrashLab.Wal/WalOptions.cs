@@ -12,6 +12,12 @@ public sealed record WalOptions
     /// </summary>
     public bool PrepareSegmentsInBackground { get; init; } = true;
 
+    /// <summary>
+    /// Write real zeros into a segment prepared on demand, not just reserve it: the first append
+    /// of a new log pays the zero-fill, and every fdatasync after it skips extent conversion.
+    /// </summary>
+    public bool ZeroFillOnDemand { get; init; }
+
     /// <summary>Buffered unsynced bytes at which an appender writes them out itself.</summary>
     public int WriteBehindBytes { get; init; } = 1 << 20;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CrashLab.Storage;
 
 namespace CrashLab.Wal;
@@ -7,7 +8,10 @@ namespace CrashLab.Wal;
 /// does the write and fdatasync on its own thread: a lone writer never waits for another thread.
 /// Callers arriving meanwhile queue up; when the leader finishes it completes everyone its flush
 /// covered and hands leadership to the first still waiting, whose flush then covers the whole
-/// queue with one fdatasync.
+/// queue with one fdatasync. A leader whose previous group had k members first waits (briefly,
+/// bounded by a fraction of the last flush's duration) for about k requests to queue: writers
+/// just released by a flush need a few microseconds to come back, and without the wait groups
+/// alternate between large and tiny. A lone writer's group has one member, so it never waits.
 /// </summary>
 public sealed partial class WriteAheadLog
 {
@@ -20,6 +24,8 @@ public sealed partial class WriteAheadLog
     private long _writtenLsn;
     private long _durableLsn;
     private WalException? _poison;
+    private int _lastGroupSize = 1;
+    private long _lastFlushTicks;
 
     private sealed class FlushWaiter(long sequence, bool durable)
     {
@@ -70,6 +76,8 @@ public sealed partial class WriteAheadLog
     /// <summary>One write (+ fdatasync when anyone needs durability) of everything pending, then hand-off.</summary>
     private void LeadOnce(bool durable)
     {
+        GatherGroup();
+        var started = Stopwatch.GetTimestamp();
         List<Writing.PendingWrites.Chunk> chunks;
         Segment[] toSync;
         long sequence, lsn;
@@ -118,6 +126,7 @@ public sealed partial class WriteAheadLog
 
         lock (_lock)
         {
+            _lastFlushTicks = Stopwatch.GetTimestamp() - started;
             _writtenSeq = sequence;
             _writtenLsn = lsn;
             if (sync)
@@ -127,15 +136,18 @@ public sealed partial class WriteAheadLog
                 _unsynced.Clear();
             }
 
+            var covered = 1;
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (Reached(_waiters[i].Sequence, _waiters[i].Durable))
                 {
+                    covered++;
                     _waiters[i].Done.SetResult(true);
                     _waiters.RemoveAt(i);
                 }
             }
 
+            _lastGroupSize = covered;
             if (_waiters.Count > 0)
             {
                 var next = _waiters[0];
@@ -146,6 +158,32 @@ public sealed partial class WriteAheadLog
             {
                 _ioBusy = false;
             }
+        }
+    }
+
+    /// <summary>Waits, up to a quarter of the last flush's duration, until as many requests queue as the last group held.</summary>
+    private void GatherGroup()
+    {
+        int expected;
+        long budget;
+        lock (_lock)
+        {
+            expected = _lastGroupSize;
+            budget = Math.Min(_lastFlushTicks / 4, Stopwatch.Frequency / 5000);
+        }
+
+        if (expected <= 1)
+            return;
+        var deadline = Stopwatch.GetTimestamp() + budget;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            lock (_lock)
+            {
+                if (_waiters.Count + 1 >= expected)
+                    return;
+            }
+
+            Thread.Yield();
         }
     }
 

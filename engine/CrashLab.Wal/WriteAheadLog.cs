@@ -31,7 +31,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _segments = recovered.Segments;
         _index = recovered.Index;
         var segmentBytes = _segments.Count > 0 ? _segments[0].Size : options.SegmentBytes;
-        _preparer = new SegmentPreparer(fs, directory, segmentBytes, options.PrepareSegmentsInBackground);
+        _preparer = new SegmentPreparer(fs, directory, segmentBytes, options.PrepareSegmentsInBackground, options.ZeroFillOnDemand);
         _tail = new LogTail(fs, directory, recovered.LogId, segmentBytes, _preparer, _segments, _index)
         {
             Offset = recovered.TailOffset,

@@ -21,8 +21,8 @@ internal static class DamageClassifier
 
     public static CorruptionReport? Classify(IReadOnlyList<Segment> candidates, ScanResult scan)
     {
-        var cutSegment = candidates[scan.Cut.SegmentIndex];
-        var tailIsZero = scan.Stop.SegmentIndex == scan.Cut.SegmentIndex && !HasNonZero(new FrameCursor(cutSegment), scan.Cut.Offset);
+        scan.LastNonZero = LastNonZero(new FrameCursor(candidates[scan.Cut.SegmentIndex]), scan.Cut.Offset);
+        var tailIsZero = scan.Stop.SegmentIndex == scan.Cut.SegmentIndex && scan.LastNonZero < 0;
         if (tailIsZero && !scan.ChainBroken)
             return null;
 
@@ -43,9 +43,6 @@ internal static class DamageClassifier
             ? null
             : new CorruptionReport(lsn, $"{stopped.Segment} offset {scan.Stop.Offset}: {scan.StopReason}, and no sector of it is unwritten (not a torn write)");
     }
-
-    /// <summary>Is any byte from <paramref name="offset"/> to the end of the file non-zero?</summary>
-    public static bool HasNonZero(FrameCursor cursor, long offset) => LastNonZero(cursor, offset) >= 0;
 
     /// <summary>Offset of the last non-zero byte at or after <paramref name="offset"/>, or -1.</summary>
     public static long LastNonZero(FrameCursor cursor, long offset)

@@ -27,11 +27,11 @@ internal static class LogRecovery
             if (brokenHeader != null && scan.Stop.SegmentIndex == segments.Count - 1 && scan.ChainBroken)
                 scan.StopReason = brokenHeader;
             var corruption = DamageClassifier.Classify(segments, scan);
-            TailCutter.Cut(segments, scan.Cut);
+            TailCutter.Cut(segments, scan.Cut, scan.LastNonZero);
 
-            var live = segments.Take(scan.Cut.SegmentIndex + 1).ToList();
-            foreach (var retired in segments.Skip(live.Count))
-                retired.Dispose();
+            var live = segments.GetRange(0, scan.Cut.SegmentIndex + 1);
+            for (var i = live.Count; i < segments.Count; i++)
+                segments[i].Dispose();
             foreach (var segment in live)
                 segment.File.DataSync();
 

@@ -19,6 +19,9 @@ internal sealed class ScanResult
     /// <summary>The stop is a broken chain (a needed segment missing or invalid): damage, not a torn tail.</summary>
     public bool ChainBroken { get; set; }
 
+    /// <summary>Offset of the last non-zero byte at or past the cut in the cut segment, -1 if none (set by the classifier).</summary>
+    public long LastNonZero { get; set; } = -1;
+
     public long? FirstRecordLsn { get; set; }
 
     public long LogicalStart { get; set; }

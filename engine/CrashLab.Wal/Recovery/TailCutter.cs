@@ -1,5 +1,4 @@
 using CrashLab.Wal.Format;
-using CrashLab.Wal.Reading;
 
 namespace CrashLab.Wal.Recovery;
 
@@ -12,10 +11,11 @@ internal static class TailCutter
 {
     private const int Chunk = 1 << 20;
 
-    public static void Cut(IReadOnlyList<Segment> segments, LogPosition cut)
+    /// <param name="lastNonZero">The last non-zero byte past the cut in the tail segment, as the classifier found it; -1 if none.</param>
+    public static void Cut(IReadOnlyList<Segment> segments, LogPosition cut, long lastNonZero)
     {
         var tail = segments[cut.SegmentIndex];
-        var last = DamageClassifier.LastNonZero(new FrameCursor(tail), cut.Offset);
+        var last = lastNonZero;
         var resized = tail.File.Length > tail.Size;
         if (last >= 0)
         {

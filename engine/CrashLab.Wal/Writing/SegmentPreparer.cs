@@ -11,7 +11,7 @@ namespace CrashLab.Wal.Writing;
 /// which takes a millisecond. ENOSPC surfaces here, before any record is touched, which is what
 /// lets an append fail cleanly with no_space.
 /// </summary>
-internal sealed class SegmentPreparer(IFileSystem fs, string directory, long segmentBytes, bool background) : IDisposable
+internal sealed class SegmentPreparer(IFileSystem fs, string directory, long segmentBytes, bool background, bool zeroFillOnDemand) : IDisposable
 {
     private const int ZeroChunk = 1 << 20;
     private readonly Queue<string> _ready = new();
@@ -73,7 +73,7 @@ internal sealed class SegmentPreparer(IFileSystem fs, string directory, long seg
 
         while (ReadyCount < count)
         {
-            var path = PrepareOne(zeroFill: false);
+            var path = PrepareOne(zeroFillOnDemand);
             lock (_gate)
                 _ready.Enqueue(path);
         }

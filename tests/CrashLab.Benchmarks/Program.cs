@@ -1,0 +1,87 @@
+using System.Text.Json;
+using CrashLab.Benchmarks;
+
+// Usage: CrashLab.Benchmarks [--out FILE] [--dir DIR] [--seconds S] [--quick]
+string? outPath = null;
+var workDir = Path.Combine(Path.GetTempPath(), "crashlab-bench-" + Environment.ProcessId);
+var quick = false;
+var only = "";
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--out": outPath = args[++i]; break;
+        case "--dir": workDir = Path.Combine(args[++i], "crashlab-bench-" + Environment.ProcessId); break;
+        case "--seconds": Rate.Duration = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)); break;
+        case "--quick": quick = true; break;
+        case "--only": only = args[++i]; break;
+        case "-h" or "--help":
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|sqlite|recovery]");
+            return 0;
+        default:
+            Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
+            return 2;
+    }
+}
+
+Directory.CreateDirectory(workDir);
+var results = new List<Measurement>();
+void Report(Measurement m)
+{
+    results.Add(m);
+    var ratio = m.Ratio is { } r ? $"{r,8:F2} x {m.RatioTo}" : "";
+    Console.WriteLine($"{m.Name,-28} writers={m.Writers,-3} bytes={m.RecordBytes,-6} {m.OpsPerSec,14:N0}/s {ratio}");
+}
+
+try
+{
+    var f = FdatasyncBaseline.Measure(workDir, preZeroed: true);
+    Report(new Measurement("fdatasync_baseline_F", 1, 128, f, 1, "F", "128 B pwrite + fdatasync into a pre-zeroed file"));
+    Report(new Measurement("fdatasync_growing_file", 1, 128, FdatasyncBaseline.Measure(workDir, preZeroed: false), null));
+    var sizes = new[] { 128, 4096 };
+    var writerCounts = new[] { 1, 8, 64 };
+    var ours = new Dictionary<(int, int), double>();
+    foreach (var size in sizes)
+    {
+        foreach (var writers in writerCounts)
+        {
+            if (only is not ("" or "wal" or "sqlite"))
+                break;
+            var rate = await WalAppendBenchmark.MeasureAsync(workDir, writers, size);
+            ours[(writers, size)] = rate;
+            Report(new Measurement("wal_durable_append", writers, size, rate, rate / f, "F"));
+        }
+    }
+
+    foreach (var size in only is "" or "sqlite" ? sizes : [])
+    {
+        foreach (var writers in writerCounts)
+        {
+            var sqlite = await SqliteAppendBenchmark.MeasureAsync(workDir, writers, size);
+            Report(new Measurement("sqlite_durable_append", writers, size, sqlite, sqlite / f, "F"));
+            Report(new Measurement("wal_vs_sqlite", writers, size, ours[(writers, size)], ours[(writers, size)] / sqlite, "sqlite_durable_append"));
+        }
+    }
+
+    var scanBytes = quick ? 64L << 20 : 1L << 30;
+    foreach (var size in only is "" or "recovery" ? sizes : [])
+    {
+        var scan = RecoveryBenchmark.Measure(workDir, size, size == 128 ? scanBytes / 2 : scanBytes);
+        Report(new Measurement("recovery_scan_records", 1, size, scan.RecordsPerSec, null, Note: $"{scan.Records:N0} records verified from page cache"));
+        Report(new Measurement("recovery_scan_bytes", 1, size, scan.PayloadBytesPerSec, null, Note: "payload bytes per second"));
+    }
+}
+finally
+{
+    Directory.Delete(workDir, recursive: true);
+}
+
+var json = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+if (outPath != null)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+    File.WriteAllText(outPath, json);
+    Console.WriteLine($"wrote {outPath}");
+}
+
+return 0;
