@@ -6,6 +6,7 @@ string? outPath = null;
 var workDir = Path.Combine(Path.GetTempPath(), "crashlab-bench-" + Environment.ProcessId);
 var quick = false;
 var only = "";
+string? engine = null, trivial = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -15,8 +16,10 @@ for (var i = 0; i < args.Length; i++)
         case "--seconds": Rate.Duration = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)); break;
         case "--quick": quick = true; break;
         case "--only": only = args[++i]; break;
+        case "--engine": engine = args[++i]; break;
+        case "--trivial": trivial = args[++i]; break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|sqlite|recovery]");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|sqlite|recovery|startup]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -35,6 +38,21 @@ void Report(Measurement m)
 
 try
 {
+    if (engine != null && trivial != null && only is "" or "startup")
+    {
+        double engineMs = 0, trivialMs = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            trivialMs += StartupBenchmark.MedianMilliseconds(trivial, workDir, 10);
+            engineMs += StartupBenchmark.MedianMilliseconds(engine, workDir, 10);
+        }
+
+        Report(new Measurement("startup_trivial_child", 0, 0, 3000 / trivialMs, 1, "startup_trivial_child", $"{trivialMs / 3:F1} ms to first line"));
+        Report(new Measurement("startup_engine_ready", 0, 0, 3000 / engineMs, engineMs / trivialMs, "startup_trivial_child (time ratio, target <= 2)", $"{engineMs / 3:F1} ms to ready on an empty directory"));
+    }
+
+    if (only == "startup")
+        return 0;
     var f = FdatasyncBaseline.Measure(workDir, preZeroed: true);
     Report(new Measurement("fdatasync_baseline_F", 1, 128, f, 1, "F", "128 B pwrite + fdatasync into a pre-zeroed file"));
     Report(new Measurement("fdatasync_growing_file", 1, 128, FdatasyncBaseline.Measure(workDir, preZeroed: false), null));
