@@ -19,11 +19,23 @@ catch (UsageException e)
 {
     // A harness reads stdout, a person reads stderr: tell both.
     Console.Error.WriteLine($"crashlab-engine: {e.Message}");
-    Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["event"] = "fatal", ["message"] = e.Message }));
+    Console.Out.Write(System.Text.Encoding.UTF8.GetString(CrashLab.Engine.Host.Protocol.EventLine.Fatal(e.Message)));
     return 2;
 }
 
-var startup = EngineStartup.Begin(settings, PhysicalFileSystem.Instance);
+var fs = StorageSetup.Create(settings, Environment.GetEnvironmentVariable, out var storageProblem);
+if (storageProblem != null)
+{
+    Console.Error.WriteLine($"crashlab-engine: {storageProblem}");
+    Console.Out.Write(System.Text.Encoding.UTF8.GetString(CrashLab.Engine.Host.Protocol.EventLine.Fatal(storageProblem)));
+    return 1;
+}
+
+// Under the shim, every storage operation happens on a request's own path, in a repeatable order.
+if (fs is not PhysicalFileSystem)
+    settings = settings with { Wal = settings.Wal with { PrepareSegmentsInBackground = false } };
+
+var startup = EngineStartup.Begin(settings, fs);
 
 // The empty builder: no config files, no file watching (costly per start, and inotify runs out with many children).
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });

@@ -18,6 +18,8 @@ internal static class EngineCommandLine
         Environment:
           CRASHLAB_DATA_DIR      directory holding the log (required; created if missing)
           CRASHLAB_PROTOCOL      protocol version the harness speaks (must be 1 if set)
+          CRASHLAB_FAULT_PLAN    a fault-plan file: run on the faulty file-system shim
+          CRASHLAB_TRACE_DIR     where the shim keeps its trace and undo journal (power loss)
 
         Options:
           --data-dir DIR         use DIR instead of CRASHLAB_DATA_DIR

@@ -1,0 +1,148 @@
+using CrashLab.Storage.Faults.Journal;
+using CrashLab.Storage.Faults.Model;
+
+namespace CrashLab.Storage.Faults.CrashStates;
+
+/// <summary>
+/// After a backend died, builds the states a power loss at that instant may have left: from the
+/// data directory as the kill left it, and the undo journal, it undoes every non-durable
+/// operation (newest first) to find the durable base and what each write put down, then lets
+/// <see cref="CrashComposer"/> choose, from a seed, what survived. Deterministic from the seed.
+/// </summary>
+public sealed class CrashStateBuilder
+{
+    private readonly FsImage _durable;
+    private readonly IReadOnlyList<PendingOp> _pending;
+
+    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, long lastOperation)
+    {
+        _durable = durable;
+        _pending = pending;
+        LastOperation = lastOperation;
+    }
+
+    /// <summary>The number of the last operation the journal records: the crash point that replays this kill.</summary>
+    public long LastOperation { get; }
+
+    /// <summary>Operations a power loss could still undo.</summary>
+    public int PendingOperations => _pending.Count;
+
+    public static CrashStateBuilder Load(string dataDir, string traceDir)
+    {
+        var state = JournalFile.Replay(traceDir);
+        var image = LoadImage(dataDir, state);
+        foreach (var op in state.Tracker.Pending)
+        {
+            foreach (var inode in InodesOf(op))
+            {
+                if (!image.Inodes.ContainsKey(inode))
+                {
+                    var kept = JournalFile.LinkPath(traceDir, inode);
+                    image.Inodes[inode] = new FileData(File.Exists(kept) ? File.ReadAllBytes(kept) : []);
+                }
+            }
+        }
+
+        var pending = state.Tracker.Pending;
+        for (var i = pending.Count - 1; i >= 0; i--)
+            Undo(image, pending[i], state.Undos);
+        return new CrashStateBuilder(image, pending, state.LastOperation);
+    }
+
+    /// <summary>One crash state, in memory.</summary>
+    public FsImage Compose(CrashMode mode, ulong seed, int sectorSize = 512)
+        => CrashComposer.Compose(_durable, _pending, mode, seed, sectorSize);
+
+    /// <summary>Up to <paramref name="count"/> distinct crash states, trying seeds from <paramref name="seed"/> on.</summary>
+    public List<(ulong Seed, FsImage State)> Distinct(int count, CrashMode mode, ulong seed, int sectorSize = 512, int attempts = 0)
+    {
+        var found = new List<(ulong, FsImage)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0UL; found.Count < count && i < (ulong)(attempts > 0 ? attempts : count * 8); i++)
+        {
+            var state = Compose(mode, seed + i, sectorSize);
+            if (seen.Add(state.Digest()))
+                found.Add((seed + i, state));
+        }
+
+        return found;
+    }
+
+    /// <summary>Writes a state as a directory (which must not exist yet, or be empty).</summary>
+    public static void WriteTo(FsImage state, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (path, content) in state.Files())
+        {
+            var full = Path.Combine(directory, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, content);
+        }
+    }
+
+    private static FsImage LoadImage(string dataDir, JournalState state)
+    {
+        var image = new FsImage();
+        var next = state.NextInode;
+        foreach (var file in Directory.EnumerateFiles(dataDir, "*", SearchOption.AllDirectories))
+        {
+            var rel = Path.GetRelativePath(dataDir, file).Replace('\\', '/');
+            var inode = state.Inodes.TryGetValue(rel, out var known) ? known : next++;
+            image.Entries[rel] = inode;
+            image.Inodes[inode] = new FileData(File.ReadAllBytes(file));
+        }
+
+        return image;
+    }
+
+    private static IEnumerable<long> InodesOf(PendingOp op) => op switch
+    {
+        RenameOp rename => rename.Replaced is { } replaced ? [rename.Moved, replaced] : [rename.Moved],
+        UnlinkOp unlink => [unlink.Unlinked],
+        CreateOp create => [create.CreatedInode],
+        _ => op.Inode is { } inode ? [inode] : [],
+    };
+
+    /// <summary>Reverses one operation on the image; for a write, first keeps the bytes it put down.</summary>
+    private static void Undo(FsImage image, PendingOp op, Dictionary<long, JournalState.Undo> undos)
+    {
+        switch (op)
+        {
+            case WriteOp write:
+            {
+                var data = image.Data(write.Inode!.Value);
+                var undo = undos[write.Sequence];
+                write.Data = data.Slice(write.Offset, write.Length);
+                if (undo.BeforeLength > 0)
+                    data.Write(write.Offset, undo.Before ?? new byte[undo.BeforeLength]);
+                if (data.Length > undo.OldLength)
+                    data.SetLength(undo.OldLength);
+                break;
+            }
+
+            case SetLengthOp resize:
+            {
+                var data = image.Data(resize.Inode!.Value);
+                var undo = undos[resize.Sequence];
+                data.SetLength(undo.OldLength);
+                if (undo.BeforeLength > 0)
+                    data.Write(resize.Length, undo.Before);
+                break;
+            }
+
+            case CreateOp create when image.Entries.TryGetValue(create.Path, out var inode) && inode == create.CreatedInode:
+                image.Entries.Remove(create.Path);
+                break;
+            case RenameOp rename when image.Entries.TryGetValue(rename.To, out var inode) && inode == rename.Moved:
+                image.Entries[rename.From] = rename.Moved;
+                if (rename.Replaced is { } replaced)
+                    image.Entries[rename.To] = replaced;
+                else
+                    image.Entries.Remove(rename.To);
+                break;
+            case UnlinkOp unlink when !image.Entries.ContainsKey(unlink.Path):
+                image.Entries[unlink.Path] = unlink.Unlinked;
+                break;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using CrashLab.Storage.Faults.Model;
+
+namespace CrashLab.Storage.Faults.Journal;
+
+/// <summary>
+/// What a journal says, record by record: which path names which inode, which operations are
+/// still not durable, and what undoing each needs. The journal writer applies every record it
+/// writes, and the crash-state builder replays the file, through this one class, so both reach
+/// the same verdicts.
+/// </summary>
+internal sealed class JournalState
+{
+    public Dictionary<string, long> Inodes { get; } = new(StringComparer.Ordinal);
+
+    public DurabilityTracker Tracker { get; } = new();
+
+    /// <summary>Undo data of pending writes and size changes, by operation number.</summary>
+    public Dictionary<long, Undo> Undos { get; } = [];
+
+    public long LastOperation { get; private set; }
+
+    public long NextInode { get; private set; } = 1;
+
+    /// <param name="OldLength">File length before the operation.</param>
+    /// <param name="Before">Bytes the operation replaced (null: they were all zero).</param>
+    /// <param name="BeforeLength">How many bytes <paramref name="Before"/> stands for.</param>
+    public sealed record Undo(long OldLength, byte[]? Before, int BeforeLength);
+
+    /// <summary>Applies one record; returns the operations it made durable.</summary>
+    public List<PendingOp> Apply(RecordType type, long op, ReadOnlySpan<byte> fields)
+    {
+        var read = new RecordReader(fields);
+        LastOperation = Math.Max(LastOperation, op);
+        switch (type)
+        {
+            case RecordType.Inode:
+                Name(read.Text(), read.Long());
+                break;
+            case RecordType.Create:
+            {
+                var path = read.Text();
+                var inode = read.Long();
+                Name(path, inode);
+                Tracker.Add(new CreateOp(op, path, inode));
+                break;
+            }
+
+            case RecordType.Write:
+            {
+                var inode = read.Long();
+                var offset = read.Long();
+                var length = read.Int();
+                var oldLength = read.Long();
+                var zeros = read.Byte() == 0;
+                var before = read.Bytes();
+                Undos[op] = new Undo(oldLength, zeros ? null : before.ToArray(), (int)Math.Clamp(oldLength - offset, 0, length));
+                Tracker.Add(new WriteOp(op, inode, offset, length));
+                break;
+            }
+
+            case RecordType.SetLength:
+            {
+                var inode = read.Long();
+                var oldLength = read.Long();
+                var length = read.Long();
+                var removed = read.Bytes();
+                Undos[op] = new Undo(oldLength, removed.ToArray(), removed.Length);
+                Tracker.Add(new SetLengthOp(op, inode, length));
+                break;
+            }
+
+            case RecordType.Rename:
+            {
+                var inode = read.Long();
+                var from = read.Text();
+                var to = read.Text();
+                var replaced = read.Long();
+                Inodes.Remove(from);
+                Name(to, inode);
+                Tracker.Add(new RenameOp(op, from, to, inode, replaced == 0 ? null : replaced));
+                break;
+            }
+
+            case RecordType.Unlink:
+            {
+                var inode = read.Long();
+                var path = read.Text();
+                Inodes.Remove(path);
+                Tracker.Add(new UnlinkOp(op, path, inode));
+                break;
+            }
+
+            case RecordType.Sync:
+            {
+                var inode = read.Long();
+                return Forget(read.Byte() == 1 ? Tracker.DataSync(inode) : Tracker.Sync(inode));
+            }
+
+            case RecordType.SyncDirectory:
+                return Forget(Tracker.SyncDirectory(read.Text()));
+            case RecordType.SyncFailed:
+                Tracker.SyncFailed(read.Long());
+                break;
+            case RecordType.Fate:
+            {
+                var target = read.Long();
+                var fate = (Fate)read.Byte();
+                foreach (var pending in Tracker.Pending)
+                {
+                    if (pending.Sequence == target)
+                        pending.Fate = fate;
+                }
+
+                break;
+            }
+
+            case RecordType.Counter:
+                break;
+            default:
+                throw new FormatException($"unknown journal record type {(int)type}");
+        }
+
+        return [];
+    }
+
+    private void Name(string path, long inode)
+    {
+        Inodes[path] = inode;
+        NextInode = Math.Max(NextInode, inode + 1);
+    }
+
+    private List<PendingOp> Forget(List<PendingOp> durable)
+    {
+        foreach (var op in durable)
+            Undos.Remove(op.Sequence);
+        return durable;
+    }
+}

@@ -1,0 +1,60 @@
+namespace CrashLab.Storage.Faults.Model;
+
+/// <summary>
+/// Builds one state the persistence model allows after a power loss: the durable base plus a
+/// seeded choice of what happened to each pending operation. Deterministic from the seed.
+/// </summary>
+public static class CrashComposer
+{
+    private enum Outcome { Lost, Kept, Torn }
+
+    public static FsImage Compose(FsImage durable, IReadOnlyList<PendingOp> pending, CrashMode mode, ulong seed, int sectorSize)
+    {
+        var random = new SplitMix(seed);
+        var outcomes = Choose(pending, mode, random);
+        var image = durable.Clone();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            switch (outcomes[i])
+            {
+                case Outcome.Kept:
+                    pending[i].Apply(image);
+                    break;
+                case Outcome.Torn when pending[i] is WriteOp write:
+                    write.ApplyTorn(image, sectorSize, random);
+                    break;
+            }
+        }
+
+        return image;
+    }
+
+    private static Outcome[] Choose(IReadOnlyList<PendingOp> pending, CrashMode mode, SplitMix random)
+    {
+        var outcomes = new Outcome[pending.Count];
+        var free = new List<int>();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            outcomes[i] = pending[i].Fate == Fate.Kept ? Outcome.Kept : Outcome.Lost;
+            if (pending[i].Fate == Fate.Free)
+                free.Add(i);
+        }
+
+        switch (mode)
+        {
+            case CrashMode.RandomSubset:
+                foreach (var i in free)
+                    outcomes[i] = pending[i] is WriteOp ? (Outcome)random.Below(3) : random.Coin() ? Outcome.Kept : Outcome.Lost;
+                break;
+            case CrashMode.Prefix:
+                var cut = random.Below(free.Count + 1);
+                for (var k = 0; k < cut; k++)
+                    outcomes[free[k]] = Outcome.Kept;
+                if (cut < free.Count)
+                    outcomes[free[cut]] = pending[free[cut]] is WriteOp ? Outcome.Torn : Outcome.Lost;
+                break;
+        }
+
+        return outcomes;
+    }
+}

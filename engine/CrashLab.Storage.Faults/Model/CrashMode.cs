@@ -1,0 +1,32 @@
+namespace CrashLab.Storage.Faults.Model;
+
+/// <summary>How a power loss treats operations that were not durable.</summary>
+public enum CrashMode
+{
+    /// <summary>Every non-durable operation is lost (RocksDB's and Pebble's fault-injection model).</summary>
+    DropAll,
+
+    /// <summary>Each non-durable operation independently lost, kept, or (writes) torn to any subset of its sectors.</summary>
+    RandomSubset,
+
+    /// <summary>Operations kept in issue order up to a random cut; the one at the cut torn; the rest lost.</summary>
+    Prefix,
+}
+
+public static class CrashModes
+{
+    public static string Name(this CrashMode mode) => mode switch
+    {
+        CrashMode.DropAll => "drop-all",
+        CrashMode.RandomSubset => "random-subset",
+        _ => "prefix",
+    };
+
+    public static CrashMode Parse(string text) => text switch
+    {
+        "drop-all" => CrashMode.DropAll,
+        "random-subset" => CrashMode.RandomSubset,
+        "prefix" => CrashMode.Prefix,
+        _ => throw new FormatException($"unknown crash mode '{text}' (drop-all, random-subset, prefix)"),
+    };
+}

@@ -1,0 +1,42 @@
+namespace CrashLab.Storage.Faults.Model;
+
+/// <summary>
+/// A whole file-system state: directory entries (root-relative paths, '/'-separated) naming
+/// inodes, and the inodes' bytes. An inode may have no entry (created but its name lost).
+/// </summary>
+public sealed class FsImage
+{
+    public Dictionary<string, long> Entries { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<long, FileData> Inodes { get; } = [];
+
+    public FsImage Clone()
+    {
+        var copy = new FsImage();
+        foreach (var (path, inode) in Entries)
+            copy.Entries[path] = inode;
+        foreach (var (inode, data) in Inodes)
+            copy.Inodes[inode] = data.Clone();
+        return copy;
+    }
+
+    public FileData Data(long inode) => Inodes.TryGetValue(inode, out var data) ? data : Inodes[inode] = new FileData([]);
+
+    /// <summary>The visible files: path and content, sorted by path.</summary>
+    public IEnumerable<(string Path, byte[] Content)> Files()
+        => Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, Data(e.Value).Content.ToArray()));
+
+    /// <summary>A stable digest of the visible files, to compare states and tell distinct ones apart.</summary>
+    public string Digest()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (path, content) in Files())
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(path));
+            sha.AppendData(BitConverter.GetBytes(content.LongLength));
+            sha.AppendData(content);
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+}

@@ -1,0 +1,169 @@
+using CrashLab.Storage.Faults.Plans;
+
+namespace CrashLab.Storage.Faults.Shim;
+
+/// <summary>
+/// The faulty file-system shim: a decorator over the storage seam that numbers every mutating
+/// operation, injects the faults of a <see cref="FaultPlan"/>, kills the process at the plan's
+/// crash point, and tells an <see cref="IOperationRecorder"/> (the undo journal) about every
+/// operation before it happens. Mutating operations are serialised, so their numbers follow the
+/// order they reach the inner file system; reads are numbered separately and run concurrently.
+/// </summary>
+public sealed partial class FaultyFileSystem : IFileSystem
+{
+    private readonly IFileSystem _inner;
+    private readonly FaultPlan _plan;
+    private readonly FaultDecisions _decide;
+    private readonly IOperationRecorder? _recorder;
+    private readonly Action _crash;
+    private readonly string _root;
+    private readonly object _gate = new();
+    private long _operations;
+    private long _reads;
+    private long? _usage;
+    private bool _crashed;
+
+    /// <param name="root">The data directory whose files the space quota counts.</param>
+    /// <param name="crash">What a crash point does; the default is SIGKILL of this process.</param>
+    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null)
+    {
+        plan.Validate();
+        _inner = inner;
+        _plan = plan;
+        _decide = new FaultDecisions(plan);
+        _root = root;
+        _recorder = recorder;
+        _crash = crash ?? SelfKill.Now;
+    }
+
+    /// <summary>Mutating operations so far (the number of the last one).</summary>
+    public long OperationCount
+    {
+        get
+        {
+            lock (_gate)
+                return _operations;
+        }
+    }
+
+    public IStorageFile Open(string path, OpenMode mode)
+    {
+        lock (_gate)
+        {
+            ThrowIfCrashed();
+            var creates = mode is OpenMode.CreateNew or OpenMode.OpenOrCreate && !_inner.Exists(path);
+            if (!creates)
+            {
+                var existing = _inner.Open(path, mode);
+                return new FaultyFile(this, existing, path, _recorder?.Opened(0, path, created: false) ?? 0);
+            }
+
+            var op = Begin();
+            var inode = _recorder?.Opened(op, path, created: true) ?? 0;
+            var file = _inner.Open(path, mode);
+            CrashAfter(op);
+            return new FaultyFile(this, file, path, inode);
+        }
+    }
+
+    public void Rename(string from, string to)
+    {
+        lock (_gate)
+        {
+            ThrowIfCrashed();
+            var op = Begin();
+            if (_usage != null && _inner.Exists(to))
+                _usage -= LengthOf(to);
+            _recorder?.BeforeRename(op, from, to);
+            _inner.Rename(from, to);
+            CrashAfter(op);
+        }
+    }
+
+    public void Delete(string path)
+    {
+        lock (_gate)
+        {
+            ThrowIfCrashed();
+            var op = Begin();
+            if (_usage != null)
+                _usage -= LengthOf(path);
+            _recorder?.BeforeDelete(op, path);
+            _inner.Delete(path);
+            CrashAfter(op);
+        }
+    }
+
+    public IReadOnlyList<string> List(string directory) => _inner.List(directory);
+
+    public bool Exists(string path) => _inner.Exists(path);
+
+    public void CreateDirectory(string path) => _inner.CreateDirectory(path);
+
+    public void SyncDirectory(string path)
+    {
+        lock (_gate)
+        {
+            ThrowIfCrashed();
+            var op = Begin();
+            _inner.SyncDirectory(path);
+            _recorder?.SyncedDirectory(op, path);
+            CrashAfter(op);
+        }
+    }
+
+    /// <summary>Numbers the next mutating operation and kills before it when the plan says so.</summary>
+    private long Begin()
+    {
+        var op = ++_operations;
+        if (_plan.Crash is { Perform: false } crash && crash.AtOp == op)
+            Crash();
+        return op;
+    }
+
+    private void CrashAfter(long op)
+    {
+        if (_plan.Crash?.AtOp == op)
+            Crash();
+    }
+
+    private void Crash()
+    {
+        _crashed = true;
+        _crash();
+    }
+
+    private void ThrowIfCrashed()
+    {
+        if (_crashed)
+            throw new StorageException(StorageErrorKind.Io, Errno.EIO, "I/O after the crash point", _root);
+    }
+
+    private long LengthOf(string path)
+    {
+        try
+        {
+            using var file = _inner.Open(path, OpenMode.ReadOnly);
+            return file.Length;
+        }
+        catch (StorageException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Bytes the data directory holds, counted once when a quota first applies.</summary>
+    private long Usage()
+    {
+        if (_usage is { } known)
+            return known;
+        long total = 0;
+        foreach (var name in _inner.List(_root))
+            total += LengthOf(Path.Combine(_root, name));
+        _usage = total;
+        return total;
+    }
+
+    private static StorageException Injected(StorageErrorKind kind, int errno, string operation, string path)
+        => new(kind, errno, operation + " (injected)", path);
+}
