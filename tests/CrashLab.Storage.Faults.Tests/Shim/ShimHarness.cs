@@ -1,0 +1,45 @@
+using CrashLab.Storage.Faults.CrashStates;
+using CrashLab.Storage.Faults.Journal;
+using CrashLab.Storage.Faults.Model;
+using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Shim;
+using CrashLab.Storage.Physical;
+
+namespace CrashLab.Storage.Faults.Tests.Shim;
+
+/// <summary>The shim over real files in a temp directory, with its journal, and a crash that throws instead of killing.</summary>
+internal sealed class ShimHarness : IDisposable
+{
+    private readonly UndoJournal _journal;
+
+    public ShimHarness(FaultPlan plan)
+    {
+        Dir = new TempDirectory();
+        _journal = new UndoJournal(Dir.Data, Dir.Trace);
+        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, () => throw new CrashedException());
+    }
+
+    public sealed class CrashedException : Exception;
+
+    public TempDirectory Dir { get; }
+
+    public FaultyFileSystem Fs { get; }
+
+    public string PathOf(string name) => Path.Combine(Dir.Data, name);
+
+    public byte[] Bytes(string name) => File.ReadAllBytes(PathOf(name));
+
+    public FsImage CrashState(CrashMode mode, ulong seed = 1, int sector = 512)
+    {
+        _journal.Dispose();
+        return CrashStateBuilder.Load(Dir.Data, Dir.Trace).Compose(mode, seed, sector);
+    }
+
+    public static FaultPlan Plan(params FaultRule[] faults) => new() { Seed = 42, Faults = faults };
+
+    public void Dispose()
+    {
+        _journal.Dispose();
+        Dir.Dispose();
+    }
+}
