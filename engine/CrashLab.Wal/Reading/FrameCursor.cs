@@ -11,7 +11,7 @@ internal sealed class FrameCursor
     private const int WindowSize = 1 << 20;
     private readonly Segment _segment;
     private readonly long _fileLength;
-    private byte[] _window = new byte[WindowSize];
+    private byte[] _window;
     private long _windowStart;
     private int _windowLength;
 
@@ -19,6 +19,7 @@ internal sealed class FrameCursor
     {
         _segment = segment;
         _fileLength = segment.File.Length;
+        _window = new byte[(int)Math.Min(WindowSize, Math.Max(4096, _fileLength))];
     }
 
     public Segment Segment => _segment;
@@ -71,7 +72,7 @@ internal sealed class FrameCursor
     private void Fill(long offset, int count)
     {
         if (count > _window.Length)
-            _window = new byte[count + WindowSize];
+            _window = new byte[count + (int)Math.Min(WindowSize, _fileLength)];
         var want = (int)Math.Min(_window.Length, Math.Max(0, _fileLength - offset));
         _windowStart = offset;
         _windowLength = want > 0 ? _segment.File.Read(offset, _window.AsSpan(0, want)) : 0;
