@@ -1,0 +1,19 @@
+using System.CommandLine;
+using CrashLab.Cli;
+using CrashLab.Cli.Commands;
+
+var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them mid-write, build the states power loss allows, check what they recover.")
+{
+    CrashStateCommand.Create(),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+        Console.Error.WriteLine($"crashlab: {error.Message}");
+    Console.Error.WriteLine("Run 'crashlab --help' for usage.");
+    return ExitCodes.Usage;
+}
+
+return await parse.InvokeAsync();
