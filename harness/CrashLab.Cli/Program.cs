@@ -4,6 +4,7 @@ using CrashLab.Cli.Commands;
 
 var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them mid-write, build the states power loss allows, check what they recover.")
 {
+    CampaignCommand.Create(),
     CrashStateCommand.Create(),
 };
 

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Reports;
+
+namespace CrashLab.Cli.Commands;
+
+/// <summary>crashlab campaign: kill a backend mid-write, over and over, and check every recovery.</summary>
+internal static class CampaignCommand
+{
+    public static Command Create()
+    {
+        var backend = CommonOptions.Backend();
+        var command = CommonOptions.BackendCommand();
+        var scenario = new Option<string>("--scenario") { Description = "a scenario name, a comma-separated list, or all", DefaultValueFactory = _ => "process-kill" };
+        var cycles = new Option<int?>("--cycles") { Description = "crash states to check per scenario (default: the scenario's budget)" };
+        var duration = new Option<string?>("--duration") { Description = "time budget for the whole campaign, e.g. 60s or 5m" };
+        var seed = CommonOptions.Seed();
+        var workers = CommonOptions.Workers();
+        var output = CommonOptions.Out("crashlab-out");
+        var keepGoing = CommonOptions.KeepGoing();
+        var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
+        {
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing,
+        };
+        result.SetAction((parse, token) => RunAsync(new CampaignRequest(
+            parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing)), token));
+        return result;
+    }
+
+    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing);
+
+    private static async Task<int> RunAsync(CampaignRequest request, CancellationToken token)
+    {
+        CampaignSettings settings;
+        try
+        {
+            var backend = CommonOptions.ParseBackend(request.Backend, request.Command);
+            var scenarios = ScenarioCatalog.Load(EngineLocator.Scenarios()).Select(request.Scenario);
+            if (!backend.WhiteBox && scenarios.FirstOrDefault(s => s.NeedsShim) is { } shim)
+                return CommonOptions.Usage("campaign", $"scenario {shim.Name} needs a white-box backend (one running on the CrashLab shim); {backend} is black-box");
+            if (request.Cycles is < 1)
+                return CommonOptions.Usage("campaign", "--cycles must be at least 1");
+            settings = new CampaignSettings(backend, request.Backend ?? request.Command ?? "reference", request.Command != null, scenarios, request.Seed, request.Workers, request.Out.FullName)
+            {
+                StatesPerScenario = request.Cycles,
+                Duration = request.Duration == null ? null : CommonOptions.ParseDuration(request.Duration),
+                KeepGoing = request.KeepGoing,
+            };
+        }
+        catch (FormatException e)
+        {
+            return CommonOptions.Usage("campaign", e.Message);
+        }
+
+        return await Execute(settings, token).ConfigureAwait(false);
+    }
+
+    internal static async Task<int> Execute(CampaignSettings settings, CancellationToken token)
+    {
+        try
+        {
+            var tally = await new CampaignRunner(settings).RunAsync(token).ConfigureAwait(false);
+            Console.WriteLine(ReportWriter.Summary(settings, tally));
+            return tally.Violations > 0 ? ExitCodes.Violation : ExitCodes.Pass;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            Console.Error.WriteLine($"crashlab: harness failure: {e.Message}");
+            return ExitCodes.Infrastructure;
+        }
+    }
+}

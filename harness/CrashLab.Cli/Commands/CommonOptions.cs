@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using CrashLab.Harness.Backends;
+
+namespace CrashLab.Cli.Commands;
+
+/// <summary>Options several commands share, and how to read them.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Backend() => new("--backend") { Description = "reference (default) or mutant:<name>" };
+
+    public static Option<string?> BackendCommand() => new("--backend-cmd") { Description = "command line of any backend speaking protocol v1, e.g. \"python3 my_wal.py\"" };
+
+    public static Option<ulong> Seed() => new("--seed") { Description = "campaign seed: the same seed gives the same workloads and choices", DefaultValueFactory = _ => 1 };
+
+    public static Option<int> Workers()
+    {
+        var option = new Option<int>("--workers") { Description = "parallel chains, each on its own data directory", DefaultValueFactory = _ => 1 };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 64)
+                r.AddError("--workers must be 1..64");
+        });
+        return option;
+    }
+
+    public static Option<DirectoryInfo> Out(string defaultDir) => new("--out") { Description = "directory for reports and case files", DefaultValueFactory = _ => new DirectoryInfo(defaultDir) };
+
+    public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
+
+    public static BackendSpec ParseBackend(string? backend, string? command) => BackendSpec.Parse(backend, command, EngineLocator.Find);
+
+    /// <summary>"90", "90s", "5m", "1h".</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
+        var number = char.IsLetter(text[^1]) ? text[..^1] : text;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            throw new FormatException($"'{text}' is not a duration (try 90s, 5m or 1h)");
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            _ => throw new FormatException($"'{text}' is not a duration (try 90s, 5m or 1h)"),
+        };
+    }
+
+    public static int Usage(string command, string message)
+    {
+        Console.Error.WriteLine($"crashlab {command}: {message}");
+        return ExitCodes.Usage;
+    }
+}

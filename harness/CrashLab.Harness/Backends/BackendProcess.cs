@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using Polly;
+
+namespace CrashLab.Harness.Backends;
+
+/// <summary>
+/// One running backend: spawned in its own process group with the protocol's environment,
+/// driven over stdin/stdout by id, its stderr kept (bounded). Anything the backend does wrong —
+/// garbage on stdout, a flood, an unknown id, a hang — becomes a <see cref="BackendFindingException"/>;
+/// nothing it does can crash the harness.
+/// </summary>
+public sealed partial class BackendProcess : IAsyncDisposable
+{
+    private const int MaxLineBytes = 512 << 20;
+    private readonly Process _process;
+    private readonly Stream _stdin;
+    private readonly HarnessTimeouts _timeouts;
+    private readonly ResiliencePipeline _requestTimeout;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<Reply>> _pending = new();
+    private readonly TaskCompletionSource<JsonElement> _startEvent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<BackendFindingException> _findings = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Task _stdoutPump;
+    private readonly Task _stderrPump;
+    private long _nextId;
+    private volatile string? _closed;
+
+    private BackendProcess(Process process, HarnessTimeouts timeouts)
+    {
+        _process = process;
+        _timeouts = timeouts;
+        _stdin = process.StandardInput.BaseStream;
+        _requestTimeout = new ResiliencePipelineBuilder().AddTimeout(timeouts.Request).Build();
+        _stdoutPump = Task.Run(PumpStdoutAsync);
+        _stderrPump = Task.Run(PumpStderrAsync);
+    }
+
+    public int Pid => _process.Id;
+
+    public BoundedLog Stderr { get; } = new();
+
+    /// <summary>Protocol findings seen outside any request (unknown ids, unexpected events).</summary>
+    public IReadOnlyCollection<BackendFindingException> Findings => _findings;
+
+    public ReadyEvent? Ready { get; private set; }
+
+    /// <summary>Set when the backend reported it cannot start.</summary>
+    public string? Fatal { get; private set; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Spawns the backend and waits for its ready (or fatal) event. Spawn failures are retried; backend failures never are.</summary>
+    public static async Task<BackendProcess> StartAsync(BackendSpec spec, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var backend = await SpawnAsync(spec, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await backend.AwaitStartAsync(cancellationToken).ConfigureAwait(false);
+            return backend;
+        }
+        catch
+        {
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Spawns the backend without waiting for it to become ready (to kill it during recovery).</summary>
+    public static async Task<BackendProcess> SpawnAsync(BackendSpec spec, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var process = await Spawn.ExecuteAsync(_ => ValueTask.FromResult(Launch(spec, environment)), cancellationToken).ConfigureAwait(false);
+        return new BackendProcess(process, timeouts);
+    }
+
+    /// <summary>Retries only a failed spawn (the harness's own transient trouble), never anything the backend does.</summary>
+    private static readonly ResiliencePipeline<Process> Spawn = new ResiliencePipelineBuilder<Process>()
+        .AddRetry(new Polly.Retry.RetryStrategyOptions<Process>
+        {
+            ShouldHandle = new PredicateBuilder<Process>().Handle<Win32Exception>().Handle<IOException>(),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(100),
+        })
+        .Build();
+
+    private static Process Launch(BackendSpec spec, BackendEnvironment environment)
+    {
+        var (executable, arguments) = ProcessGroup.Wrap(spec.Executable, spec.Arguments);
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        environment.ApplyTo(start.Environment, spec.WhiteBox);
+        return Process.Start(start) ?? throw new IOException($"could not start {spec.Executable}");
+    }
+
+    private async Task AwaitStartAsync(CancellationToken cancellationToken)
+    {
+        var ready = new ResiliencePipelineBuilder().AddTimeout(_timeouts.Ready).Build();
+        JsonElement first;
+        try
+        {
+            first = await ready.ExecuteAsync(async ct => await _startEvent.Task.WaitAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            Kill();
+            throw BackendFindingException.Liveness($"no ready event within {_timeouts.Ready.TotalSeconds:0.#} s (recovery must finish within the run's timeout)");
+        }
+
+        if (first.GetProperty("event").GetString() == "fatal")
+            Fatal = first.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+        else
+            Ready = ReadyEvent.Parse(first);
+    }
+
+    /// <summary>Sends one request and waits for its reply (a hang past the timeout is a liveness finding).</summary>
+    public async Task<Reply> RequestAsync(string op, Action<Utf8JsonWriter>? fields = null, CancellationToken cancellationToken = default)
+        => await (await SubmitAsync(op, fields, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>
+    /// Writes one request and returns once it is on the backend's stdin, with the task of its reply:
+    /// requests pipelined this way reach the backend in call order.
+    /// </summary>
+    public async Task<Task<Reply>> SubmitAsync(string op, Action<Utf8JsonWriter>? fields = null, CancellationToken cancellationToken = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var reply = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        try
+        {
+            await SendLineAsync(Request(id, op, fields), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _pending.TryRemove(id, out _);
+            throw;
+        }
+
+        return AwaitReplyAsync(id, op, reply);
+    }
+
+    /// <summary>
+    /// Waits for a reply until the liveness timeout or the backend's end, never for a caller's
+    /// token: a reply already on its way when the caller stops waiting must still find its id.
+    /// </summary>
+    private async Task<Reply> AwaitReplyAsync(long id, string op, TaskCompletionSource<Reply> reply)
+    {
+        try
+        {
+            return await _requestTimeout.ExecuteAsync(async ct => await reply.Task.WaitAsync(ct).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            throw BackendFindingException.Liveness($"request {id} ({op}) got no reply within {_timeouts.Request.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>SIGKILL to the backend's whole process group: no chance to flush, no orphans.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (ProcessGroup.Available)
+                ProcessGroup.Kill(_process.Id);
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Waits for the process to end; kills it if it does not within <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+            Kill();
+        await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _process.Dispose();
+        _writeGate.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text;
+
+namespace CrashLab.Harness.Backends;
+
+/// <summary>Keeps the head and the tail of a stream of log lines within a fixed budget, counting what it drops.</summary>
+public sealed class BoundedLog(int headBytes = 16 << 10, int tailBytes = 48 << 10)
+{
+    private readonly StringBuilder _head = new();
+    private readonly Queue<string> _tail = new();
+    private readonly object _gate = new();
+    private int _tailSize;
+    private long _dropped;
+
+    public void Add(string line)
+    {
+        lock (_gate)
+        {
+            if (_head.Length + line.Length < headBytes)
+            {
+                _head.AppendLine(line);
+                return;
+            }
+
+            _tail.Enqueue(line);
+            _tailSize += line.Length + 1;
+            while (_tailSize > tailBytes && _tail.Count > 0)
+            {
+                var gone = _tail.Dequeue();
+                _tailSize -= gone.Length + 1;
+                _dropped += gone.Length + 1;
+            }
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            var text = new StringBuilder(_head.ToString());
+            if (_dropped > 0)
+                text.AppendLine($"... [{_dropped} bytes of log omitted] ...");
+            foreach (var line in _tail)
+                text.AppendLine(line);
+            return text.ToString();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace CrashLab.Harness.Backends;
+
+/// <summary>
+/// Backends run in a process group of their own (started through setsid), so one SIGKILL to the
+/// group takes the backend and everything it spawned: no orphans.
+/// </summary>
+internal static partial class ProcessGroup
+{
+    private const int SIGKILL = 9;
+    private const string SetSid = "/usr/bin/setsid";
+
+    public static bool Available => File.Exists(SetSid);
+
+    public static (string Executable, IEnumerable<string> Arguments) Wrap(string executable, IEnumerable<string> arguments)
+        => Available ? (SetSid, [executable, .. arguments]) : (executable, arguments);
+
+    /// <summary>SIGKILL to every process in the group led by <paramref name="leader"/>.</summary>
+    public static void Kill(int leader) => _ = KillNative(-leader, SIGKILL);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillNative(int pid, int signal);
+}

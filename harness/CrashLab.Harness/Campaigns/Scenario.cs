@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrashLab.Harness.Workload;
+
+namespace CrashLab.Harness.Campaigns;
+
+/// <summary>
+/// A named conformance scenario: the load, the crash model, the faults, the certification level
+/// it belongs to and its default budget. Loaded from scenarios/*.json.
+/// </summary>
+public sealed record Scenario
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+        WriteIndented = true,
+    };
+
+    public string Name { get; init; } = "";
+
+    public string Description { get; init; } = "";
+
+    /// <summary>L1..L4: the certification level this scenario belongs to.</summary>
+    public string Level { get; init; } = "L1";
+
+    public CrashModel CrashModel { get; init; } = CrashModel.Process;
+
+    public WorkloadProfile Workload { get; init; } = WorkloadProfile.Default;
+
+    /// <summary>Share of cycles whose kill lands during recovery (before the check).</summary>
+    public double KillDuringRecoveryShare { get; init; } = 0.1;
+
+    /// <summary>Share of kills after which bits are flipped in the data directory (a media fault at rest).</summary>
+    public double BitFlipAtRestShare { get; init; }
+
+    /// <summary>Crash states the scenario checks by default (certification budget).</summary>
+    public int Budget { get; init; } = 100;
+
+    /// <summary>Needs the shim (white-box backends only).</summary>
+    public bool NeedsShim => CrashModel != CrashModel.Process;
+
+    public static Scenario Parse(string json, string source)
+    {
+        try
+        {
+            var scenario = JsonSerializer.Deserialize<Scenario>(json, Json) ?? throw new FormatException("empty");
+            if (string.IsNullOrWhiteSpace(scenario.Name) || scenario.Level is not ("L1" or "L2" or "L3" or "L4") || scenario.Budget < 1)
+                throw new FormatException("needs a name, a level L1..L4 and a positive budget");
+            return scenario;
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw new FormatException($"scenario {source}: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>What a kill does to storage.</summary>
+public enum CrashModel
+{
+    /// <summary>SIGKILL; the OS keeps every completed write.</summary>
+    Process,
+
+    /// <summary>SIGKILL, then a crash state from the shim's journal (white-box).</summary>
+    PowerLoss,
+}

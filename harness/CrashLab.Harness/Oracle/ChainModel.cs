@@ -1,0 +1,125 @@
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Workload;
+
+namespace CrashLab.Harness.Oracle;
+
+/// <summary>
+/// What the oracle knows about one data directory across all its runs and crashes: which record
+/// sits at which LSN (as far as anything confirmed it), the batches issued since the last check
+/// and what the backend answered, the highest LSN acknowledged durable and the highest
+/// truncation point ever asked for.
+/// </summary>
+public sealed class ChainModel(Payloads payloads)
+{
+    private readonly List<RecordId?> _byLsn = [];
+
+    public Payloads Payloads { get; } = payloads;
+
+    /// <summary>first_lsn of the chain's first ready event: recovery may never go below it.</summary>
+    public long InitialFirstLsn { get; private set; }
+
+    public long HighestBeforeLsn { get; private set; }
+
+    public long DurableLsn { get; private set; }
+
+    /// <summary>first_lsn and next_lsn of the last accepted recovery (or the chain's start).</summary>
+    public long LogFirst { get; private set; }
+
+    public long LogNext { get; private set; }
+
+    public List<IssuedBatch> Pending { get; } = [];
+
+    public int NextBatchIndex { get; private set; }
+
+    /// <summary>A media fault (bit flip, misdirected write, read EIO) hit since the last clean recovery: corruption reports are allowed.</summary>
+    public bool MediaFaultPending { get; set; }
+
+    public int Checks { get; private set; }
+
+    public bool Started => InitialFirstLsn > 0;
+
+    public void Start(ReadyEvent ready)
+    {
+        InitialFirstLsn = ready.FirstLsn;
+        LogFirst = ready.FirstLsn;
+        LogNext = ready.NextLsn;
+    }
+
+    public IssuedBatch Issue(RecordId[] records)
+    {
+        var batch = new IssuedBatch(NextBatchIndex++, records);
+        Pending.Add(batch);
+        return batch;
+    }
+
+    public void RequestedTruncation(long beforeLsn) => HighestBeforeLsn = Math.Max(HighestBeforeLsn, beforeLsn);
+
+    public void AcknowledgedDurable(long lsn) => DurableLsn = Math.Max(DurableLsn, lsn);
+
+    public void Acknowledged(IssuedBatch batch, long firstLsn, bool durable)
+    {
+        batch.FirstLsn = firstLsn;
+        batch.State = durable ? BatchState.Durable : BatchState.Appended;
+        for (var i = 0; i < batch.Records.Length; i++)
+            Place(firstLsn + i, batch.Records[i]);
+    }
+
+    /// <summary>The record known to be at <paramref name="lsn"/>, if any.</summary>
+    public RecordId? At(long lsn)
+    {
+        var index = lsn - InitialFirstLsn;
+        return index >= 0 && index < _byLsn.Count ? _byLsn[(int)index] : null;
+    }
+
+    /// <summary>The highest LSN any acknowledgement has placed so far.</summary>
+    public long HighestAcknowledgedLsn { get; private set; }
+
+    /// <summary>After a check: the log is what was recovered, and the chain continues from it.</summary>
+    public void Accept(ReadyEvent ready, IReadOnlyList<RecordId> recovered)
+    {
+        var keep = (int)Math.Max(0, ready.NextLsn - InitialFirstLsn);
+        if (_byLsn.Count > keep)
+            _byLsn.RemoveRange(keep, _byLsn.Count - keep); // a lost tail: those LSNs will be given again
+        for (var i = 0; i < recovered.Count; i++)
+            Place(ready.FirstLsn + i, recovered[i]);
+        LogFirst = ready.FirstLsn;
+        LogNext = ready.NextLsn;
+        HighestAcknowledgedLsn = ready.NextLsn - 1;
+        DurableLsn = Math.Min(DurableLsn, ready.NextLsn - 1);
+        Pending.Clear();
+        if (ready.CorruptionLsn == null)
+            MediaFaultPending = false;
+        Checks++;
+    }
+
+    public ChainModelState ToState() => new(Payloads.Seed, InitialFirstLsn, HighestBeforeLsn, DurableLsn, LogFirst, LogNext,
+        MediaFaultPending, NextBatchIndex, [.. _byLsn], [.. Pending.Select(b => new ChainModelState.Batch(b.Index, b.Records, b.State, b.FirstLsn, b.Error))]);
+
+    public static ChainModel FromState(ChainModelState state)
+    {
+        var model = new ChainModel(new Payloads(state.PayloadSeed))
+        {
+            InitialFirstLsn = state.InitialFirstLsn,
+            HighestBeforeLsn = state.HighestBeforeLsn,
+            DurableLsn = state.DurableLsn,
+            LogFirst = state.LogFirst,
+            LogNext = state.LogNext,
+            MediaFaultPending = state.MediaFaultPending,
+            NextBatchIndex = state.NextBatchIndex,
+        };
+        model._byLsn.AddRange(state.ByLsn);
+        foreach (var b in state.Pending)
+            model.Pending.Add(new IssuedBatch(b.Index, b.Records) { State = b.State, FirstLsn = b.FirstLsn, Error = b.Error });
+        model.HighestAcknowledgedLsn = Math.Max(state.LogNext - 1, model.Pending.Where(b => b.FirstLsn != null).Select(b => b.FirstLsn!.Value + b.Records.Length - 1).DefaultIfEmpty(0).Max());
+        return model;
+    }
+
+    private void Place(long lsn, RecordId id)
+    {
+        var index = (int)(lsn - InitialFirstLsn);
+        while (_byLsn.Count <= index)
+            _byLsn.Add(null);
+        _byLsn[index] = id;
+        HighestAcknowledgedLsn = Math.Max(HighestAcknowledgedLsn, lsn);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Oracle;
+
+namespace CrashLab.Harness.Reports;
+
+/// <summary>
+/// One failure, self-contained: the backend, the scenario and seeds, the data directory as the
+/// kill left it (before the failing start), the oracle's model at that point, the violation, and
+/// the backend's stderr. `crashlab replay` restores the directory and judges the recovery again.
+/// </summary>
+public sealed record CaseFile
+{
+    public const string Schema = "crashlab-case/1";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    [JsonPropertyName("schema")]
+    public string SchemaVersion { get; init; } = Schema;
+
+    /// <summary>As given on the command line: "reference", "mutant:x", or the --backend-cmd string.</summary>
+    public string Backend { get; init; } = "";
+
+    public bool BackendIsCommand { get; init; }
+
+    public Scenario Scenario { get; init; } = new();
+
+    public ulong CampaignSeed { get; init; }
+
+    public ulong ChainSeed { get; init; }
+
+    public int Cycle { get; init; }
+
+    /// <summary>"recovery": the violation was found checking a restart; "run": during the load.</summary>
+    public string Stage { get; init; } = "recovery";
+
+    public Violation Violation { get; init; } = new("", "");
+
+    public ChainModelState? Model { get; init; }
+
+    /// <summary>Files of the data directory (relative path, base64) as they were before the failing start.</summary>
+    public Dictionary<string, string> DataDirectory { get; init; } = [];
+
+    public string? Stderr { get; init; }
+
+    public static Dictionary<string, string> Snapshot(string directory)
+        => Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(directory, f), f => Convert.ToBase64String(File.ReadAllBytes(f)))
+            : [];
+
+    public void Restore(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (path, content) in DataDirectory)
+        {
+            var full = Path.GetFullPath(Path.Combine(directory, path));
+            if (!full.StartsWith(Path.GetFullPath(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new FormatException($"case file names a path outside its data directory: {path}");
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, Convert.FromBase64String(content));
+        }
+    }
+
+    public static CaseFile Load(string path)
+    {
+        try
+        {
+            var file = JsonSerializer.Deserialize<CaseFile>(File.ReadAllText(path), Json) ?? throw new FormatException("empty");
+            return file.SchemaVersion == Schema ? file : throw new FormatException($"schema {file.SchemaVersion} is not {Schema}");
+        }
+        catch (Exception e) when (e is JsonException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"{path} is not a readable case file: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml;
+using CrashLab.Harness.Campaigns;
+
+namespace CrashLab.Harness.Reports;
+
+/// <summary>Writes report.json and junit.xml (atomically) and the human summary.</summary>
+public static class ReportWriter
+{
+    public const string ReportSchema = "crashlab-report/1";
+
+    public static void Write(CampaignSettings settings, CampaignTally tally)
+    {
+        Directory.CreateDirectory(settings.OutDir);
+        AtomicFile.Write(Path.Combine(settings.OutDir, "report.json"), Json(settings, tally).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.Write(Path.Combine(settings.OutDir, "junit.xml"), JUnit(settings, tally));
+    }
+
+    public static JsonObject Json(CampaignSettings settings, CampaignTally tally) => new()
+    {
+        ["schema"] = ReportSchema,
+        ["backend"] = settings.BackendLabel,
+        ["seed"] = settings.Seed,
+        ["workers"] = settings.Workers,
+        ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
+        ["states_checked"] = tally.States,
+        ["states_per_second"] = Math.Round(tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds), 2),
+        ["violations"] = tally.Violations,
+        ["verdict"] = tally.Violations == 0 ? "pass" : "fail",
+        ["scenarios"] = new JsonArray([.. settings.Scenarios.Select(s => (JsonNode)Scenario(s, tally.For(s.Name)))]),
+    };
+
+    private static JsonObject Scenario(Scenario scenario, CampaignTally.ScenarioTally tally) => new()
+    {
+        ["name"] = scenario.Name,
+        ["level"] = scenario.Level,
+        ["states_checked"] = tally.States,
+        ["cycles"] = tally.Cycles,
+        ["fatal_starts"] = tally.FatalStarts,
+        ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
+        ["violations"] = new JsonArray([.. tally.Violations.Select(v => (JsonNode)new JsonObject
+        {
+            ["rule"] = v.Violation.Rule,
+            ["message"] = v.Violation.Message,
+            ["lsn"] = v.Violation.Lsn,
+            ["expected"] = v.Violation.Expected,
+            ["actual"] = v.Violation.Actual,
+            ["chain_seed"] = v.ChainSeed.ToString("x16", CultureInfo.InvariantCulture),
+            ["cycle"] = v.Cycle,
+            ["stage"] = v.Stage,
+            ["case_file"] = v.CaseFile,
+        })]),
+    };
+
+    /// <summary>One testcase per scenario; a failure carries its case file's path.</summary>
+    public static string JUnit(CampaignSettings settings, CampaignTally tally)
+    {
+        var text = new StringBuilder();
+        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
+        {
+            xml.WriteStartElement("testsuites");
+            xml.WriteStartElement("testsuite");
+            xml.WriteAttributeString("name", $"crashlab {settings.BackendLabel}");
+            xml.WriteAttributeString("tests", settings.Scenarios.Count.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("failures", settings.Scenarios.Count(s => !tally.For(s.Name).Violations.IsEmpty).ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("time", tally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            foreach (var scenario in settings.Scenarios)
+            {
+                var scenarioTally = tally.For(scenario.Name);
+                xml.WriteStartElement("testcase");
+                xml.WriteAttributeString("classname", $"crashlab.{scenario.Level}");
+                xml.WriteAttributeString("name", scenario.Name);
+                xml.WriteAttributeString("time", scenarioTally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+                foreach (var violation in scenarioTally.Violations)
+                {
+                    xml.WriteStartElement("failure");
+                    xml.WriteAttributeString("type", violation.Violation.Rule);
+                    xml.WriteAttributeString("message", violation.Violation.Message);
+                    xml.WriteString($"case file: {violation.CaseFile}\nreplay: crashlab replay {violation.CaseFile}");
+                    xml.WriteEndElement();
+                }
+
+                xml.WriteStartElement("system-out");
+                xml.WriteString($"crash states checked: {scenarioTally.States}; cycles: {scenarioTally.Cycles}");
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+
+    public static string Summary(CampaignSettings settings, CampaignTally tally)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"crashlab campaign: backend {settings.BackendLabel}, seed {settings.Seed}, {settings.Workers} worker(s), {tally.Elapsed.TotalSeconds:0.0} s");
+        foreach (var scenario in settings.Scenarios)
+        {
+            var s = tally.For(scenario.Name);
+            var verdict = s.Violations.IsEmpty ? "pass" : $"FAIL ({s.Violations.Count} violation{(s.Violations.Count == 1 ? "" : "s")})";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6}  {verdict}");
+            foreach (var v in s.Violations)
+                text.AppendLine(CultureInfo.InvariantCulture, $"    rule {v.Violation.Rule}: {v.Violation.Message}\n      case: {v.CaseFile}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"total: {tally.States} crash states checked, {tally.Violations} violation(s), {tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s");
+        text.Append(CultureInfo.InvariantCulture, $"reports: {Path.Combine(settings.OutDir, "report.json")}, {Path.Combine(settings.OutDir, "junit.xml")}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,33 @@
+namespace CrashLab.Harness.Workload;
+
+/// <summary>The shape of the load a run puts on a backend.</summary>
+public sealed record WorkloadProfile
+{
+    /// <summary>Requests in flight at once (pipelining).</summary>
+    public int MaxInFlight { get; init; } = 8;
+
+    public int MaxBatchRecords { get; init; } = 64;
+
+    /// <summary>Largest record; occasional records this big exercise multi-segment frames.</summary>
+    public int MaxRecordBytes { get; init; } = 1 << 20;
+
+    /// <summary>Share of large records (64 KiB up to <see cref="MaxRecordBytes"/>).</summary>
+    public double LargeRecordShare { get; init; } = 0.01;
+
+    public double SyncAppendShare { get; init; } = 0.35;
+
+    public double SyncShare { get; init; } = 0.05;
+
+    public double TruncateShare { get; init; } = 0.02;
+
+    public double ReadShare { get; init; } = 0.04;
+
+    public double StatShare { get; init; } = 0.02;
+
+    /// <summary>Milliseconds of load before the timed kill: drawn uniformly from this range.</summary>
+    public int MinRunMs { get; init; } = 20;
+
+    public int MaxRunMs { get; init; } = 250;
+
+    public static WorkloadProfile Default { get; } = new();
+}
