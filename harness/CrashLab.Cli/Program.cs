@@ -5,7 +5,9 @@ using CrashLab.Cli.Commands;
 var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them mid-write, build the states power loss allows, check what they recover.")
 {
     CampaignCommand.Create(),
+    CertifyCommand.Create(),
     CrashStateCommand.Create(),
+    ReplayCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -53,21 +53,22 @@ internal static class CampaignCommand
             return CommonOptions.Usage("campaign", e.Message);
         }
 
-        return await Execute(settings, token).ConfigureAwait(false);
+        return (await Execute(settings, token).ConfigureAwait(false)).Code;
     }
 
-    internal static async Task<int> Execute(CampaignSettings settings, CancellationToken token)
+    /// <summary>Runs a campaign and prints its summary; the tally is null when the harness itself failed.</summary>
+    internal static async Task<(int Code, CampaignTally? Tally)> Execute(CampaignSettings settings, CancellationToken token)
     {
         try
         {
             var tally = await new CampaignRunner(settings).RunAsync(token).ConfigureAwait(false);
             Console.WriteLine(ReportWriter.Summary(settings, tally));
-            return tally.Violations > 0 ? ExitCodes.Violation : ExitCodes.Pass;
+            return (tally.Violations > 0 ? ExitCodes.Violation : ExitCodes.Pass, tally);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             Console.Error.WriteLine($"crashlab: harness failure: {e.Message}");
-            return ExitCodes.Infrastructure;
+            return (ExitCodes.Infrastructure, null);
         }
     }
 }

@@ -9,8 +9,9 @@ public sealed class ScenarioCatalog(IReadOnlyList<Scenario> scenarios)
     {
         if (!Directory.Exists(directory))
             throw new FormatException($"scenario directory {directory} does not exist");
-        var scenarios = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal)
-            .Select(path => Scenario.Parse(File.ReadAllText(path), Path.GetFileName(path))).ToList();
+        var scenarios = Directory.GetFiles(directory, "*.json")
+            .Select(path => Scenario.Parse(File.ReadAllText(path), Path.GetFileName(path)))
+            .OrderBy(s => s.Level, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
         var duplicate = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null)
             throw new FormatException($"two scenarios are named {duplicate.Key}");

@@ -16,6 +16,7 @@ public sealed class RecoveryCheck
     private long _lsn;
     private int _batch;
     private int _inBatch;
+    private bool _frontInsideBatch;
 
     public RecoveryCheck(ChainModel model, ReadyEvent ready)
     {
@@ -59,14 +60,17 @@ public sealed class RecoveryCheck
         return true;
     }
 
-    /// <summary>After the last record: batch atomicity, durability, no false alarm.</summary>
+    /// <summary>
+    /// After the last record: batch atomicity, durability, no false alarm. A batch may be cut at the
+    /// front by truncation; it is cut in two only if the log ends inside it after records of it came back.
+    /// </summary>
     public List<Violation> Finish()
     {
         if (Violations.Count > 0)
             return Violations;
         if (_lsn != _ready.NextLsn)
             Violations.Add(new Violation(Rules.Contiguity, $"the log returned records up to LSN {_lsn - 1}, but ready said next_lsn {_ready.NextLsn}") { Lsn = _lsn });
-        else if (_inBatch > 0)
+        else if (_inBatch > 0 && !(_frontInsideBatch && _matched.Count == 0))
             Violations.Add(new Violation(Rules.Prefix, $"batch {_model.Pending[_batch].Index} was cut in two: {_inBatch} of its {_model.Pending[_batch].Records.Length} records recovered") { Lsn = _lsn });
 
         var firstMissing = _ready.NextLsn;
@@ -113,6 +117,7 @@ public sealed class RecoveryCheck
             }
 
             _inBatch = (int)(_lsn - start);
+            _frontInsideBatch = _inBatch > 0;
             break;
         }
     }

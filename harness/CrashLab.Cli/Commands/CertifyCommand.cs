@@ -1,0 +1,63 @@
+using System.CommandLine;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Reports;
+
+namespace CrashLab.Cli.Commands;
+
+/// <summary>crashlab certify: runs every scenario up to a level and issues a certificate.</summary>
+internal static class CertifyCommand
+{
+    public static Command Create()
+    {
+        var backend = CommonOptions.Backend();
+        var command = CommonOptions.BackendCommand();
+        var level = new Option<string>("--level") { Description = "L1 (process crash) .. L4 (corruption-detecting)", Required = true };
+        level.AcceptOnlyFromAmong(Certificate.LevelNames);
+        var budget = new Option<int?>("--budget") { Description = "crash states to check per level, shared by its scenarios (default: the scenarios' budgets)" };
+        var seed = CommonOptions.Seed();
+        var workers = CommonOptions.Workers();
+        var output = CommonOptions.Out("crashlab-certificate");
+        var result = new Command("certify", "Run every scenario up to a certification level and issue a certificate (exit 0 only if certified at that level).")
+        {
+            backend, command, level, budget, seed, workers, output,
+        };
+        result.SetAction((parse, token) => RunAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token));
+        return result;
+    }
+
+    private static async Task<int> RunAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
+    {
+        CampaignSettings settings;
+        ScenarioCatalog catalog;
+        bool whiteBox;
+        try
+        {
+            if (budget is < 1)
+                return CommonOptions.Usage("certify", "--budget must be at least 1");
+            var backend = CommonOptions.ParseBackend(backendName, command);
+            whiteBox = backend.WhiteBox;
+            catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
+            var scenarios = catalog.UpTo(level).Where(s => whiteBox || !s.NeedsShim)
+                .Select(s => budget is { } b ? s with { Budget = Math.Max(1, b / Math.Max(1, catalog.All.Count(o => o.Level == s.Level && (whiteBox || !o.NeedsShim)))) } : s)
+                .ToList();
+            settings = new CampaignSettings(backend, backendName ?? command ?? "reference", command != null, scenarios, seed, workers, output.FullName);
+        }
+        catch (FormatException e)
+        {
+            return CommonOptions.Usage("certify", e.Message);
+        }
+
+        var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
+        if (tally == null)
+            return code;
+        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, tally, seed);
+        Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
+        Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
+        Console.WriteLine();
+        Console.WriteLine(certificate.ToText());
+        if (certificate.Certified)
+            return ExitCodes.Pass;
+        return certificate.Levels.Any(l => l.Violations > 0) ? ExitCodes.Violation : ExitCodes.Usage;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Reports;
+
+namespace CrashLab.Cli.Commands;
+
+/// <summary>crashlab replay CASE.json: re-runs a saved failure and says whether it still fails the same way.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var caseFile = new Argument<FileInfo>("case") { Description = "a case file written by a campaign (cases/case-*.json)" };
+        var backend = CommonOptions.Backend();
+        var command = CommonOptions.BackendCommand();
+        var result = new Command("replay", "Re-run a saved failure: restore the data directory it left, restart the backend, judge the recovery again.")
+        {
+            caseFile, backend, command,
+        };
+        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), token));
+        return result;
+    }
+
+    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, CancellationToken token)
+    {
+        CaseFile saved;
+        BackendSpec backend;
+        try
+        {
+            if (!file.Exists)
+                return CommonOptions.Usage("replay", $"{file.FullName} does not exist");
+            saved = CaseFile.Load(file.FullName);
+            backend = backendOverride != null || commandOverride != null
+                ? CommonOptions.ParseBackend(backendOverride, commandOverride)
+                : saved.BackendIsCommand ? CommonOptions.ParseBackend(null, saved.Backend) : CommonOptions.ParseBackend(saved.Backend, null);
+        }
+        catch (FormatException e)
+        {
+            return CommonOptions.Usage("replay", e.Message);
+        }
+
+        Console.WriteLine($"case: {file.Name} — scenario {saved.Scenario.Name}, chain seed {saved.ChainSeed:x16}, cycle {saved.Cycle}, {saved.Stage}");
+        Console.WriteLine($"saved violation: rule {saved.Violation.Rule}: {saved.Violation.Message}");
+        var work = Directory.CreateTempSubdirectory("crashlab-replay-").FullName;
+        try
+        {
+            var outcome = await CaseReplayer.ReplayAsync(saved, backend, work, HarnessTimeouts.Default, token).ConfigureAwait(false);
+            if (outcome.Notes.Length > 0)
+                Console.WriteLine($"note: {outcome.Notes}");
+            if (outcome.Violation == null)
+            {
+                Console.WriteLine($"not reproduced: {backend} now recovers this state correctly");
+                return ExitCodes.Pass;
+            }
+
+            Console.WriteLine($"{(outcome.SameRule ? "reproduced" : "different failure")}: rule {outcome.Violation.Rule}: {outcome.Violation.Message}");
+            return ExitCodes.Violation;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            Console.Error.WriteLine($"crashlab replay: harness failure: {e.Message}");
+            return ExitCodes.Infrastructure;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Oracle;
+using CrashLab.Harness.Reports;
+
+namespace CrashLab.Harness.Campaigns;
+
+/// <summary>
+/// Re-runs a saved failure: restores the data directory the kill left, starts the backend on it
+/// and judges its recovery against the saved model, exactly as the campaign did.
+/// </summary>
+public static class CaseReplayer
+{
+    public sealed record Outcome(Violation? Violation, bool SameRule, string Notes);
+
+    public static async Task<Outcome> ReplayAsync(CaseFile saved, BackendSpec backend, string workDir, HarnessTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var dataDir = Path.Combine(workDir, "data");
+        saved.Restore(dataDir);
+        var model = saved.Model != null ? ChainModel.FromState(saved.Model) : null;
+        BackendProcess process;
+        try
+        {
+            process = await BackendProcess.StartAsync(backend, new BackendEnvironment(dataDir), timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendFindingException finding)
+        {
+            return Judge(saved, new Violation(finding.Rule, finding.Message), "");
+        }
+
+        await using (process.ConfigureAwait(false))
+        {
+            if (process.Fatal != null)
+                return new Outcome(null, false, $"the backend reported it cannot start: {process.Fatal}");
+            if (model == null || !model.Started)
+                return new Outcome(null, false, "the case holds no model to judge the recovery with");
+            var check = new RecoveryCheck(model, process.Ready!);
+            List<Violation> violations;
+            try
+            {
+                violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackendFindingException finding)
+            {
+                violations = [new Violation(finding.Rule, finding.Message)];
+            }
+
+            var notes = saved.Stage == "run"
+                ? "this failure happened under load; replay re-checks the recovery that preceded it, the load itself is timing-dependent"
+                : "";
+            return violations.Count > 0 ? Judge(saved, violations[0], notes) : new Outcome(null, false, notes);
+        }
+    }
+
+    private static Outcome Judge(CaseFile saved, Violation violation, string notes)
+        => new(violation, violation.Rule == saved.Violation.Rule, notes);
+}
