@@ -55,13 +55,18 @@ public sealed partial class BackendProcess
 
     private async Task PumpStdoutAsync()
     {
-        var lines = new StdoutLines(_process.StandardOutput.BaseStream, MaxLineBytes);
+        var lines = new StdoutLines(_process.StandardOutput.BaseStream, _timeouts.MaxLineBytes);
         string reason;
         try
         {
             while (await lines.ReadAsync().ConfigureAwait(false) is { } line)
                 Dispatch(line);
             reason = "the backend closed stdout";
+            if (!await ExitsSoonAsync().ConfigureAwait(false))
+            {
+                _findings.Enqueue(BackendFindingException.Protocol("the backend closed stdout but kept running"));
+                Kill();
+            }
         }
         catch (BackendFindingException finding)
         {
@@ -130,6 +135,20 @@ public sealed partial class BackendProcess
         {
             if (_pending.TryRemove(id, out _))
                 waiter.TrySetException(_findings.TryPeek(out var f) ? f : exited);
+        }
+    }
+
+    private async Task<bool> ExitsSoonAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

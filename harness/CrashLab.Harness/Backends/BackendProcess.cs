@@ -14,7 +14,6 @@ namespace CrashLab.Harness.Backends;
 /// </summary>
 public sealed partial class BackendProcess : IAsyncDisposable
 {
-    private const int MaxLineBytes = 512 << 20;
     private readonly Process _process;
     private readonly Stream _stdin;
     private readonly HarnessTimeouts _timeouts;

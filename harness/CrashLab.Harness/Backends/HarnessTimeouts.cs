@@ -1,7 +1,12 @@
 namespace CrashLab.Harness.Backends;
 
-/// <summary>How long a backend may take: to become ready (recovery, rule 6) and to answer one request.</summary>
+/// <summary>
+/// How long a backend may take to become ready (recovery, rule 6) and to answer one request, and
+/// the longest stdout line it may send (a flood guard).
+/// </summary>
 public sealed record HarnessTimeouts(TimeSpan Ready, TimeSpan Request)
 {
+    public int MaxLineBytes { get; init; } = 512 << 20;
+
     public static HarnessTimeouts Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
 }

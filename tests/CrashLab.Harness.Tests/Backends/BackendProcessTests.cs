@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using CrashLab.Harness.Backends;
+
+namespace CrashLab.Harness.Tests.Backends;
+
+/// <summary>The launcher against backends that misbehave in every way the issue lists: each is a clear finding, never a harness crash.</summary>
+public sealed class BackendProcessTests : IDisposable
+{
+    private static readonly HarnessTimeouts Quick = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2)) { MaxLineBytes = 1 << 20 };
+    private readonly string _dir = Directory.CreateTempSubdirectory("crashlab-fake-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Start_NoReadyEvent_IsALivenessFinding()
+    {
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => Start("no-ready"));
+
+        Assert.Equal("6-liveness", finding.Rule);
+    }
+
+    [Fact]
+    public async Task Request_GarbageOnStdout_IsAProtocolFinding()
+    {
+        await using var backend = await Start("garbage");
+
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+
+        Assert.Equal("protocol", finding.Rule);
+        Assert.Contains("not JSON", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_StdoutFlood_IsAProtocolFindingAndTheBackendIsKilled()
+    {
+        await using var backend = await Start("flood-stdout");
+
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+
+        Assert.Contains("longer than", finding.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, await backend.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Request_StderrFlood_StaysAnsweredAndTheLogStaysBounded()
+    {
+        await using var backend = await Start("flood-stderr");
+
+        for (var i = 0; i < 20; i++)
+            Assert.True((await backend.RequestAsync("stat")).Ok);
+        await Task.Delay(200);
+
+        Assert.InRange(backend.Stderr.ToString().Length, 1, 80 << 10);
+    }
+
+    [Fact]
+    public async Task Request_StdoutClosedWhileRunning_IsAProtocolFinding()
+    {
+        await using var backend = await Start("close-stdout");
+
+        var error = await Record.ExceptionAsync(() => backend.RequestAsync("stat"));
+
+        var finding = Assert.IsType<BackendFindingException>(error);
+        Assert.Contains("closed stdout but kept running", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_Hang_IsALivenessFinding()
+    {
+        await using var backend = await Start("hang");
+
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+
+        Assert.Equal("6-liveness", finding.Rule);
+        Assert.Contains("no reply within", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_BackendExitsEarly_IsAnExitNotACrashOfTheHarness()
+    {
+        await using var backend = await Start("exit-early");
+
+        await Assert.ThrowsAsync<BackendExitedException>(() => backend.RequestAsync("stat"));
+        Assert.Equal(3, await backend.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Request_ReplyWithUnknownId_IsRecordedAsAFindingAndTheRequestTimesOut()
+    {
+        await using var backend = await Start("unknown-id");
+
+        await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+
+        Assert.Contains(backend.Findings, f => f.Message.Contains("unknown id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Kill_BackendWithAChildProcess_LeavesNoOrphan()
+    {
+        var marker = $"1{Random.Shared.Next(100000, 999999)}";
+        await using (var backend = await Start("orphan", marker))
+        {
+            Assert.Equal(1, CountProcesses(marker));
+            backend.Kill();
+            await backend.WaitForExitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        for (var i = 0; i < 50 && CountProcesses(marker) > 0; i++)
+            await Task.Delay(20); // the kernel reaps asynchronously; bounded wait, not a sleep to hide a race
+        Assert.Equal(0, CountProcesses(marker));
+    }
+
+    private Task<BackendProcess> Start(params string[] arguments)
+    {
+        var spec = new BackendSpec("fake", "/bin/bash", [Path.Combine(AppContext.BaseDirectory, "Fakes", "fake.sh"), .. arguments], WhiteBox: false);
+        return BackendProcess.StartAsync(spec, new BackendEnvironment(_dir), Quick, CancellationToken.None);
+    }
+
+    /// <summary>Processes whose command line holds <paramref name="marker"/> (the orphan's sleep argument).</summary>
+    private static int CountProcesses(string marker)
+        => Directory.GetDirectories("/proc").Count(dir =>
+        {
+            try
+            {
+                return int.TryParse(Path.GetFileName(dir), out _)
+                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains($"sleep 300 {marker}", StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Reports;
+
+namespace CrashLab.Harness.Tests.Campaigns;
+
+/// <summary>Whole campaigns against real backends: the reference engine, and a tiny Python WAL with and without a bug.</summary>
+public sealed class CampaignRunnerTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("crashlab-campaign-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private static BackendSpec Reference => new("reference", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"), ["--segment-bytes", "64KiB"], WhiteBox: true);
+
+    private static BackendSpec Python(string? bug = null)
+        => new("python", "python3", [Path.Combine(AppContext.BaseDirectory, "Fakes", "simple_wal.py"), .. bug == null ? Array.Empty<string>() : ["--bug", bug]], WhiteBox: false);
+
+    private static Scenario ProcessKill => ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios")).Select("process-kill")[0]
+        with { Workload = Workload.WorkloadProfile.Default with { MaxRunMs = 60, LargeRecordShare = 0 } };
+
+    [Fact]
+    public async Task Campaign_ReferenceEngine_ChecksEveryStateWithoutViolations()
+    {
+        var tally = await Run(Reference, states: 12, workers: 2);
+
+        Assert.Equal(0, tally.Violations);
+        Assert.True(tally.States >= 12, $"{tally.States} states checked");
+        var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_out, "report.json"))).RootElement;
+        Assert.Equal("pass", report.GetProperty("verdict").GetString());
+        Assert.Contains("<testcase", await File.ReadAllTextAsync(Path.Combine(_out, "junit.xml")), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(_out, "work-*"));
+    }
+
+    [Fact]
+    public async Task Campaign_CorrectExternalBackend_Passes()
+    {
+        var tally = await Run(Python(), states: 8);
+
+        Assert.Equal(0, tally.Violations);
+    }
+
+    [Fact]
+    public async Task Campaign_BackendThatAcknowledgesBeforeWriting_IsCaughtAndTheCaseReplays()
+    {
+        var tally = await Run(Python("ack-before-write"), states: 30);
+
+        var violation = Assert.Single(tally.For("process-kill").Violations);
+        Assert.Equal("4-durability", violation.Violation.Rule);
+        Assert.True(File.Exists(violation.CaseFile));
+        Assert.Contains(violation.CaseFile!, await File.ReadAllTextAsync(Path.Combine(_out, "junit.xml")), StringComparison.Ordinal);
+
+        var replayed = await CaseReplayer.ReplayAsync(CaseFile.Load(violation.CaseFile!), Python("ack-before-write"),
+            Directory.CreateDirectory(Path.Combine(_out, "replay")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        Assert.True(replayed.SameRule, $"replay found {replayed.Violation}");
+    }
+
+    private async Task<CampaignTally> Run(BackendSpec backend, int states, int workers = 1)
+    {
+        var settings = new CampaignSettings(backend, backend.Name, backend.Name == "python", [ProcessKill], 11, workers, _out)
+        {
+            StatesPerScenario = states,
+            Progress = null,
+        };
+        return await new CampaignRunner(settings).RunAsync(CancellationToken.None);
+    }
+}
