@@ -35,11 +35,17 @@ if (storageProblem != null)
 if (fs is not PhysicalFileSystem)
     settings = settings with { Wal = settings.Wal with { PrepareSegmentsInBackground = false } };
 
-var startup = EngineStartup.Begin(settings, fs);
+Warmup.Begin();
+var logging = new StderrLoggerProvider(settings.LogLevel);
+var startup = EngineStartup.Begin(settings, fs, logging);
+
+// The host is not on the protocol's critical path: on 2 cores, building it while the first request
+// is served only delays that reply. Build it once the first request is handled (200 ms at most).
+await Task.WhenAny(startup.FirstRequestHandled, Task.Delay(200));
 
 // The empty builder: no config files, no file watching (costly per start, and inotify runs out with many children).
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
-builder.Logging.AddProvider(new StderrLoggerProvider(settings.LogLevel));
+builder.Logging.AddProvider(logging);
 builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(startup);

@@ -19,7 +19,7 @@ for (var i = 0; i < args.Length; i++)
         case "--engine": engine = args[++i]; break;
         case "--trivial": trivial = args[++i]; break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|cycles]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -51,7 +51,19 @@ try
         Report(new Measurement("startup_engine_ready", 0, 0, 3000 / engineMs, engineMs / trivialMs, "startup_trivial_child (time ratio, target <= 2)", $"{engineMs / 3:F1} ms to ready on an empty directory"));
     }
 
-    if (only == "startup")
+    if (engine != null && trivial != null && only is "" or "cycles")
+    {
+        var baseline = CrashCycleBenchmark.TrivialCyclesPerSecond(trivial, TimeSpan.FromSeconds(5));
+        Report(new Measurement("trivial_spawn_ready_kill", 1, 0, baseline, 1, "trivial_spawn_ready_kill"));
+        foreach (var workers in new[] { 1, 2 })
+        {
+            var rate = await CrashCycleBenchmark.EngineCyclesPerSecond(engine, workDir, workers, TimeSpan.FromSeconds(15));
+            Report(new Measurement("crash_cycles_reference", workers, 0, rate, rate / baseline, "trivial_spawn_ready_kill (target >= 0.5 serially)",
+                "spawn, ready, load, SIGKILL, restart, read and verify the recovered log"));
+        }
+    }
+
+    if (only is "startup" or "cycles")
         return 0;
     if (only is "" or "sim")
     {

@@ -1,59 +1,87 @@
 using CrashLab.Engine.Host.Protocol;
 using CrashLab.Storage;
 using CrashLab.Wal;
+using Microsoft.Extensions.Logging;
 
 namespace CrashLab.Engine.Host.Hosting;
 
 /// <summary>
-/// Recovery and the <c>ready</c> (or <c>fatal</c>) event, begun at the top of Main on a thread of
-/// its own so that it overlaps with building the host: start-up latency bounds how many crash
-/// cycles a campaign runs per second. Requests sent after <c>ready</c> wait in the stdin pipe
-/// until the hosted service starts serving.
+/// The engine's work, begun at the top of Main on a thread of its own: recover, announce
+/// <c>ready</c> (or <c>fatal</c>), then serve the protocol until shutdown or end of input. It
+/// overlaps with building the host, because start-up latency — to ready and to the first reply —
+/// bounds how many crash cycles a campaign runs per second. The hosted service owns the process
+/// lifetime and the exit code.
 /// </summary>
 internal sealed class EngineStartup
 {
     public const string BackendName = "crashlab-reference/0.1.0";
-    private readonly TaskCompletionSource<RecoveryOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _exitCode = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private EngineStartup(Stream output) => Output = output;
-
-    public sealed record RecoveryOutcome(WriteAheadLog? Log, string? FatalMessage);
-
-    /// <summary>stdout; nothing else may write to it until <see cref="Recovery"/> completes.</summary>
-    public Stream Output { get; }
-
-    public Task<RecoveryOutcome> Recovery => _outcome.Task;
-
-    public static EngineStartup Begin(EngineSettings settings, IFileSystem fs)
+    private EngineStartup()
     {
-        var startup = new EngineStartup(Console.OpenStandardOutput());
-        new Thread(() => startup.Recover(settings, fs)) { Name = "recovery", IsBackground = true }.Start();
+    }
+
+    /// <summary>Completes with the process exit code when serving ends.</summary>
+    public Task<int> Completion => _exitCode.Task;
+
+    /// <summary>Completes once the first request has been handled (or serving ended without one).</summary>
+    public Task FirstRequestHandled => _firstRequest.Task;
+
+    public static EngineStartup Begin(EngineSettings settings, IFileSystem fs, ILoggerProvider logging)
+    {
+        var startup = new EngineStartup();
+        new Thread(() => startup.Run(settings, fs, logging.CreateLogger("Engine"))) { Name = "engine", IsBackground = true }.Start();
         return startup;
     }
 
-    private void Recover(EngineSettings settings, IFileSystem fs)
+    private void Run(EngineSettings settings, IFileSystem fs, ILogger logger)
     {
         try
         {
-            var log = WriteAheadLog.Open(fs, settings.DataDirectory, settings.Wal);
-            var status = log.Status;
-            Write(EventLine.Ready(BackendName, status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail));
-            _outcome.SetResult(new RecoveryOutcome(log, null));
-        }
-        catch (Exception e) when (e is WalException or StorageException or UnauthorizedAccessException or IOException)
-        {
-            Write(EventLine.Fatal(e.Message));
-            _outcome.SetResult(new RecoveryOutcome(null, e.Message));
+            _exitCode.SetResult(RunAsync(settings, fs, logger, () => _firstRequest.TrySetResult()).GetAwaiter().GetResult());
         }
         catch (Exception e)
         {
-            _outcome.SetException(e);
+            logger.LogCritical(e, "the engine failed");
+            _exitCode.SetResult(70);
+        }
+        finally
+        {
+            _firstRequest.TrySetResult();
         }
     }
 
-    private void Write(byte[] line)
+    private static async Task<int> RunAsync(EngineSettings settings, IFileSystem fs, ILogger logger, Action firstRequestHandled)
     {
-        Output.Write(line);
-        Output.Flush();
+        var output = Console.OpenStandardOutput();
+        WriteAheadLog log;
+        try
+        {
+            log = WriteAheadLog.Open(fs, settings.DataDirectory, settings.Wal);
+        }
+        catch (Exception e) when (e is WalException or StorageException or UnauthorizedAccessException or IOException)
+        {
+            Write(output, EventLine.Fatal(e.Message));
+            logger.LogCritical("cannot start: {Message}", e.Message);
+            return 1;
+        }
+
+        using (log)
+        {
+            var status = log.Status;
+            Write(output, EventLine.Ready(BackendName, status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail));
+            if (log.Corruption is { } corruption)
+                logger.LogWarning("recovery found damage: records from LSN {Lsn} on are lost: {Detail}", corruption.Lsn, corruption.Detail);
+            logger.LogInformation("recovered {Records} records ({Bytes} bytes), LSN {First}..{Last}", log.RecoveredRecords, log.RecoveredBytes, status.FirstLsn, status.NextLsn - 1);
+            await using var replies = new ReplyWriter(output);
+            return await new ProtocolServer(log, replies, logger) { FirstRequestHandled = firstRequestHandled }.ServeAsync(Console.OpenStandardInput()).ConfigureAwait(false);
+        }
+    }
+
+    private static void Write(Stream output, byte[] line)
+    {
+        output.Write(line);
+        output.Flush();
     }
 }

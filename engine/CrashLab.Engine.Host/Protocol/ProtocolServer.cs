@@ -15,6 +15,9 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
     public const int MaxLineBytes = 1 << 30;
     private readonly List<Task> _inFlight = [];
 
+    /// <summary>Called once, after the first request was dispatched.</summary>
+    public Action? FirstRequestHandled { get; init; }
+
     /// <summary>Reads requests until shutdown or end of input; returns the process exit code.</summary>
     public async Task<int> ServeAsync(Stream input)
     {
@@ -36,6 +39,7 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
             try
             {
                 Dispatch(request);
+                FirstRequestHandled?.Invoke();
             }
             catch (WalException e)
             {

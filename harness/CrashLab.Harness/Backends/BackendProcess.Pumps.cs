@@ -62,6 +62,8 @@ public sealed partial class BackendProcess
             while (await lines.ReadAsync().ConfigureAwait(false) is { } line)
                 Dispatch(line);
             reason = "the backend closed stdout";
+            if (lines.EndedInsideLine && !_killed)
+                throw BackendFindingException.Protocol("stdout ended inside a line (no trailing newline)");
             if (!await ExitsSoonAsync().ConfigureAwait(false))
             {
                 _findings.Enqueue(BackendFindingException.Protocol("the backend closed stdout but kept running"));

@@ -26,6 +26,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
     private readonly Task _stderrPump;
     private long _nextId;
     private volatile string? _closed;
+    private volatile bool _killed;
 
     private BackendProcess(Process process, HarnessTimeouts timeouts)
     {
@@ -169,6 +170,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// <summary>SIGKILL to the backend's whole process group: no chance to flush, no orphans.</summary>
     public void Kill()
     {
+        _killed = true;
         try
         {
             if (ProcessGroup.Available)

@@ -7,6 +7,9 @@ internal sealed class StdoutLines(Stream stream, int maxLineBytes)
     private int _start;
     private int _end;
 
+    /// <summary>Set at end of stream when the last line had no newline (the writer died mid-line, or broke framing).</summary>
+    public bool EndedInsideLine { get; private set; }
+
     /// <summary>The next line; null at end of stream. Throws <see cref="BackendFindingException"/> for an over-long line.</summary>
     public async Task<ReadOnlyMemory<byte>?> ReadAsync()
     {
@@ -33,7 +36,11 @@ internal sealed class StdoutLines(Stream stream, int maxLineBytes)
                 Array.Resize(ref _buffer, (int)Math.Min(_buffer.Length * 2L, Array.MaxLength));
             var read = await stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false);
             if (read == 0)
-                return _end > _start ? throw BackendFindingException.Protocol("stdout ended inside a line (no trailing newline)") : null;
+            {
+                EndedInsideLine = _end > _start;
+                return null;
+            }
+
             _end += read;
         }
     }

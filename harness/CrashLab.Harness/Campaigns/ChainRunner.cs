@@ -115,6 +115,8 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
             if (probe.State == BatchState.Failed && probe.Error is not "no_space")
                 return new Violation(Rules.Liveness, $"after recovery the backend refused an append: {probe.Error}");
             using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // The SIGKILL lands the moment time is up, with requests in flight: a crash mid-write.
+            await using var killOnTime = kill.Token.Register(backend.Kill).ConfigureAwait(false);
             kill.CancelAfter(new WorkloadGenerator(settings.Scenario.Workload, _random.Next()).RunMilliseconds());
             await runner.RunAsync(kill.Token).ConfigureAwait(false);
         }

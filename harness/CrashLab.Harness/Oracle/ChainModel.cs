@@ -52,6 +52,25 @@ public sealed class ChainModel(Payloads payloads)
         return batch;
     }
 
+    /// <summary>Bytes of the records known from <paramref name="fromLsn"/> to the highest acknowledged LSN.</summary>
+    public long LiveBytes(long fromLsn)
+    {
+        long total = 0;
+        for (var lsn = fromLsn; lsn <= HighestAcknowledgedLsn; lsn++)
+            total += At(lsn)?.Length ?? 0;
+        return total;
+    }
+
+    /// <summary>The truncation point that keeps about <paramref name="keepBytes"/> of the newest acknowledged records.</summary>
+    public long PointKeeping(long keepBytes, long floor)
+    {
+        long kept = 0;
+        var lsn = HighestAcknowledgedLsn;
+        for (; lsn > floor && kept < keepBytes; lsn--)
+            kept += At(lsn)?.Length ?? 0;
+        return Math.Max(floor, lsn);
+    }
+
     public void RequestedTruncation(long beforeLsn) => HighestBeforeLsn = Math.Max(HighestBeforeLsn, beforeLsn);
 
     public void AcknowledgedDurable(long lsn) => DurableLsn = Math.Max(DurableLsn, lsn);

@@ -24,6 +24,12 @@ public sealed record WorkloadProfile
 
     public double StatShare { get; init; } = 0.02;
 
+    /// <summary>
+    /// When the live log grows past this, the next request truncates it (keeping the newest
+    /// quarter), as a checkpointing application would: every check reads the whole log back.
+    /// </summary>
+    public long MaxLiveLogBytes { get; init; } = 2 << 20;
+
     /// <summary>Milliseconds of load before the timed kill: drawn uniformly from this range.</summary>
     public int MinRunMs { get; init; } = 20;
 

@@ -15,6 +15,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     private readonly ConcurrentQueue<Violation> _violations = new();
     private readonly List<(long First, long Last, int Batch)> _acked = [];
     private readonly object _ackGate = new();
+    private long _liveBytes;
 
     public IReadOnlyCollection<Violation> Violations => _violations;
 
@@ -23,6 +24,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
 
     public async Task RunAsync(CancellationToken stop)
     {
+        _liveBytes = model.LiveBytes(Floor());
         using var slots = new SemaphoreSlim(generator.Profile.MaxInFlight);
         var replies = new List<Task>();
         try
@@ -53,6 +55,14 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     /// <summary>Sends the next request (the line is on stdin when this returns) and returns the task that handles its reply.</summary>
     private async Task<Task> SubmitNextAsync(CancellationToken stop)
     {
+        if (Interlocked.Read(ref _liveBytes) > generator.Profile.MaxLiveLogBytes && model.HighestAcknowledgedLsn >= Floor())
+        {
+            var point = model.PointKeeping(generator.Profile.MaxLiveLogBytes / 4, Floor());
+            Interlocked.Exchange(ref _liveBytes, generator.Profile.MaxLiveLogBytes / 4);
+            model.RequestedTruncation(point);
+            return Handle(await backend.SubmitAsync("truncate", j => j.WriteNumber("before_lsn", point), stop).ConfigureAwait(false), r => OnTruncate(r, point));
+        }
+
         switch (generator.NextOp())
         {
             case WorkloadGenerator.Op.Sync:
@@ -85,6 +95,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
             ids[i] = new RecordId(model.NextBatchIndex, i, generator.RecordSize(i == 0));
         var sync = forceSync ?? generator.SyncAppend();
         var batch = model.Issue(ids);
+        Interlocked.Add(ref _liveBytes, ids.Sum(id => (long)id.Length));
         var reply = await backend.SubmitAsync("append", json =>
         {
             json.WriteStartArray("records");

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Workload;
+
+namespace CrashLab.Benchmarks;
+
+/// <summary>
+/// Crash cycles per second on the reference engine — spawn, ready, load, SIGKILL, restart, read
+/// and verify the recovered log — against the cheapest possible cycle: spawn a trivial .NET
+/// console app, read its first line, SIGKILL it.
+/// </summary>
+internal static class CrashCycleBenchmark
+{
+    public static double TrivialCyclesPerSecond(string trivial, TimeSpan duration)
+    {
+        var cycles = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            using var process = Process.Start(new ProcessStartInfo(trivial) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false })!;
+            process.StandardOutput.ReadLine();
+            process.Kill();
+            process.WaitForExit();
+            cycles++;
+        }
+
+        return cycles / clock.Elapsed.TotalSeconds;
+    }
+
+    public static async Task<double> EngineCyclesPerSecond(string engine, string workDir, int workers, TimeSpan duration)
+    {
+        var scenario = new Scenario
+        {
+            Name = "cycle-benchmark",
+            KillDuringRecoveryShare = 0,
+            Workload = WorkloadProfile.Default with { MinRunMs = 5, MaxRunMs = 15, LargeRecordShare = 0, MaxLiveLogBytes = 256 << 10 },
+        };
+        var backend = new BackendSpec("reference", engine, ["--segment-bytes", "256KiB"], WhiteBox: true);
+        var settings = new CampaignSettings(backend, "reference", false, [scenario], 3, workers, Path.Combine(workDir, $"cycles-{workers}"))
+        {
+            Duration = duration,
+            Progress = null,
+        };
+        var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
+        if (tally.Violations > 0)
+            throw new InvalidOperationException("the reference engine failed a check during the cycle benchmark");
+        return tally.States / tally.Elapsed.TotalSeconds;
+    }
+}
