@@ -16,6 +16,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
 
     public async Task<CampaignTally> RunAsync(CancellationToken cancellationToken)
     {
+        RemoveAbandonedWork(settings.OutDir);
         var work = Path.Combine(settings.OutDir, $"work-{Environment.ProcessId}-{Stopwatch.GetTimestamp():x}");
         var cases = Path.Combine(settings.OutDir, "cases");
         Directory.CreateDirectory(work);
@@ -94,4 +95,17 @@ public sealed class CampaignRunner(CampaignSettings settings)
     }
 
     private void WriteReports() => ReportWriter.Write(settings, Tally);
+
+    /// <summary>Work directories of campaigns whose process is gone (killed outright): ours to delete, nothing else is.</summary>
+    private static void RemoveAbandonedWork(string outDir)
+    {
+        if (!Directory.Exists(outDir))
+            return;
+        foreach (var dir in Directory.GetDirectories(outDir, "work-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length == 3 && int.TryParse(parts[1], out var pid) && !Directory.Exists($"/proc/{pid}"))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
 }
