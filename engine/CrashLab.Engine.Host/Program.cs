@@ -33,7 +33,7 @@ if (storageProblem != null)
 
 // Under the shim, every storage operation happens on a request's own path, in a repeatable order.
 if (fs is not PhysicalFileSystem)
-    settings = settings with { Wal = settings.Wal with { PrepareSegmentsInBackground = false } };
+    settings = settings with { Wal = settings.Wal with { PrepareSegmentsInBackground = false }, Serial = true };
 
 Warmup.Begin();
 var logging = new StderrLoggerProvider(settings.LogLevel);

@@ -75,7 +75,7 @@ internal sealed class EngineStartup
                 logger.LogWarning("recovery found damage: records from LSN {Lsn} on are lost: {Detail}", corruption.Lsn, corruption.Detail);
             logger.LogInformation("recovered {Records} records ({Bytes} bytes), LSN {First}..{Last}", log.RecoveredRecords, log.RecoveredBytes, status.FirstLsn, status.NextLsn - 1);
             await using var replies = new ReplyWriter(output);
-            return await new ProtocolServer(log, replies, logger) { FirstRequestHandled = firstRequestHandled }.ServeAsync(Console.OpenStandardInput()).ConfigureAwait(false);
+            return await new ProtocolServer(log, replies, logger) { FirstRequestHandled = firstRequestHandled, Serial = settings.Serial }.ServeAsync(Console.OpenStandardInput()).ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,9 @@ namespace CrashLab.Engine.Host.Hosting;
 /// </summary>
 internal static class StorageSetup
 {
+    /// <summary>One line per injected fault, in the trace directory: the harness reads it to know which runs had media faults.</summary>
+    public const string InjectedLog = "injected.log";
+
     public static IFileSystem Create(EngineSettings settings, Func<string, string?> environment, out string? problem)
     {
         problem = null;
@@ -47,6 +50,9 @@ internal static class StorageSetup
             }
         }
 
-        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, settings.DataDirectory, journal);
+        Action<string>? injected = string.IsNullOrEmpty(traceDir)
+            ? null
+            : line => File.AppendAllText(Path.Combine(traceDir, InjectedLog), line + "\n");
+        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, settings.DataDirectory, journal, injected: injected);
     }
 }

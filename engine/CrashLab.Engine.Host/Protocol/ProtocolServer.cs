@@ -15,6 +15,9 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
     public const int MaxLineBytes = 1 << 30;
     private readonly List<Task> _inFlight = [];
 
+    /// <summary>One request at a time, each finished before the next is read, and no write-behind (see EngineSettings.Serial).</summary>
+    public bool Serial { get; init; }
+
     /// <summary>Called once, after the first request was dispatched.</summary>
     public Action? FirstRequestHandled { get; init; }
 
@@ -24,7 +27,7 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
         var lines = new LineReader(input, MaxLineBytes);
         while (true)
         {
-            var line = lines.ReadLine(WriteBehind, out var tooLong);
+            var line = lines.ReadLine(Serial ? static () => { } : WriteBehind, out var tooLong);
             if (line == null)
                 return await ShutdownAsync(null).ConfigureAwait(false);
             if (tooLong)
@@ -39,6 +42,8 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
             try
             {
                 Dispatch(request);
+                if (Serial)
+                    await Task.WhenAll(_inFlight).ConfigureAwait(false);
                 FirstRequestHandled?.Invoke();
             }
             catch (WalException e)

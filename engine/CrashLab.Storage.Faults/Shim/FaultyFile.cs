@@ -16,7 +16,11 @@ public sealed partial class FaultyFileSystem
         {
             var number = Interlocked.Increment(ref fs._reads);
             if (fs._decide.Strikes(FaultKind.ReadEio, number, path) != null)
+            {
+                fs.Struck(number, FaultKind.ReadEio, path);
                 throw Injected(StorageErrorKind.Io, Errno.EIO, "pread", path);
+            }
+
             return inner.Read(offset, buffer);
         }
 
@@ -28,7 +32,7 @@ public sealed partial class FaultyFileSystem
                 var op = fs.Begin();
                 if (fs._plan.Crash is { } crash && crash.AtOp == op)
                 {
-                    Perform(op, offset, data[..Math.Min(data.Length, crash.PerformBytes ?? data.Length)]);
+                    Perform(op, offset, data[..(crash.PerformBytes is { } part ? fs.SectorPrefix(offset, data.Length, part) : data.Length)]);
                     fs.Crash();
                     return;
                 }
@@ -40,14 +44,16 @@ public sealed partial class FaultyFileSystem
                     var room = quota - fs.Usage() + Math.Max(0, inner.Length - offset);
                     if (room < bytes.Length)
                     {
-                        Perform(op, offset, bytes[..(int)Math.Max(0, room)]);
+                        fs.Struck(op, FaultKind.Enospc, path);
+                        Perform(op, offset, bytes[..fs.SectorPrefix(offset, bytes.Length, (int)Math.Max(0, room))]);
                         throw Injected(StorageErrorKind.NoSpace, Errno.ENOSPC, "pwrite", path);
                     }
                 }
 
                 if (fs._decide.Strikes(FaultKind.WriteEio, op, path) is { } eio)
                 {
-                    Perform(op, offset, bytes[..Math.Min(eio.AfterBytes, bytes.Length)]);
+                    fs.Struck(op, FaultKind.WriteEio, path);
+                    Perform(op, offset, bytes[..fs.SectorPrefix(offset, bytes.Length, eio.AfterBytes)]);
                     throw Injected(StorageErrorKind.Io, Errno.EIO, "pwrite", path);
                 }
 
@@ -78,6 +84,7 @@ public sealed partial class FaultyFileSystem
         {
             if (data.IsEmpty || fs._decide.Strikes(FaultKind.BitFlip, op, path) is not { } rule)
                 return data;
+            fs.Struck(op, FaultKind.BitFlip, path);
             var copy = data.ToArray();
             for (var i = 0; i < rule.Bits; i++)
             {
@@ -92,6 +99,7 @@ public sealed partial class FaultyFileSystem
         {
             if (fs._decide.Strikes(FaultKind.Misdirect, op, path) is not { } rule)
                 return offset;
+            fs.Struck(op, FaultKind.Misdirect, path);
             var shift = (long)(1 + fs._decide.Draw(op, 100) % (ulong)rule.MaxSectors) * fs._plan.SectorSize;
             return fs._decide.Draw(op, 101) % 2 == 0 && offset >= shift ? offset - shift : offset + shift;
         }
@@ -105,7 +113,11 @@ public sealed partial class FaultyFileSystem
                 var before = inner.Length;
                 var growth = Math.Max(0, length - before);
                 if (growth > 0 && fs._decide.QuotaAt(op, path) is { } quota && fs.Usage() + growth > quota)
+                {
+                    fs.Struck(op, FaultKind.Enospc, path);
                     throw Injected(StorageErrorKind.NoSpace, Errno.ENOSPC, operation, path);
+                }
+
                 if (growth > 0 || operation == "ftruncate")
                     fs._recorder?.BeforeSetLength(op, inode, inner, length);
                 resize(length);
@@ -123,6 +135,7 @@ public sealed partial class FaultyFileSystem
                 var op = fs.Begin();
                 if (fs._decide.Strikes(FaultKind.FsyncEio, op, path) != null)
                 {
+                    fs.Struck(op, FaultKind.FsyncEio, path);
                     // Linux: the dirty pages are marked clean and the error is reported once.
                     fs._recorder?.SyncFailed(op, inode);
                     (inner as ISyncFailureSink)?.SyncFailed();

@@ -16,6 +16,7 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private readonly FaultDecisions _decide;
     private readonly IOperationRecorder? _recorder;
     private readonly Action _crash;
+    private readonly Action<string>? _injected;
     private readonly string _root;
     private readonly object _gate = new();
     private long _operations;
@@ -25,8 +26,10 @@ public sealed partial class FaultyFileSystem : IFileSystem
 
     /// <param name="root">The data directory whose files the space quota counts.</param>
     /// <param name="crash">What a crash point does; the default is SIGKILL of this process.</param>
-    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null)
+    /// <param name="injected">Told of every fault just before it strikes ("op kind path"), e.g. to log it in the trace.</param>
+    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null)
     {
+        _injected = injected;
         plan.Validate();
         _inner = inner;
         _plan = plan;
@@ -162,6 +165,19 @@ public sealed partial class FaultyFileSystem : IFileSystem
             total += LengthOf(Path.Combine(_root, name));
         _usage = total;
         return total;
+    }
+
+    private void Struck(long op, FaultKind kind, string path) => _injected?.Invoke($"{op} {System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())} {path}");
+
+    /// <summary>
+    /// Partial writes end on a sector boundary of the file: storage writes whole sectors (the page
+    /// cache writes back pages, allocation fails per block), and the persistence model makes a
+    /// sector atomic, so a write never stops inside one.
+    /// </summary>
+    private int SectorPrefix(long offset, int length, int wanted)
+    {
+        var end = (offset + Math.Clamp(wanted, 0, length)) / _plan.SectorSize * _plan.SectorSize;
+        return (int)Math.Clamp(end - offset, 0, length);
     }
 
     private static StorageException Injected(StorageErrorKind kind, int errno, string operation, string path)

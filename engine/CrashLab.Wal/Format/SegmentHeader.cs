@@ -12,6 +12,7 @@ internal readonly record struct SegmentHeader(ulong LogId, long SegmentNumber, l
     public const int Size = 64;
     public const int DataStart = 4096;
     public const uint FormatVersion = 1;
+    public const string RetiredProblem = "header is all zeros (retired segment)";
     private static readonly ulong Magic = BinaryPrimitives.ReadUInt64LittleEndian("CLWALSEG"u8);
 
     public void Write(Span<byte> destination)
@@ -40,7 +41,7 @@ internal readonly record struct SegmentHeader(ulong LogId, long SegmentNumber, l
 
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[60..]) != Crc32C.Compute(source[..60]))
         {
-            problem = source[..Size].IndexOfAnyExcept((byte)0) < 0 ? "header is all zeros (retired segment)" : "header checksum mismatch";
+            problem = source[..Size].IndexOfAnyExcept((byte)0) < 0 ? RetiredProblem : "header checksum mismatch";
             return null;
         }
 

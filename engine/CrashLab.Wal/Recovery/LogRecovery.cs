@@ -32,6 +32,7 @@ internal static class LogRecovery
             var live = segments.GetRange(0, scan.Cut.SegmentIndex + 1);
             for (var i = live.Count; i < segments.Count; i++)
                 segments[i].Dispose();
+            RetireBeyondChain(fs, candidates, live[^1].Number, segments.Count > 0 ? segments[^1].Number : 0);
             foreach (var segment in live)
                 segment.File.DataSync();
 
@@ -44,6 +45,24 @@ internal static class LogRecovery
             foreach (var segment in segments)
                 segment.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Files numbered past the live tail that the chain did not reach (it stops at an invalid
+    /// header) may still hold valid frames of an earlier life of the log, whose claims about what
+    /// was durable no longer hold: zero their headers too, so no later recovery takes them as evidence.
+    /// </summary>
+    private static void RetireBeyondChain(IFileSystem fs, SegmentCandidates candidates, long tail, long lastInChain)
+    {
+        var page = new byte[SegmentHeader.DataStart];
+        foreach (var candidate in candidates.Items)
+        {
+            if (candidate.Number <= Math.Max(tail, lastInChain) || candidate.Problem == SegmentHeader.RetiredProblem)
+                continue;
+            using var file = fs.Open(candidate.Path, OpenMode.OpenExisting);
+            file.Write(0, page);
+            file.DataSync();
         }
     }
 

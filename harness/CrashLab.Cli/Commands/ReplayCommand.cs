@@ -13,15 +13,16 @@ internal static class ReplayCommand
         var caseFile = new Argument<FileInfo>("case") { Description = "a case file written by a campaign (cases/case-*.json)" };
         var backend = CommonOptions.Backend();
         var command = CommonOptions.BackendCommand();
+        var keep = new Option<DirectoryInfo?>("--keep") { Description = "keep the replay's working files (data, trace, crash states) in this new directory" };
         var result = new Command("replay", "Re-run a saved failure: restore the data directory it left, restart the backend, judge the recovery again.")
         {
-            caseFile, backend, command,
+            caseFile, backend, command, keep,
         };
-        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), token));
+        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), parse.GetValue(keep), token));
         return result;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, CancellationToken token)
+    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, DirectoryInfo? keep, CancellationToken token)
     {
         CaseFile saved;
         BackendSpec backend;
@@ -41,7 +42,9 @@ internal static class ReplayCommand
 
         Console.WriteLine($"case: {file.Name} — scenario {saved.Scenario.Name}, chain seed {saved.ChainSeed:x16}, cycle {saved.Cycle}, {saved.Stage}");
         Console.WriteLine($"saved violation: rule {saved.Violation.Rule}: {saved.Violation.Message}");
-        var work = Directory.CreateTempSubdirectory("crashlab-replay-").FullName;
+        if (keep is { Exists: true })
+            return CommonOptions.Usage("replay", $"{keep.FullName} already exists");
+        var work = keep != null ? Directory.CreateDirectory(keep.FullName).FullName : Directory.CreateTempSubdirectory("crashlab-replay-").FullName;
         try
         {
             var outcome = await CaseReplayer.ReplayAsync(saved, backend, work, HarnessTimeouts.Default, token).ConfigureAwait(false);
@@ -63,7 +66,10 @@ internal static class ReplayCommand
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            if (keep == null)
+                Directory.Delete(work, recursive: true);
+            else
+                Console.WriteLine($"working files kept in {work}");
         }
     }
 }

@@ -101,6 +101,9 @@ public sealed partial class BackendProcess : IAsyncDisposable
         return Process.Start(start) ?? throw new IOException($"could not start {spec.Executable}");
     }
 
+    /// <summary>Waits for the ready or fatal event of a backend started with <see cref="SpawnAsync"/>.</summary>
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => AwaitStartAsync(cancellationToken);
+
     private async Task AwaitStartAsync(CancellationToken cancellationToken)
     {
         var ready = new ResiliencePipelineBuilder().AddTimeout(_timeouts.Ready).Build();

@@ -48,7 +48,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
         int? budget = settings.StatesPerScenario ?? (share == null ? scenario.Budget : null);
         var claimed = 0;
         bool MayContinue() =>
-            (budget == null || Interlocked.Increment(ref claimed) <= budget)
+            (budget == null || (scenario.NeedsShim ? tally.States < budget : Interlocked.Increment(ref claimed) <= budget))
             && (share == null || clock.Elapsed < share)
             && (settings.KeepGoing || tally.Violations.IsEmpty)
             && !cancellationToken.IsCancellationRequested;
@@ -60,12 +60,15 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 var seed = SplitMix.Hash(settings.Seed, (ulong)index, ((ulong)worker << 32) | (uint)chain);
                 var chainSettings = new ChainSettings(settings.Backend, settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
                     Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts);
-                await new ChainRunner(chainSettings, tally).RunAsync(MayContinue, cancellationToken).ConfigureAwait(false);
+                if (scenario.NeedsShim)
+                    await new WhiteBoxChainRunner(chainSettings, tally).RunAsync(MayContinue, cancellationToken).ConfigureAwait(false);
+                else
+                    await new ChainRunner(chainSettings, tally).RunAsync(MayContinue, cancellationToken).ConfigureAwait(false);
             }
         }, CancellationToken.None)).ToList();
 
         bool MayContinueWithoutClaim() =>
-            (budget == null || Volatile.Read(ref claimed) < budget)
+            (budget == null || (scenario.NeedsShim ? tally.States < budget : Volatile.Read(ref claimed) < budget))
             && (share == null || clock.Elapsed < share)
             && (settings.KeepGoing || tally.Violations.IsEmpty)
             && !cancellationToken.IsCancellationRequested;

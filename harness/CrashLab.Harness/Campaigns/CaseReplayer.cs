@@ -16,6 +16,8 @@ public static class CaseReplayer
     {
         var dataDir = Path.Combine(workDir, "data");
         saved.Restore(dataDir);
+        if (saved.WhiteBox is { } whiteBox)
+            return await ReplayWhiteBoxAsync(saved, whiteBox, backend, dataDir, workDir, timeouts, cancellationToken).ConfigureAwait(false);
         var model = saved.Model != null ? ChainModel.FromState(saved.Model) : null;
         BackendProcess process;
         try
@@ -49,6 +51,17 @@ public static class CaseReplayer
                 : "";
             return violations.Count > 0 ? Judge(saved, violations[0], notes) : new Outcome(null, false, notes);
         }
+    }
+
+    /// <summary>The same run again: plan (with the kill as a crash point), requests and crash-state choice.</summary>
+    private static async Task<Outcome> ReplayWhiteBoxAsync(CaseFile saved, WhiteBox.WhiteBoxInput input, BackendSpec backend, string dataDir, string workDir, HarnessTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var model = saved.Model != null ? ChainModel.FromState(saved.Model) : new ChainModel(new Workload.Payloads(saved.ChainSeed));
+        var run = new WhiteBox.WhiteBoxRun(backend, saved.Scenario.Workload, timeouts);
+        var outcome = await run.ExecuteAsync(dataDir, model, input, Directory.CreateDirectory(Path.Combine(workDir, "run")).FullName, cancellationToken).ConfigureAwait(false);
+        return outcome.Violation is { } violation
+            ? Judge(saved, violation, $"white-box replay: crash point at operation {input.Plan.Crash?.AtOp}, {input.Requests?.Count ?? 0} requests, crash state {string.Join(", ", input.States)}")
+            : new Outcome(null, false, "");
     }
 
     private static Outcome Judge(CaseFile saved, Violation violation, string notes)

@@ -14,7 +14,7 @@ public sealed record Scenario
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
         WriteIndented = true,
     };
 
@@ -34,6 +34,25 @@ public sealed record Scenario
 
     /// <summary>Share of kills after which bits are flipped in the data directory (a media fault at rest).</summary>
     public double BitFlipAtRestShare { get; init; }
+
+    /// <summary>
+    /// Faults of every white-box run, as fault-plan rules (fault-model.md §3). An enospc quota is
+    /// headroom above the data directory's size when the run starts. read_eio rules strike the
+    /// recovery of each crash state. The plan's seed comes from the chain.
+    /// </summary>
+    public Storage.Faults.Plans.FaultRule[] Faults { get; init; } = [];
+
+    /// <summary>Power loss: the crash-state modes to build after each kill (drop-all, random-subset, prefix).</summary>
+    public string[] CrashModes { get; init; } = ["drop-all", "random-subset", "prefix"];
+
+    /// <summary>Power loss: atomic write units to tear at.</summary>
+    public int[] SectorSizes { get; init; } = [512, 4096];
+
+    /// <summary>Power loss: crash states built and checked after each kill.</summary>
+    public int StatesPerKill { get; init; } = 6;
+
+    /// <summary>Power loss: share of runs that end at a crash point (the rest end with a timed kill).</summary>
+    public double CrashPointShare { get; init; } = 0.5;
 
     /// <summary>Crash states the scenario checks by default (certification budget).</summary>
     public int Budget { get; init; } = 100;

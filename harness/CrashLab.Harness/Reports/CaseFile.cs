@@ -50,6 +50,9 @@ public sealed record CaseFile
 
     public string? Stderr { get; init; }
 
+    /// <summary>White-box cases: the run to execute again (plan with its crash point, requests, the failing crash state).</summary>
+    public WhiteBox.WhiteBoxInput? WhiteBox { get; init; }
+
     public static Dictionary<string, string> Snapshot(string directory)
         => Directory.Exists(directory)
             ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)

@@ -12,6 +12,8 @@ namespace CrashLab.Harness.Workload;
 /// </summary>
 public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, WorkloadGenerator generator)
 {
+    private readonly List<RecordedRequest> _sent = [];
+    private IEnumerator<RecordedRequest>? _script;
     private readonly ConcurrentQueue<Violation> _violations = new();
     private readonly List<(long First, long Last, int Batch)> _acked = [];
     private readonly object _ackGate = new();
@@ -20,7 +22,13 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     public IReadOnlyCollection<Violation> Violations => _violations;
 
     /// <summary>Requests sent in this run.</summary>
-    public int Sent { get; private set; }
+    public int Sent => _sent.Count;
+
+    /// <summary>Every request of this run, in the order sent.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _sent;
+
+    /// <summary>Send exactly these requests (a replay) instead of generating them; the run ends when they are all sent.</summary>
+    public void Script(IEnumerable<RecordedRequest> requests) => _script = requests.GetEnumerator();
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -32,8 +40,9 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
             while (!stop.IsCancellationRequested && _violations.IsEmpty)
             {
                 await slots.WaitAsync(stop).ConfigureAwait(false);
-                var reply = await SubmitNextAsync(stop).ConfigureAwait(false);
-                Sent++;
+                if (NextRequest() is not { } request)
+                    break;
+                var reply = await SubmitAsync(request, stop).ConfigureAwait(false);
                 replies.Add(reply.ContinueWith(_ => slots.Release(), TaskScheduler.Default));
             }
         }
@@ -52,48 +61,78 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         await Task.WhenAll(replies).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the next request (the line is on stdin when this returns) and returns the task that handles its reply.</summary>
-    private async Task<Task> SubmitNextAsync(CancellationToken stop)
+    private RecordedRequest? NextRequest()
     {
+        if (_script != null)
+            return _script.MoveNext() ? _script.Current : null;
         if (Interlocked.Read(ref _liveBytes) > generator.Profile.MaxLiveLogBytes && model.HighestAcknowledgedLsn >= Floor())
         {
-            var point = model.PointKeeping(generator.Profile.MaxLiveLogBytes / 4, Floor());
             Interlocked.Exchange(ref _liveBytes, generator.Profile.MaxLiveLogBytes / 4);
-            model.RequestedTruncation(point);
-            return Handle(await backend.SubmitAsync("truncate", j => j.WriteNumber("before_lsn", point), stop).ConfigureAwait(false), r => OnTruncate(r, point));
+            return new RecordedRequest("truncate") { BeforeLsn = model.PointKeeping(generator.Profile.MaxLiveLogBytes / 4, Floor()) };
         }
 
-        switch (generator.NextOp())
+        return generator.NextOp() switch
         {
-            case WorkloadGenerator.Op.Sync:
+            WorkloadGenerator.Op.Sync => new RecordedRequest("sync"),
+            WorkloadGenerator.Op.Truncate when model.HighestAcknowledgedLsn >= Floor()
+                => new RecordedRequest("truncate") { BeforeLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn + 1) },
+            WorkloadGenerator.Op.Read when model.HighestAcknowledgedLsn >= Floor()
+                => new RecordedRequest("read") { FromLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn) },
+            WorkloadGenerator.Op.Stat => new RecordedRequest("stat"),
+            _ => NewAppend(null),
+        };
+    }
+
+    private RecordedRequest NewAppend(bool? forceSync)
+    {
+        var count = generator.BatchSize();
+        var ids = new RecordId[count];
+        for (var i = 0; i < count; i++)
+            ids[i] = new RecordId(model.NextBatchIndex, i, generator.RecordSize(i == 0));
+        return new RecordedRequest("append") { Records = ids, Sync = forceSync ?? generator.SyncAppend() };
+    }
+
+    /// <summary>Sends one request (it is on stdin when this returns) and returns the task that handles its reply.</summary>
+    private async Task<Task> SubmitAsync(RecordedRequest request, CancellationToken stop)
+    {
+        _sent.Add(request);
+        switch (request.Op)
+        {
+            case "sync":
                 return Handle(await backend.SubmitAsync("sync", cancellationToken: stop).ConfigureAwait(false), OnSync);
-            case WorkloadGenerator.Op.Truncate when model.HighestAcknowledgedLsn >= Floor():
-                var before = generator.Between(Floor(), model.HighestAcknowledgedLsn + 1);
+            case "truncate":
+                var before = request.BeforeLsn!.Value;
                 model.RequestedTruncation(before);
                 return Handle(await backend.SubmitAsync("truncate", j => j.WriteNumber("before_lsn", before), stop).ConfigureAwait(false), r => OnTruncate(r, before));
-            case WorkloadGenerator.Op.Read when model.HighestAcknowledgedLsn >= Floor():
-                var from = generator.Between(Floor(), model.HighestAcknowledgedLsn);
+            case "read":
+                var from = request.FromLsn!.Value;
                 return Handle(await backend.SubmitAsync("read", j =>
                 {
                     j.WriteNumber("from_lsn", from);
                     j.WriteNumber("max_records", 64);
                     j.WriteNumber("max_bytes", 1 << 20);
                 }, stop).ConfigureAwait(false), r => OnRead(r, from));
-            case WorkloadGenerator.Op.Stat:
+            case "stat":
                 return Handle(await backend.SubmitAsync("stat", cancellationToken: stop).ConfigureAwait(false), OnStat);
             default:
-                return (await SubmitAppendAsync(stop).ConfigureAwait(false)).Handled;
+                return (await SubmitAppendAsync(request, stop).ConfigureAwait(false)).Handled;
         }
     }
 
-    /// <summary>Appends a batch; returns it and the task handling its reply.</summary>
+    /// <summary>Appends a new batch (the first one of a run is the liveness probe); returns it and the task handling its reply.</summary>
     public async Task<(IssuedBatch Batch, Task Handled)> SubmitAppendAsync(CancellationToken stop, bool? forceSync = null)
     {
-        var count = generator.BatchSize();
-        var ids = new RecordId[count];
-        for (var i = 0; i < count; i++)
-            ids[i] = new RecordId(model.NextBatchIndex, i, generator.RecordSize(i == 0));
-        var sync = forceSync ?? generator.SyncAppend();
+        var request = NewAppend(forceSync);
+        _sent.Add(request);
+        return await SubmitAppendAsync(request, stop).ConfigureAwait(false);
+    }
+
+    private async Task<(IssuedBatch Batch, Task Handled)> SubmitAppendAsync(RecordedRequest request, CancellationToken stop)
+    {
+        var ids = request.Records!;
+        var sync = request.Sync;
+        if (ids.Length == 0 || ids[0].Batch != model.NextBatchIndex)
+            throw new InvalidOperationException($"a recorded append names batch {ids.FirstOrDefault().Batch}, but the model is at batch {model.NextBatchIndex}");
         var batch = model.Issue(ids);
         Interlocked.Add(ref _liveBytes, ids.Sum(id => (long)id.Length));
         var reply = await backend.SubmitAsync("append", json =>

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using CrashLab.Harness.Oracle;
+using CrashLab.Harness.Reports;
+using CrashLab.Harness.WhiteBox;
+using CrashLab.Harness.Workload;
+using CrashLab.Storage.Faults.Model;
+
+namespace CrashLab.Harness.Campaigns;
+
+/// <summary>
+/// A power-loss chain on one data directory: each cycle is a white-box run (fault plan, load,
+/// crash point or timed kill), after which several crash states are built from the journal and
+/// each is recovered and checked; the chain goes on from one of them.
+/// </summary>
+public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.ScenarioTally tally)
+{
+    private readonly SplitMix _random = new(settings.ChainSeed);
+    private ChainModel _model = new(new Payloads(settings.ChainSeed));
+    private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
+    private long _expectedOps = 60;
+    private int _cycle;
+
+    public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_dataDir);
+        var run = new WhiteBoxRun(settings.Backend, settings.Scenario.Workload, settings.Timeouts);
+        try
+        {
+            while (mayContinue() && !cancellationToken.IsCancellationRequested)
+            {
+                if (!await CycleAsync(run, cancellationToken).ConfigureAwait(false))
+                    return;
+            }
+        }
+        finally
+        {
+            Directory.Delete(settings.WorkDir, recursive: true);
+        }
+    }
+
+    private async Task<bool> CycleAsync(WhiteBoxRun run, CancellationToken cancellationToken)
+    {
+        _cycle++;
+        tally.Cycle();
+        var snapshot = CaseFile.Snapshot(_dataDir);
+        var modelBefore = _model.ToState();
+        var runSeed = _random.Next();
+        var input = new WhiteBoxInput
+        {
+            Plan = PlanMaker.ForRun(settings.Scenario, _random, runSeed, snapshot.Values.Sum(v => (long)v.Length * 3 / 4), _expectedOps),
+            RecoveryPlan = PlanMaker.ForRecovery(settings.Scenario, runSeed),
+            States = PlanMaker.States(settings.Scenario, _random),
+            KillAfterMs = new WorkloadGenerator(settings.Scenario.Workload, runSeed).RunMilliseconds(),
+            WorkloadSeed = runSeed,
+        };
+        var cycleDir = Directory.CreateDirectory(Path.Combine(settings.WorkDir, $"cycle-{_cycle}")).FullName;
+        var outcome = await run.ExecuteAsync(_dataDir, _model, input, cycleDir, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < outcome.StatesChecked - (outcome.Violation != null ? 1 : 0); i++)
+            tally.StateChecked();
+        if (outcome.BackendFatal)
+        {
+            tally.FatalStart();
+            return false;
+        }
+
+        if (outcome.Violation is { } violation)
+        {
+            Fail(outcome, violation, input, snapshot, modelBefore);
+            return false;
+        }
+
+        _expectedOps = Math.Max(20, outcome.LastOperation);
+        var (stateDir, model) = outcome.Continuation!.Value;
+        Directory.Delete(_dataDir, recursive: true);
+        Directory.Move(stateDir, _dataDir);
+        _model = ChainModel.FromState(model);
+        Directory.Delete(cycleDir, recursive: true);
+        return true;
+    }
+
+    /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent.</summary>
+    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore)
+    {
+        var replay = input with
+        {
+            Plan = input.Plan with { Crash = outcome.LastOperation > 0 ? new Storage.Faults.Plans.CrashPoint { AtOp = outcome.LastOperation } : input.Plan.Crash },
+            Requests = outcome.Requests,
+            States = outcome.FailingState != null ? [outcome.FailingState] : [],
+            KillAfterMs = null,
+        };
+        var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{_cycle}.json");
+        var caseFile = new CaseFile
+        {
+            Backend = settings.BackendLabel,
+            BackendIsCommand = settings.BackendIsCommand,
+            Scenario = settings.Scenario,
+            CampaignSeed = settings.CampaignSeed,
+            ChainSeed = settings.ChainSeed,
+            Cycle = _cycle,
+            Stage = outcome.Stage,
+            Violation = violation,
+            Model = modelBefore,
+            DataDirectory = snapshot,
+            Stderr = outcome.Stderr,
+            WhiteBox = replay,
+        };
+        AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
+        tally.Violations.Enqueue(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, _cycle, outcome.Stage, violation, path));
+    }
+}

@@ -1,0 +1,4 @@
+namespace CrashLab.Harness.WhiteBox;
+
+/// <summary>Which crash state to build after a kill: the mode, its seed and the sector size.</summary>
+public sealed record StateChoice(string Mode, ulong Seed, int SectorSize);

@@ -1,0 +1,25 @@
+using CrashLab.Harness.Workload;
+using CrashLab.Storage.Faults.Plans;
+
+namespace CrashLab.Harness.WhiteBox;
+
+/// <summary>Everything one white-box run needs, and everything a case file keeps to run it again.</summary>
+public sealed record WhiteBoxInput
+{
+    /// <summary>The run's fault plan; in a case file its crash point is where the kill happened.</summary>
+    public FaultPlan Plan { get; init; } = FaultPlan.None;
+
+    /// <summary>Faults for the recovery of each crash state (read EIO during recovery).</summary>
+    public FaultPlan? RecoveryPlan { get; init; }
+
+    /// <summary>Requests to send; null: generate them from the seed.</summary>
+    public List<RecordedRequest>? Requests { get; init; }
+
+    /// <summary>Crash states to build and check after the kill.</summary>
+    public List<StateChoice> States { get; init; } = [];
+
+    /// <summary>Milliseconds of load before a timed kill; null: no timed kill (the crash point or the end of the requests ends the run).</summary>
+    public int? KillAfterMs { get; init; }
+
+    public ulong WorkloadSeed { get; init; }
+}
