@@ -137,6 +137,10 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
         {
             file.Write(0, page);
             file.DataSync();
+            // A misdirected write reports success: check the header landed before the segment goes live.
+            var landed = new byte[SegmentHeader.Size];
+            if (file.Read(0, landed) != landed.Length || !landed.AsSpan().SequenceEqual(page.AsSpan(0, SegmentHeader.Size)))
+                throw new StorageException(StorageErrorKind.Io, Errno.EIO, "segment header read back differs from what was written", prepared);
         }
 
         var path = Path.Combine(directory, SegmentNames.For(number));

@@ -17,6 +17,7 @@ public sealed class RecoveryCheck
     private int _batch;
     private int _inBatch;
     private bool _frontInsideBatch;
+    private bool _frontByBytes;
 
     public RecoveryCheck(ChainModel model, ReadyEvent ready)
     {
@@ -39,6 +40,8 @@ public sealed class RecoveryCheck
             return false;
         if (lsn != _lsn)
             return Fail(new Violation(Rules.Contiguity, $"expected LSN {_lsn} next, the log returned LSN {lsn}") { Lsn = _lsn });
+        if (_frontByBytes && !PositionByBytes(data))
+            return Fail(new Violation(Rules.SilentCorruption, $"the log starts at LSN {_lsn} with bytes never issued") { Lsn = _lsn, Actual = Violation.Abbreviate(data) });
         var expected = _lsn < _model.LogNext ? _model.At(_lsn) : NextFromBatches(data);
         if (Violations.Count > 0)
             return false;
@@ -100,26 +103,53 @@ public sealed class RecoveryCheck
             Violations.Add(new Violation(Rules.TruncationBound, $"first_lsn {_ready.FirstLsn} is above the highest before_lsn ever requested ({upper})"));
     }
 
-    /// <summary>Truncation may leave the recovered log starting inside the batches of the last run.</summary>
+    /// <summary>
+    /// Truncation may leave the recovered log starting inside the batches of the last run. An
+    /// acknowledged batch's LSNs say exactly where; batches without an answer (or answered with an
+    /// error) may or may not have taken LSNs, so otherwise the first record's bytes decide.
+    /// </summary>
     private void PositionAtFront()
     {
-        var cursor = _model.LogNext;
-        while (_lsn > cursor && _batch < _model.Pending.Count)
+        if (_lsn <= _model.LogNext)
+            return;
+        for (var i = 0; i < _model.Pending.Count; i++)
         {
-            var batch = _model.Pending[_batch];
-            var start = batch.FirstLsn ?? cursor;
-            var end = start + batch.Records.Length;
-            if (end <= _lsn)
-            {
-                cursor = end;
-                _batch++;
+            if (_model.Pending[i].FirstLsn is not { } first)
                 continue;
+            var count = _model.Pending[i].Records.Length;
+            if (first <= _lsn && _lsn < first + count)
+            {
+                (_batch, _inBatch) = (i, (int)(_lsn - first));
+                _frontInsideBatch = _inBatch > 0;
+                return;
             }
 
-            _inBatch = (int)(_lsn - start);
-            _frontInsideBatch = _inBatch > 0;
-            break;
+            if (first > _lsn)
+                break;
         }
+
+        _frontByBytes = true;
+    }
+
+    /// <summary>Places the front at the first issued record (in order) these bytes are.</summary>
+    private bool PositionByBytes(ReadOnlySpan<byte> data)
+    {
+        _frontByBytes = false;
+        for (var i = 0; i < _model.Pending.Count; i++)
+        {
+            var records = _model.Pending[i].Records;
+            for (var j = 0; j < records.Length; j++)
+            {
+                if (_model.Payloads.Matches(records[j], data))
+                {
+                    (_batch, _inBatch) = (i, j);
+                    _frontInsideBatch = j > 0;
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The issued record the log should hold next, past the part known at the last check.</summary>

@@ -90,7 +90,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             var stateDir = Path.Combine(workDir, $"state-{i}");
             CrashStateBuilder.WriteTo(builder.Compose(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), stateDir);
             var stateModel = ChainModel.FromState(modelAfterRun);
-            var (violation, stderr) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
+            var (violation, stderr, recovered) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
             checkedStates++;
             if (violation != null)
             {
@@ -101,14 +101,20 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 };
             }
 
-            continuation ??= (stateDir, stateModel.ToState());
+            if (recovered)
+                continuation ??= (stateDir, stateModel.ToState());
         }
 
-        return new WhiteBoxOutcome { Requests = requests, LastOperation = builder.LastOperation, StatesChecked = checkedStates, Continuation = continuation };
+        return new WhiteBoxOutcome
+        {
+            Requests = requests, LastOperation = builder.LastOperation, StatesChecked = checkedStates, Continuation = continuation,
+            BackendFatal = continuation == null && input.States.Count > 0,
+        };
     }
 
     /// <summary>Recovers one crash state with a fresh backend and judges it; a read-EIO plan may make it fail honestly first.</summary>
-    private async Task<(Violation? Violation, string? Stderr)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
+    /// <returns>A violation, or whether the state was recovered (false: the backend honestly could not start after media damage).</returns>
+    private async Task<(Violation? Violation, string? Stderr, bool Recovered)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
     {
         if (recoveryPlan != null)
         {
@@ -118,7 +124,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             CopyDirectory(stateDir, copy);
             var faulted = await StartAsync(new BackendEnvironment(copy, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName), cancellationToken).ConfigureAwait(false);
             if (faulted.Outcome?.Violation is { } startViolation)
-                return (startViolation, faulted.Outcome.Stderr);
+                return (startViolation, faulted.Outcome.Stderr, false);
             await using (faulted.Process!.ConfigureAwait(false))
             {
                 // Failing to start on a read error is honest; starting means the recovery must still be right.
@@ -127,20 +133,26 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                     var probeModel = ChainModel.FromState(model.ToState());
                     probeModel.MediaFaultPending = true;
                     if (await CheckAsync(faulted.Process, probeModel, cancellationToken).ConfigureAwait(false) is { } eioViolation)
-                        return (eioViolation, faulted.Process.Stderr.ToString());
+                        return (eioViolation, faulted.Process.Stderr.ToString(), false);
                 }
             }
         }
 
         var started = await StartAsync(new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken).ConfigureAwait(false);
         if (started.Outcome != null)
-            return (started.Outcome.Violation, started.Outcome.Stderr);
+            return (started.Outcome.Violation, started.Outcome.Stderr, false);
         await using (started.Process!.ConfigureAwait(false))
         {
             if (started.Process!.Fatal is { } fatal)
-                return (new Violation(Rules.Liveness, $"the backend cannot start on a crash state the persistence model allows: {fatal}"), started.Process.Stderr.ToString());
+            {
+                // Honest after media damage (rule 6); with no media fault, the state is one the backend must recover.
+                return model.MediaFaultPending
+                    ? (null, null, false)
+                    : (new Violation(Rules.Liveness, $"the backend cannot start on a crash state the persistence model allows: {fatal}"), started.Process.Stderr.ToString(), false);
+            }
+
             var violation = await CheckAsync(started.Process, model, cancellationToken).ConfigureAwait(false);
-            return (violation, started.Process.Stderr.ToString());
+            return (violation, started.Process.Stderr.ToString(), violation == null);
         }
     }
 

@@ -111,6 +111,19 @@ public sealed class RecoveryCheckTests
     }
 
     [Fact]
+    public void Prefix_TruncatedFrontAfterAFailedBatchThatTookNoLsns_IsPlacedByItsBytes()
+    {
+        var h = new History();
+        h.Append(3, BatchState.Failed);
+        h.Append(2, BatchState.Unanswered);
+        var c = h.Append(4, BatchState.Unanswered);
+        h.Model.RequestedTruncation(3);
+
+        // The failed batch took no LSNs: the unanswered ones hold LSNs 1..6, and truncation kept 3..6.
+        Assert.Empty(h.Recover(History.Ready(3, 7), h.All(c)));
+    }
+
+    [Fact]
     public void Durability_DurableBatchesAllBack_Passes()
     {
         var h = new History();
