@@ -18,6 +18,12 @@ public sealed record WalOptions
     /// </summary>
     public bool ZeroFillOnDemand { get; init; }
 
+    /// <summary>
+    /// A deliberate bug to inject (the conformance suite's known-bad backends); null for the real engine.
+    /// See <see cref="Mutants"/>.
+    /// </summary>
+    public string? Mutant { get; init; }
+
     /// <summary>Buffered unsynced bytes at which an appender writes them out itself.</summary>
     public int WriteBehindBytes { get; init; } = 1 << 20;
 
@@ -26,6 +32,8 @@ public sealed record WalOptions
         if (SegmentBytes is < WalLimits.MinSegmentBytes or > WalLimits.MaxSegmentBytes || SegmentBytes % 4096 != 0)
             throw new ArgumentOutOfRangeException(nameof(SegmentBytes), SegmentBytes,
                 $"segment size must be a multiple of 4096 between {WalLimits.MinSegmentBytes} and {WalLimits.MaxSegmentBytes} bytes");
+        if (Mutant != null && !Mutants.All.ContainsKey(Mutant))
+            throw new ArgumentOutOfRangeException(nameof(Mutant), Mutant, $"unknown mutant (known: {string.Join(", ", Mutants.All.Keys)})");
         if (WriteBehindBytes < 4096)
             throw new ArgumentOutOfRangeException(nameof(WriteBehindBytes), WriteBehindBytes, "must be at least 4096");
     }

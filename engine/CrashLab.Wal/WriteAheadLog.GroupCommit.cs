@@ -105,7 +105,10 @@ public sealed partial class WriteAheadLog
             foreach (var chunk in chunks)
                 chunk.Segment.File.Write(chunk.Offset, chunk.Data);
             foreach (var segment in toSync)
-                segment.File.DataSync();
+            {
+                if (!_options.Is(Mutants.AckBeforeFdatasync))
+                    segment.File.DataSync();
+            }
         }
         catch (StorageException e)
         {

@@ -32,7 +32,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _index = recovered.Index;
         var segmentBytes = _segments.Count > 0 ? _segments[0].Size : options.SegmentBytes;
         _preparer = new SegmentPreparer(fs, directory, segmentBytes, options.PrepareSegmentsInBackground, options.ZeroFillOnDemand);
-        _tail = new LogTail(fs, directory, recovered.LogId, segmentBytes, _preparer, _segments, _index)
+        _tail = new LogTail(fs, directory, recovered.LogId, segmentBytes, _preparer, _segments, _index, options)
         {
             Offset = recovered.TailOffset,
             NextLsn = recovered.NextLsn,

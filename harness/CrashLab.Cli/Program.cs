@@ -8,6 +8,8 @@ var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them 
     CertifyCommand.Create(),
     CrashStateCommand.Create(),
     ReplayCommand.Create(),
+    ShrinkCommand.Create(),
+    MutantsCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -27,6 +27,7 @@ internal static class EngineCommandLine
           --inline-prepare       zero-fill new segments on the request path, not in the
                                  background (repeatable I/O order, for crash points)
           --log-level LEVEL      trace, debug, information (default), warning, error, none
+          --mutant NAME          run a known-bad variant (conformance testing; see crashlab mutants)
           -h, --help             show this help
         """;
 
@@ -44,6 +45,9 @@ internal static class EngineCommandLine
                     break;
                 case "--segment-bytes":
                     wal = wal with { SegmentBytes = ParseSize(Value(args, ref i)) };
+                    break;
+                case "--mutant":
+                    wal = wal with { Mutant = Value(args, ref i) };
                     break;
                 case "--inline-prepare":
                     wal = wal with { PrepareSegmentsInBackground = false };

@@ -70,7 +70,7 @@ internal sealed class EngineStartup
         using (log)
         {
             var status = log.Status;
-            Write(output, EventLine.Ready(BackendName, status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail));
+            Write(output, EventLine.Ready(settings.Wal.Mutant is { } mutant ? $"{BackendName}+mutant:{mutant}" : BackendName, status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail));
             if (log.Corruption is { } corruption)
                 logger.LogWarning("recovery found damage: records from LSN {Lsn} on are lost: {Detail}", corruption.Lsn, corruption.Detail);
             logger.LogInformation("recovered {Records} records ({Bytes} bytes), LSN {First}..{Last}", log.RecoveredRecords, log.RecoveredBytes, status.FirstLsn, status.NextLsn - 1);

@@ -8,7 +8,7 @@ namespace CrashLab.Wal.Writing;
 /// The writing end of the log: encodes frames into the pending buffer at the tail and rotates to a
 /// fresh segment when one fills. Not thread-safe: the log calls it under its lock.
 /// </summary>
-internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, long segmentBytes, SegmentPreparer preparer, List<Segment> segments, LogIndex index)
+internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, long segmentBytes, SegmentPreparer preparer, List<Segment> segments, LogIndex index, WalOptions options)
 {
     private bool _segmentHasRecordStart;
 
@@ -145,7 +145,8 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
 
         var path = Path.Combine(directory, SegmentNames.For(number));
         fs.Rename(prepared, path);
-        fs.SyncDirectory(directory);
+        if (!options.Is(Mutants.NoDirFsync))
+            fs.SyncDirectory(directory);
         Active = new Segment(number, firstLsn, segmentBytes, logId, fs.Open(path, OpenMode.OpenExisting));
         segments.Add(Active);
         Offset = SegmentHeader.DataStart;

@@ -10,7 +10,14 @@ namespace CrashLab.Harness.Campaigns;
 /// </summary>
 public static class CaseReplayer
 {
-    public sealed record Outcome(Violation? Violation, bool SameRule, string Notes);
+    public sealed record Outcome(Violation? Violation, bool SameRule, string Notes)
+    {
+        /// <summary>White-box: the last operation the replayed run's journal recorded.</summary>
+        public long LastOperation { get; init; }
+
+        /// <summary>White-box: the model right after the replayed run.</summary>
+        public ChainModelState? ModelAfterRun { get; init; }
+    }
 
     public static async Task<Outcome> ReplayAsync(CaseFile saved, BackendSpec backend, string workDir, HarnessTimeouts timeouts, CancellationToken cancellationToken)
     {
@@ -59,9 +66,9 @@ public static class CaseReplayer
         var model = saved.Model != null ? ChainModel.FromState(saved.Model) : new ChainModel(new Workload.Payloads(saved.ChainSeed));
         var run = new WhiteBox.WhiteBoxRun(backend, saved.Scenario.Workload, timeouts);
         var outcome = await run.ExecuteAsync(dataDir, model, input, Directory.CreateDirectory(Path.Combine(workDir, "run")).FullName, cancellationToken).ConfigureAwait(false);
-        return outcome.Violation is { } violation
+        return (outcome.Violation is { } violation
             ? Judge(saved, violation, $"white-box replay: crash point at operation {input.Plan.Crash?.AtOp}, {input.Requests?.Count ?? 0} requests, crash state {string.Join(", ", input.States)}")
-            : new Outcome(null, false, "");
+            : new Outcome(null, false, "")) with { LastOperation = outcome.LastOperation, ModelAfterRun = outcome.ModelAfterRun };
     }
 
     private static Outcome Judge(CaseFile saved, Violation violation, string notes)

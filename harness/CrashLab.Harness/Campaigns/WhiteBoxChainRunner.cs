@@ -87,6 +87,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             Requests = outcome.Requests,
             States = outcome.FailingState != null ? [outcome.FailingState] : [],
             KillAfterMs = null,
+            ModelAfterRun = outcome.ModelAfterRun,
         };
         var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{_cycle}.json");
         var caseFile = new CaseFile

@@ -22,4 +22,12 @@ public sealed record WhiteBoxInput
     public int? KillAfterMs { get; init; }
 
     public ulong WorkloadSeed { get; init; }
+
+    /// <summary>
+    /// Replay: the model as the original run left it (what the backend had acknowledged before the
+    /// kill). A crash point stops the backend right after its operation, before a reply already on
+    /// its way could leave; the journal, and so the crash state, is the same, so crash states are
+    /// judged against what was really acknowledged.
+    /// </summary>
+    public Oracle.ChainModelState? ModelAfterRun { get; init; }
 }

@@ -25,5 +25,8 @@ public sealed record WhiteBoxOutcome
 
     public string? Stderr { get; init; }
 
+    /// <summary>The model right after the run (before crash states were judged).</summary>
+    public ChainModelState? ModelAfterRun { get; init; }
+
     public bool BackendFatal { get; init; }
 }

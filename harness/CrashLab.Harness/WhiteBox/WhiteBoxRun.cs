@@ -83,7 +83,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     {
         (string, ChainModelState)? continuation = null;
         var checkedStates = 0;
-        var modelAfterRun = model.ToState();
+        var modelAfterRun = input.ModelAfterRun ?? model.ToState();
         for (var i = 0; i < input.States.Count; i++)
         {
             var choice = input.States[i];
@@ -97,7 +97,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome
                 {
                     Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests,
-                    LastOperation = builder.LastOperation, StatesChecked = checkedStates, Stderr = stderr,
+                    LastOperation = builder.LastOperation, StatesChecked = checkedStates, Stderr = stderr, ModelAfterRun = modelAfterRun,
                 };
             }
 

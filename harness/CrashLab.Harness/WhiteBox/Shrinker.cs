@@ -1,0 +1,121 @@
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Reports;
+using CrashLab.Harness.Workload;
+
+namespace CrashLab.Harness.WhiteBox;
+
+/// <summary>
+/// Minimises a failing white-box case while it still fails with the same rule: fewer requests,
+/// smaller records, fewer faults, an earlier crash point, a crash state that keeps less. Each
+/// candidate is a full deterministic replay; a candidate that still fails becomes the case.
+/// </summary>
+public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Action<string> progress)
+{
+    public int Attempts { get; private set; }
+
+    public async Task<CaseFile> ShrinkAsync(CaseFile original, int maxAttempts, CancellationToken cancellationToken)
+    {
+        var best = original;
+        var improved = true;
+        while (improved && Attempts < maxAttempts && !cancellationToken.IsCancellationRequested)
+        {
+            improved = false;
+            foreach (var candidate in Candidates(best))
+            {
+                if (Attempts >= maxAttempts || cancellationToken.IsCancellationRequested)
+                    break;
+                if (await StillFailsAsync(candidate, original.Violation.Rule, cancellationToken).ConfigureAwait(false) is { } kept)
+                {
+                    best = kept;
+                    improved = true;
+                    progress($"  {CaseSize.Of(best)}");
+                    break;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private async Task<CaseFile?> StillFailsAsync(CaseFile candidate, string rule, CancellationToken cancellationToken)
+    {
+        Attempts++;
+        var work = Directory.CreateTempSubdirectory("crashlab-shrink-").FullName;
+        try
+        {
+            var outcome = await CaseReplayer.ReplayAsync(candidate, backend, work, timeouts, cancellationToken).ConfigureAwait(false);
+            if (outcome.Violation?.Rule != rule)
+                return null;
+            var input = candidate.WhiteBox!;
+            var crash = input.Plan.Crash is { } point && outcome.LastOperation > 0 && outcome.LastOperation < point.AtOp
+                ? point with { AtOp = outcome.LastOperation }
+                : input.Plan.Crash;
+            return candidate with { Violation = outcome.Violation, WhiteBox = input with { Plan = input.Plan with { Crash = crash }, ModelAfterRun = outcome.ModelAfterRun } };
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Simpler variants of a case, most promising first.</summary>
+    private static IEnumerable<CaseFile> Candidates(CaseFile file)
+    {
+        var input = file.WhiteBox!;
+        var requests = input.Requests ?? [];
+        var firstBatch = file.Model?.NextBatchIndex ?? 0;
+        if (requests.Any(r => r.Op != "append"))
+            yield return With(file, input with { Requests = Renumber(requests.Where(r => r.Op == "append"), firstBatch) });
+        for (var chunk = Math.Max(1, requests.Count / 2); chunk >= 1; chunk /= 2)
+        {
+            for (var start = requests.Count - chunk; start >= 0; start -= chunk)
+                yield return With(file, input with { Requests = Renumber(requests.Take(start).Concat(requests.Skip(start + chunk)), firstBatch) });
+            if (chunk == 1)
+                break;
+        }
+
+        if (requests.Any(r => r.Records?.Any(id => id.Length > 8) == true))
+            yield return With(file, input with { Requests = [.. requests.Select(Halve)] });
+        for (var i = 0; i < input.Plan.Faults.Length; i++)
+            yield return With(file, input with { Plan = input.Plan with { Faults = [.. input.Plan.Faults.Where((_, k) => k != i)] } });
+        if (input.Plan.Crash is { AtOp: > 1 } crash)
+        {
+            foreach (var earlier in new[] { crash.AtOp / 2, crash.AtOp * 3 / 4, crash.AtOp - 1 }.Where(op => op >= 1 && op < crash.AtOp).Distinct())
+                yield return With(file, input with { Plan = input.Plan with { Crash = crash with { AtOp = earlier } } });
+        }
+
+        if (input.States is [{ } state] && state.Mode != "drop-all")
+        {
+            yield return With(file, input with { States = [state with { Mode = "drop-all" }] });
+            if (state.Mode != "prefix")
+                yield return With(file, input with { States = [state with { Mode = "prefix" }] });
+        }
+    }
+
+    /// <summary>A variant runs on its own: what it acknowledges is its own, not the original run's.</summary>
+    private static CaseFile With(CaseFile file, WhiteBoxInput input) => file with { WhiteBox = input with { ModelAfterRun = null } };
+
+    /// <summary>Batches must follow the model's numbering: after dropping some, renumber the rest.</summary>
+    private static List<RecordedRequest> Renumber(IEnumerable<RecordedRequest> requests, int firstBatch)
+    {
+        var next = firstBatch;
+        var result = new List<RecordedRequest>();
+        foreach (var request in requests)
+        {
+            if (request.Records == null)
+            {
+                result.Add(request);
+                continue;
+            }
+
+            var batch = next++;
+            result.Add(request with { Records = [.. request.Records.Select(id => id with { Batch = batch })] });
+        }
+
+        return result;
+    }
+
+    private static RecordedRequest Halve(RecordedRequest request)
+        => request.Records == null ? request : request with { Records = [.. request.Records.Select(id => id with { Length = id.Index == 0 ? Math.Max(8, id.Length / 2) : id.Length / 2 })] };
+}
