@@ -28,6 +28,25 @@ internal static class CrashCycleBenchmark
         return cycles / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>Crash states checked per second in a power-loss campaign, and crash states per kill.</summary>
+    public static async Task<(double StatesPerSecond, double StatesPerKill)> PowerLoss(string engine, string workDir, TimeSpan duration)
+    {
+        var scenario = new Scenario
+        {
+            Name = "power-loss-benchmark",
+            CrashModel = CrashModel.PowerLoss,
+            KillDuringRecoveryShare = 0,
+            Workload = WorkloadProfile.Default with { MinRunMs = 10, MaxRunMs = 40, LargeRecordShare = 0, MaxLiveLogBytes = 256 << 10 },
+        };
+        var backend = new BackendSpec("reference", engine, ["--segment-bytes", "256KiB"], WhiteBox: true);
+        var settings = new CampaignSettings(backend, "reference", false, [scenario], 3, 1, Path.Combine(workDir, "power-loss")) { Duration = duration, Progress = null };
+        var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
+        if (tally.Violations > 0)
+            throw new InvalidOperationException("the reference engine failed a power-loss check during the benchmark");
+        var s = tally.For(scenario.Name);
+        return (s.States / tally.Elapsed.TotalSeconds, s.States / (double)Math.Max(1, s.Cycles));
+    }
+
     public static async Task<double> EngineCyclesPerSecond(string engine, string workDir, int workers, TimeSpan duration)
     {
         var scenario = new Scenario

@@ -19,7 +19,7 @@ for (var i = 0; i < args.Length; i++)
         case "--engine": engine = args[++i]; break;
         case "--trivial": trivial = args[++i]; break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|cycles]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|cycles|powerloss]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -63,7 +63,13 @@ try
         }
     }
 
-    if (only is "startup" or "cycles")
+    if (engine != null && only is "" or "powerloss")
+    {
+        var (rate, perKill) = await CrashCycleBenchmark.PowerLoss(engine, workDir, TimeSpan.FromSeconds(20));
+        Report(new Measurement("power_loss_states_checked", 1, 0, rate, null, Note: $"{perKill:0.0} crash states per kill (modes x sector sizes), each recovered by a fresh engine and judged"));
+    }
+
+    if (only is "startup" or "cycles" or "powerloss")
         return 0;
     if (only is "" or "sim")
     {

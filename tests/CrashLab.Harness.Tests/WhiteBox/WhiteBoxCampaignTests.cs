@@ -1,0 +1,76 @@
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Reports;
+using CrashLab.Harness.WhiteBox;
+
+namespace CrashLab.Harness.Tests.WhiteBox;
+
+/// <summary>
+/// White-box campaigns end to end: every power-loss and fault scenario on the reference engine
+/// with zero violations; a mutant's failure replays exactly and shrinks to a smaller case that
+/// still fails.
+/// </summary>
+public sealed class WhiteBoxCampaignTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("crashlab-whitebox-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private static BackendSpec Engine(string? mutant = null)
+        => new(mutant == null ? "reference" : $"mutant:{mutant}", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"),
+            mutant == null ? ["--segment-bytes", "64KiB"] : ["--segment-bytes", "64KiB", "--mutant", mutant], WhiteBox: true);
+
+    private static Scenario Load(string name) => ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios")).Select(name)[0]
+        with { Workload = Workload.WorkloadProfile.Default with { MaxRunMs = 60, LargeRecordShare = 0 } };
+
+    [Theory]
+    [InlineData("power-loss-drop-all")]
+    [InlineData("power-loss-torn-sectors")]
+    [InlineData("fsync-eio")]
+    [InlineData("enospc")]
+    [InlineData("write-eio")]
+    [InlineData("read-eio-recovery")]
+    [InlineData("bitflip-on-write")]
+    [InlineData("misdirected-write")]
+    public async Task Campaign_ReferenceEngineUnderEachFault_FindsNoViolation(string scenario)
+    {
+        var tally = await Run(Engine(), Load(scenario), states: 12);
+
+        Assert.True(tally.Violations == 0, string.Join("; ", tally.For(scenario).Violations.Select(v => $"{v.Violation} ({v.CaseFile})")));
+        Assert.True(tally.States >= 12, $"{tally.States} crash states checked");
+    }
+
+    [Fact]
+    public async Task Case_FromAMutantCaughtByPowerLoss_ReplaysExactlyAndShrinks()
+    {
+        var tally = await Run(Engine("ack-before-fdatasync"), Load("power-loss-drop-all"), states: 60);
+        var violation = Assert.Single(tally.For("power-loss-drop-all").Violations);
+        Assert.Equal("4-durability", violation.Violation.Rule);
+        var saved = CaseFile.Load(violation.CaseFile!);
+        Assert.NotNull(saved.WhiteBox?.Requests);
+
+        var replayed = await CaseReplayer.ReplayAsync(saved, Engine("ack-before-fdatasync"), Directory.CreateDirectory(Path.Combine(_out, "replay")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        Assert.True(replayed.SameRule, $"replay found {replayed.Violation}");
+
+        var shrinker = new Shrinker(Engine("ack-before-fdatasync"), HarnessTimeouts.Default, _ => { });
+        var minimal = await shrinker.ShrinkAsync(saved, 40, CancellationToken.None);
+        var (before, after) = (CaseSize.Of(saved), CaseSize.Of(minimal));
+        Assert.True(after.Requests < before.Requests || after.RecordBytes < before.RecordBytes || after.CrashOp < before.CrashOp, $"{before} -> {after}");
+        var again = await CaseReplayer.ReplayAsync(minimal, Engine("ack-before-fdatasync"), Directory.CreateDirectory(Path.Combine(_out, "replay-min")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        Assert.True(again.SameRule, $"the shrunk case no longer fails: {again.Violation}");
+    }
+
+    [Fact]
+    public async Task Campaign_MutantWithoutDirectoryFsync_IsCaughtByPowerLoss()
+    {
+        var tally = await Run(Engine("no-dir-fsync"), Load("power-loss-drop-all") with { Budget = 90 }, states: 90);
+
+        Assert.NotEmpty(tally.For("power-loss-drop-all").Violations);
+    }
+
+    private async Task<CampaignTally> Run(BackendSpec backend, Scenario scenario, int states)
+    {
+        var settings = new CampaignSettings(backend, backend.Name, false, [scenario], 5, 1, _out) { StatesPerScenario = states, Progress = null };
+        return await new CampaignRunner(settings).RunAsync(CancellationToken.None);
+    }
+}
