@@ -69,23 +69,24 @@ try
         Report(new Measurement("power_loss_states_checked", 1, 0, rate, null, Note: $"{perKill:0.0} crash states per kill (modes x sector sizes), each recovered by a fresh engine and judged"));
     }
 
-    if (only is "startup" or "cycles" or "powerloss")
-        return 0;
+    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim");
     if (only is "" or "sim")
     {
         Report(new Measurement("sim_crash_states_checked", 1, 0, SimulatedCrashBenchmark.Measure(100), null,
             Note: "power-loss state of a 100-record log built in memory, recovered and verified (target >= 5000/s)"));
-        if (only == "sim")
-            return 0;
     }
 
-    var f = FdatasyncBaseline.Measure(workDir, preZeroed: true);
-    Report(new Measurement("fdatasync_baseline_F", 1, 128, f, 1, "F", "128 B pwrite + fdatasync into a pre-zeroed file"));
-    Report(new Measurement("fdatasync_growing_file", 1, 128, FdatasyncBaseline.Measure(workDir, preZeroed: false), null));
+    var f = rest ? FdatasyncBaseline.Measure(workDir, preZeroed: true) : 1;
+    if (rest)
+    {
+        Report(new Measurement("fdatasync_baseline_F", 1, 128, f, 1, "F", "128 B pwrite + fdatasync into a pre-zeroed file"));
+        Report(new Measurement("fdatasync_growing_file", 1, 128, FdatasyncBaseline.Measure(workDir, preZeroed: false), null));
+    }
+
     var sizes = new[] { 128, 4096 };
     var writerCounts = new[] { 1, 8, 64 };
     var ours = new Dictionary<(int, int), double>();
-    foreach (var size in sizes)
+    foreach (var size in rest ? sizes : [])
     {
         foreach (var writers in writerCounts)
         {
@@ -97,7 +98,7 @@ try
         }
     }
 
-    foreach (var writers in only is "" or "wal" or "shim" ? new[] { 1, 64 } : [])
+    foreach (var writers in rest && only is "" or "wal" or "shim" ? new[] { 1, 64 } : [])
     {
         // Alternating rounds, median ratio: a single pair cannot resolve 10% on a shared disk.
         var ratios = new List<double>();
@@ -116,7 +117,7 @@ try
             $"faulty shim, no faults armed, undo journal on; round ratios {string.Join(" ", ratios.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}"));
     }
 
-    foreach (var size in only is "" or "sqlite" ? sizes : [])
+    foreach (var size in rest && only is "" or "sqlite" ? sizes : [])
     {
         foreach (var writers in writerCounts)
         {
@@ -127,7 +128,7 @@ try
     }
 
     var scanBytes = quick ? 64L << 20 : 1L << 30;
-    foreach (var size in only is "" or "recovery" ? sizes : [])
+    foreach (var size in rest && only is "" or "recovery" ? sizes : [])
     {
         var scan = RecoveryBenchmark.Measure(workDir, size, size == 128 ? scanBytes / 2 : scanBytes);
         Report(new Measurement("recovery_scan_records", 1, size, scan.RecordsPerSec, null, Note: $"{scan.Records:N0} records verified from page cache"));
