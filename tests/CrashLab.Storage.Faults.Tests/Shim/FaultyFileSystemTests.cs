@@ -36,14 +36,15 @@ public sealed class FaultyFileSystemTests
     }
 
     [Fact]
-    public void Write_WriteEioAfterBytes_WritesThatManyThenFails()
+    public void Write_WriteEioAfterBytes_WritesThoseWholeSectorsThenFails()
     {
         using var shim = new ShimHarness(ShimHarness.Plan(new FaultRule { Kind = FaultKind.WriteEio, Ops = [2], AfterBytes = 1000 }));
         using var file = shim.Fs.Open(shim.PathOf("f"), OpenMode.CreateNew);
 
         Assert.Equal(StorageErrorKind.Io, Assert.Throws<StorageException>(() => file.Write(0, Page)).Kind);
 
-        Assert.Equal(Page[..1000], shim.Bytes("f"));
+        // A write never stops inside a sector: 1000 bytes asked, the one whole sector before them written.
+        Assert.Equal(Page[..512], shim.Bytes("f"));
     }
 
     [Fact]
@@ -96,14 +97,14 @@ public sealed class FaultyFileSystemTests
         file.Write(0, Page); // 2: 4096 of 6000
 
         Assert.Equal(StorageErrorKind.NoSpace, Assert.Throws<StorageException>(() => file.Write(4096, Page)).Kind); // 3
-        Assert.Equal(6000, shim.Bytes("f").Length); // the part that fit
+        Assert.Equal(5632, shim.Bytes("f").Length); // the whole sectors that fit under 6000 bytes
         Assert.Equal(StorageErrorKind.NoSpace, Assert.Throws<StorageException>(() => file.Preallocate(1 << 20)).Kind); // 4
         file.Preallocate(1 << 20); // 5: the quota window has ended
         file.Write(4096, Page);
     }
 
     [Fact]
-    public void Write_CrashPointWithPerformBytes_WritesThatPrefixThenCrashes()
+    public void Write_CrashPointWithPerformBytes_WritesThoseWholeSectorsThenCrashes()
     {
         var plan = new FaultPlan { Crash = new CrashPoint { AtOp = 2, PerformBytes = 1000 } };
         using var shim = new ShimHarness(plan);
@@ -111,7 +112,7 @@ public sealed class FaultyFileSystemTests
 
         Assert.Throws<ShimHarness.CrashedException>(() => file.Write(0, Page));
 
-        Assert.Equal(Page[..1000], shim.Bytes("f"));
+        Assert.Equal(Page[..512], shim.Bytes("f"));
         Assert.Throws<StorageException>(() => file.Write(0, Page)); // a crashed process does no more I/O
     }
 
