@@ -32,6 +32,16 @@ public sealed class BoundedLog(int headBytes = 16 << 10, int tailBytes = 48 << 1
         }
     }
 
+    /// <summary>Bytes of log dropped from the middle to stay within budget.</summary>
+    public long Dropped
+    {
+        get
+        {
+            lock (_gate)
+                return _dropped;
+        }
+    }
+
     public override string ToString()
     {
         lock (_gate)
