@@ -30,6 +30,12 @@ internal static class CommonOptions
 
     public static BackendSpec ParseBackend(string? backend, string? command) => BackendSpec.Parse(backend, command, EngineLocator.Find);
 
+    /// <summary>The backend a case file names, unless the command line overrides it.</summary>
+    public static BackendSpec BackendOf(Harness.Reports.CaseFile saved, string? backendOverride = null, string? commandOverride = null)
+        => backendOverride != null || commandOverride != null
+            ? ParseBackend(backendOverride, commandOverride)
+            : saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null);
+
     /// <summary>"90", "90s", "5m", "1h".</summary>
     public static TimeSpan ParseDuration(string text)
     {

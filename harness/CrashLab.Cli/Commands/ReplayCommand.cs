@@ -31,9 +31,7 @@ internal static class ReplayCommand
             if (!file.Exists)
                 return CommonOptions.Usage("replay", $"{file.FullName} does not exist");
             saved = CaseFile.Load(file.FullName);
-            backend = backendOverride != null || commandOverride != null
-                ? CommonOptions.ParseBackend(backendOverride, commandOverride)
-                : saved.BackendIsCommand ? CommonOptions.ParseBackend(null, saved.Backend) : CommonOptions.ParseBackend(saved.Backend, null);
+            backend = CommonOptions.BackendOf(saved, backendOverride, commandOverride);
         }
         catch (FormatException e)
         {

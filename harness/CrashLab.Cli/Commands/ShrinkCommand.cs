@@ -33,7 +33,7 @@ internal static class ShrinkCommand
             saved = CaseFile.Load(file.FullName);
             if (saved.WhiteBox?.Requests == null)
                 return CommonOptions.Usage("shrink", "only white-box cases (with recorded requests) can be shrunk; black-box cases hold a data directory, not a run");
-            backend = saved.BackendIsCommand ? CommonOptions.ParseBackend(null, saved.Backend) : CommonOptions.ParseBackend(saved.Backend, null);
+            backend = CommonOptions.BackendOf(saved);
         }
         catch (FormatException e)
         {

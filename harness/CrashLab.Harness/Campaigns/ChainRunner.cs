@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Oracle;
 using CrashLab.Harness.Reports;
@@ -184,24 +183,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
 
     private bool Fail(string stage, Violation violation, Dictionary<string, string> snapshot, ChainModelState model, string? stderr)
     {
-        var name = $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{_cycle}.json";
-        var path = Path.Combine(settings.CasesDir, name);
-        var caseFile = new CaseFile
-        {
-            Backend = settings.BackendLabel,
-            BackendIsCommand = settings.BackendIsCommand,
-            Scenario = settings.Scenario,
-            CampaignSeed = settings.CampaignSeed,
-            ChainSeed = settings.ChainSeed,
-            Cycle = _cycle,
-            Stage = stage,
-            Violation = violation,
-            Model = model,
-            DataDirectory = snapshot,
-            Stderr = stderr,
-        };
-        AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
-        tally.Violations.Enqueue(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, _cycle, stage, violation, path));
+        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr);
         return false;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CrashLab.Harness.Oracle;
 using CrashLab.Harness.Reports;
 using CrashLab.Harness.WhiteBox;
@@ -89,23 +88,6 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             KillAfterMs = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };
-        var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{_cycle}.json");
-        var caseFile = new CaseFile
-        {
-            Backend = settings.BackendLabel,
-            BackendIsCommand = settings.BackendIsCommand,
-            Scenario = settings.Scenario,
-            CampaignSeed = settings.CampaignSeed,
-            ChainSeed = settings.ChainSeed,
-            Cycle = _cycle,
-            Stage = outcome.Stage,
-            Violation = violation,
-            Model = modelBefore,
-            DataDirectory = snapshot,
-            Stderr = outcome.Stderr,
-            WhiteBox = replay,
-        };
-        AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
-        tally.Violations.Enqueue(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, _cycle, outcome.Stage, violation, path));
+        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay);
     }
 }

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Oracle;
+using CrashLab.Harness.WhiteBox;
+
+namespace CrashLab.Harness.Reports;
+
+/// <summary>Writes a chain's failure as a self-contained case file and records it in the tally.</summary>
+public static class CaseRecorder
+{
+    public static void Record(
+        ChainSettings settings,
+        CampaignTally.ScenarioTally tally,
+        int cycle,
+        string stage,
+        Violation violation,
+        ChainModelState model,
+        Dictionary<string, string> snapshot,
+        string? stderr,
+        WhiteBoxInput? whiteBox = null)
+    {
+        var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}.json");
+        var caseFile = new CaseFile
+        {
+            Backend = settings.BackendLabel,
+            BackendIsCommand = settings.BackendIsCommand,
+            Scenario = settings.Scenario,
+            CampaignSeed = settings.CampaignSeed,
+            ChainSeed = settings.ChainSeed,
+            Cycle = cycle,
+            Stage = stage,
+            Violation = violation,
+            Model = model,
+            DataDirectory = snapshot,
+            Stderr = stderr,
+            WhiteBox = whiteBox,
+        };
+        AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
+        tally.Violations.Enqueue(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path));
+    }
+}
