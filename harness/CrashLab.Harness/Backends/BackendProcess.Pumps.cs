@@ -62,7 +62,8 @@ public sealed partial class BackendProcess
             while (await lines.ReadAsync().ConfigureAwait(false) is { } line)
                 Dispatch(line);
             reason = "the backend closed stdout";
-            if (lines.EndedInsideLine && !_killed)
+            // Half a line is the mark of a SIGKILL mid-write (ours, or a crash point's), not of bad framing.
+            if (lines.EndedInsideLine && !_killed && !(await ExitsSoonAsync().ConfigureAwait(false) && _process.ExitCode == KilledBySigkill))
                 throw BackendFindingException.Protocol("stdout ended inside a line (no trailing newline)");
             if (!await ExitsSoonAsync().ConfigureAwait(false))
             {
@@ -139,6 +140,8 @@ public sealed partial class BackendProcess
                 waiter.TrySetException(_findings.TryPeek(out var f) ? f : exited);
         }
     }
+
+    private const int KilledBySigkill = 137;
 
     private async Task<bool> ExitsSoonAsync()
     {
