@@ -4,10 +4,8 @@
 # Usage: scripts/run-benchmarks.sh [benchmark options, e.g. --quick, --seconds 3, --only wal]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rid="$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')"
 engine="$("$root/scripts/publish-engine.sh")"
-dotnet publish "$root/tests/CrashLab.TrivialChild" -c Release -r "$rid" --self-contained false \
-  -p:PublishReadyToRun=true -o "$root/out/trivial" --nologo -v quiet >&2
+"$root/scripts/publish.sh" "$root/tests/CrashLab.TrivialChild/CrashLab.TrivialChild.csproj" "$root/out/trivial" crashlab-trivial-child >/dev/null
 dotnet build "$root/tests/CrashLab.Benchmarks" -c Release --nologo -v quiet >&2
 mkdir -p "$root/bench-results"
 exec dotnet "$root/artifacts/bin/CrashLab.Benchmarks/release/CrashLab.Benchmarks.dll" \

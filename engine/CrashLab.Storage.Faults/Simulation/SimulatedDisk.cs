@@ -38,12 +38,6 @@ public sealed class SimulatedDisk : IFileSystem
             return _live.Clone();
     }
 
-    public FsImage DurableImage()
-    {
-        lock (_lock)
-            return _durable.Clone();
-    }
-
     /// <summary>A new disk holding one state a power loss at this instant may leave.</summary>
     public SimulatedDisk Crash(CrashMode mode, ulong seed, int sectorSize = 512)
     {

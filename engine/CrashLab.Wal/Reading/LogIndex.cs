@@ -11,8 +11,6 @@ internal sealed class LogIndex
 
     public readonly record struct Entry(long Lsn, Segment Segment, long Offset);
 
-    public int Count => _entries.Count;
-
     public static bool Wants(long lsn, bool firstInSegment) => firstInSegment || lsn % Stride == 0;
 
     public void Add(Entry entry) => _entries.Add(entry);

@@ -91,7 +91,7 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain)
                 if (!_inRecord || header.Lsn != _expected || header.RecordOffset != _recordBytes)
                     return $"fragment of LSN {header.Lsn} at record offset {header.RecordOffset} does not continue LSN {_expected} at {_recordBytes}";
                 _recordBytes += header.Length;
-                if (!continuesTruncated || !_leading)
+                if (!continuesTruncated)
                     _unitBytes += header.Length;
                 _inUnit = true;
                 if (header.Kind == FrameKind.Last)

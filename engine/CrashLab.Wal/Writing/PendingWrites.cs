@@ -42,8 +42,6 @@ internal sealed class PendingWrites
 
     public long Bytes { get; private set; }
 
-    public bool IsEmpty => _chunks.Count == 0;
-
     /// <summary>Space for <paramref name="count"/> bytes at <paramref name="offset"/> of <paramref name="segment"/>, which must follow what is pending there.</summary>
     public Span<byte> Reserve(Segment segment, long offset, int count)
     {

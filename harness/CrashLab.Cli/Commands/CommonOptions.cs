@@ -36,6 +36,26 @@ internal static class CommonOptions
             ? ParseBackend(backendOverride, commandOverride)
             : saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null);
 
+    /// <summary>Loads a case file and the backend to run it with; a usage error (exit 2) as a sentence otherwise.</summary>
+    public static bool TryLoadCase(string command, FileInfo file, string? backendOverride, string? commandOverride,
+        out Harness.Reports.CaseFile saved, out BackendSpec backend, out int usageExit)
+    {
+        (saved, backend, usageExit) = (null!, null!, 0);
+        try
+        {
+            if (!file.Exists)
+                throw new FormatException($"{file.FullName} does not exist");
+            saved = Harness.Reports.CaseFile.Load(file.FullName);
+            backend = BackendOf(saved, backendOverride, commandOverride);
+            return true;
+        }
+        catch (FormatException e)
+        {
+            usageExit = Usage(command, e.Message);
+            return false;
+        }
+    }
+
     /// <summary>"90", "90s", "5m", "1h".</summary>
     public static TimeSpan ParseDuration(string text)
     {

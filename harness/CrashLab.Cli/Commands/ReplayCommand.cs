@@ -24,19 +24,8 @@ internal static class ReplayCommand
 
     private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, DirectoryInfo? keep, CancellationToken token)
     {
-        CaseFile saved;
-        BackendSpec backend;
-        try
-        {
-            if (!file.Exists)
-                return CommonOptions.Usage("replay", $"{file.FullName} does not exist");
-            saved = CaseFile.Load(file.FullName);
-            backend = CommonOptions.BackendOf(saved, backendOverride, commandOverride);
-        }
-        catch (FormatException e)
-        {
-            return CommonOptions.Usage("replay", e.Message);
-        }
+        if (!CommonOptions.TryLoadCase("replay", file, backendOverride, commandOverride, out var saved, out var backend, out var usage))
+            return usage;
 
         Console.WriteLine($"case: {file.Name} — scenario {saved.Scenario.Name}, chain seed {saved.ChainSeed:x16}, cycle {saved.Cycle}, {saved.Stage}");
         Console.WriteLine($"saved violation: rule {saved.Violation.Rule}: {saved.Violation.Message}");

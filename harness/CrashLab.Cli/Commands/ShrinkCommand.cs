@@ -24,21 +24,10 @@ internal static class ShrinkCommand
 
     private static async Task<int> RunAsync(FileInfo file, FileInfo? output, int attempts, CancellationToken token)
     {
-        CaseFile saved;
-        BackendSpec backend;
-        try
-        {
-            if (!file.Exists)
-                return CommonOptions.Usage("shrink", $"{file.FullName} does not exist");
-            saved = CaseFile.Load(file.FullName);
-            if (saved.WhiteBox?.Requests == null)
-                return CommonOptions.Usage("shrink", "only white-box cases (with recorded requests) can be shrunk; black-box cases hold a data directory, not a run");
-            backend = CommonOptions.BackendOf(saved);
-        }
-        catch (FormatException e)
-        {
-            return CommonOptions.Usage("shrink", e.Message);
-        }
+        if (!CommonOptions.TryLoadCase("shrink", file, null, null, out var saved, out var backend, out var usage))
+            return usage;
+        if (saved.WhiteBox?.Requests == null)
+            return CommonOptions.Usage("shrink", "only white-box cases (with recorded requests) can be shrunk; black-box cases hold a data directory, not a run");
 
         var target = output?.FullName ?? Path.ChangeExtension(file.FullName, ".min.json");
         Console.WriteLine($"shrinking {file.Name}: rule {saved.Violation.Rule}");

@@ -47,31 +47,30 @@ public sealed class CampaignRunner(CampaignSettings settings)
         var clock = Stopwatch.StartNew();
         int? budget = settings.StatesPerScenario ?? (share == null ? scenario.Budget : null);
         var claimed = 0;
-        bool MayContinue() =>
-            (budget == null || (scenario.NeedsShim ? tally.States < budget : Interlocked.Increment(ref claimed) <= budget))
+
+        // Black-box chains claim one crash state per cycle; white-box cycles check several, so they count what was checked.
+        bool WithinBudget(bool claim) => budget == null || (scenario.NeedsShim
+            ? tally.States < budget
+            : (claim ? Interlocked.Increment(ref claimed) <= budget : Volatile.Read(ref claimed) < budget));
+        bool MayContinue(bool claim) =>
+            WithinBudget(claim)
             && (share == null || clock.Elapsed < share)
             && (settings.KeepGoing || tally.Violations.IsEmpty)
             && !cancellationToken.IsCancellationRequested;
 
         var workers = Enumerable.Range(0, settings.Workers).Select(worker => Task.Run(async () =>
         {
-            for (var chain = 0; MayContinueWithoutClaim(); chain++)
+            for (var chain = 0; MayContinue(claim: false); chain++)
             {
                 var seed = SplitMix.Hash(settings.Seed, (ulong)index, ((ulong)worker << 32) | (uint)chain);
                 var chainSettings = new ChainSettings(settings.Backend, settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
                     Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts);
                 if (scenario.NeedsShim)
-                    await new WhiteBoxChainRunner(chainSettings, tally).RunAsync(MayContinue, cancellationToken).ConfigureAwait(false);
+                    await new WhiteBoxChainRunner(chainSettings, tally).RunAsync(() => MayContinue(claim: true), cancellationToken).ConfigureAwait(false);
                 else
-                    await new ChainRunner(chainSettings, tally).RunAsync(MayContinue, cancellationToken).ConfigureAwait(false);
+                    await new ChainRunner(chainSettings, tally).RunAsync(() => MayContinue(claim: true), cancellationToken).ConfigureAwait(false);
             }
         }, CancellationToken.None)).ToList();
-
-        bool MayContinueWithoutClaim() =>
-            (budget == null || (scenario.NeedsShim ? tally.States < budget : Volatile.Read(ref claimed) < budget))
-            && (share == null || clock.Elapsed < share)
-            && (settings.KeepGoing || tally.Violations.IsEmpty)
-            && !cancellationToken.IsCancellationRequested;
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         tally.Elapsed = clock.Elapsed;

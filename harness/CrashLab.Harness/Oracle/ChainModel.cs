@@ -34,8 +34,6 @@ public sealed class ChainModel(Payloads payloads)
     /// <summary>A media fault (bit flip, misdirected write, read EIO) hit since the last clean recovery: corruption reports are allowed.</summary>
     public bool MediaFaultPending { get; set; }
 
-    public int Checks { get; private set; }
-
     public bool Started => InitialFirstLsn > 0;
 
     public void Start(ReadyEvent ready)
@@ -108,7 +106,6 @@ public sealed class ChainModel(Payloads payloads)
         Pending.Clear();
         if (ready.CorruptionLsn == null)
             MediaFaultPending = false;
-        Checks++;
     }
 
     public ChainModelState ToState() => new(Payloads.Seed, InitialFirstLsn, HighestBeforeLsn, DurableLsn, LogFirst, LogNext,
