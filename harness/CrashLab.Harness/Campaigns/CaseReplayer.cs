@@ -46,7 +46,7 @@ public static class CaseReplayer
             List<Violation> violations;
             try
             {
-                violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken).ConfigureAwait(false);
+                violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken).ConfigureAwait(false) ?? [];
             }
             catch (BackendFindingException finding)
             {

@@ -79,7 +79,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
             else
             {
                 var check = new RecoveryCheck(_model, backend.Ready!);
-                var violations = await Judge(() => LogFetcher.FetchAsync(backend, backend.Ready!, check, cancellationToken)).ConfigureAwait(false);
+                var violations = await Judge(async () => await LogFetcher.FetchAsync(backend, backend.Ready!, check, cancellationToken).ConfigureAwait(false) ?? []).ConfigureAwait(false);
                 if (violations.Count > 0)
                     return Fail("recovery", violations[0], snapshot, modelBefore, backend.Stderr.ToString());
                 _model.Accept(backend.Ready!, check.Matched);

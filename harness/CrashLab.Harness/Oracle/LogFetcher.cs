@@ -6,7 +6,8 @@ namespace CrashLab.Harness.Oracle;
 /// <summary>Reads a recovered log from first_lsn to next_lsn through the protocol, feeding each record to a check.</summary>
 public static class LogFetcher
 {
-    public static async Task<List<Violation>> FetchAsync(BackendProcess backend, ReadyEvent ready, RecoveryCheck check, CancellationToken cancellationToken)
+    /// <param name="readErrorsInjected">Reads are failing on purpose: an <c>io</c> answer is honest, and ends the check without a verdict (null).</param>
+    public static async Task<List<Violation>?> FetchAsync(BackendProcess backend, ReadyEvent ready, RecoveryCheck check, CancellationToken cancellationToken, bool readErrorsInjected = false)
     {
         var from = ready.FirstLsn;
         while (from < ready.NextLsn && check.Violations.Count == 0)
@@ -18,6 +19,8 @@ public static class LogFetcher
                 json.WriteNumber("max_records", 1000);
                 json.WriteNumber("max_bytes", 4 << 20);
             }, cancellationToken).ConfigureAwait(false);
+            if (!reply.Ok && readErrorsInjected && reply.Error == "io")
+                return null;
             if (!reply.Ok)
                 return [new Violation(Rules.Liveness, $"reading the recovered log at LSN {start} failed: {reply.Error}: {reply.Message}") { Lsn = start }];
             if (!reply.Body.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0)

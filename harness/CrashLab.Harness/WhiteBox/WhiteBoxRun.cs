@@ -132,7 +132,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 {
                     var probeModel = ChainModel.FromState(model.ToState());
                     probeModel.MediaFaultPending = true;
-                    if (await CheckAsync(faulted.Process, probeModel, cancellationToken).ConfigureAwait(false) is { } eioViolation)
+                    if (await CheckAsync(faulted.Process, probeModel, cancellationToken, readErrorsInjected: true).ConfigureAwait(false) is { } eioViolation)
                         return (eioViolation, faulted.Process.Stderr.ToString(), false);
                 }
             }
@@ -198,13 +198,15 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
     }
 
-    private static async Task<Violation?> CheckAsync(BackendProcess process, ChainModel model, CancellationToken cancellationToken)
+    private static async Task<Violation?> CheckAsync(BackendProcess process, ChainModel model, CancellationToken cancellationToken, bool readErrorsInjected = false)
     {
         var check = new RecoveryCheck(model, process.Ready!);
-        List<Violation> violations;
+        List<Violation>? violations;
         try
         {
-            violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken).ConfigureAwait(false);
+            violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken, readErrorsInjected).ConfigureAwait(false);
+            if (violations == null)
+                return null; // an injected read error ended the check; the clean recovery that follows is judged in full
         }
         catch (BackendFindingException finding)
         {
