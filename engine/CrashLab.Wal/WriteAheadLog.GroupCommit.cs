@@ -102,13 +102,10 @@ public sealed partial class WriteAheadLog
 
         try
         {
-            foreach (var chunk in chunks)
-                chunk.Segment.File.Write(chunk.Offset, chunk.Data);
-            foreach (var segment in toSync)
-            {
-                if (!_options.Is(Mutants.AckBeforeFdatasync))
-                    segment.File.DataSync();
-            }
+            if (_options.Is(Mutants.PartialGroupSync) && sync && chunks.Count > 0)
+                WriteSyncingPart(chunks, toSync);
+            else
+                WriteAndSync(chunks, toSync);
         }
         catch (StorageException e)
         {
@@ -163,6 +160,42 @@ public sealed partial class WriteAheadLog
             }
         }
     }
+
+    private void WriteAndSync(List<Writing.PendingWrites.Chunk> chunks, Segment[] toSync)
+    {
+        foreach (var chunk in chunks)
+            chunk.Segment.File.Write(WriteOffset(chunk), chunk.Data);
+        foreach (var segment in toSync)
+        {
+            if (_options.Is(Mutants.AckBeforeFdatasync))
+                continue;
+            try
+            {
+                segment.File.DataSync();
+            }
+            catch (StorageException) when (_options.Is(Mutants.RetryFailedFsync))
+            {
+                segment.File.DataSync();
+            }
+        }
+    }
+
+    /// <summary>The partial-group-sync mutant: the group's last half-chunk is written after the fdatasync that acknowledges it.</summary>
+    private static void WriteSyncingPart(List<Writing.PendingWrites.Chunk> chunks, Segment[] toSync)
+    {
+        var last = chunks[^1];
+        var half = last.Data.Length / 2;
+        foreach (var chunk in chunks.Take(chunks.Count - 1))
+            chunk.Segment.File.Write(chunk.Offset, chunk.Data);
+        last.Segment.File.Write(last.Offset, last.Data[..half]);
+        foreach (var segment in toSync)
+            segment.File.DataSync();
+        last.Segment.File.Write(last.Offset + half, last.Data[half..]);
+    }
+
+    /// <summary>The write-offset-wrong mutant puts every write after a segment's first 8 bytes too far.</summary>
+    private long WriteOffset(Writing.PendingWrites.Chunk chunk)
+        => _options.Is(Mutants.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
 
     /// <summary>Waits, up to a quarter of the last flush's duration, until as many requests queue as the last group held.</summary>
     private void GatherGroup()

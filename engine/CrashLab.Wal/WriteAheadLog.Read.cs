@@ -29,7 +29,7 @@ public sealed partial class WriteAheadLog
         {
             if (fromLsn > _writtenLsn)
                 throw _poison ?? new WalException(WalErrorKind.Io, "records are not readable");
-            return LogReader.Read(_segments, _index, fromLsn, _writtenLsn + 1, maxRecords, maxBytes);
+            return LogReader.Read(_segments, _index, fromLsn, _writtenLsn + 1, maxRecords, maxBytes, _options);
         }
     }
 }

@@ -19,7 +19,8 @@ public sealed partial class WriteAheadLog
             if (beforeLsn <= _firstLsn)
                 return _firstLsn;
             PrepareSegments(_tail.SegmentsNeededForMarker());
-            Encode(() => _tail.EncodeTruncation(beforeLsn, _durableLsn));
+            var marker = _options.Is(Mutants.TruncateOffByOne) ? beforeLsn + 1 : beforeLsn;
+            Encode(() => _tail.EncodeTruncation(marker, _durableLsn));
             sequence = ++_encodedSeq;
             _firstLsn = beforeLsn;
         }

@@ -59,7 +59,7 @@ public sealed partial class WriteAheadLog : IDisposable
         options.Validate();
         try
         {
-            return new WriteAheadLog(fs, directory, options, LogRecovery.Run(fs, directory));
+            return new WriteAheadLog(fs, directory, options, LogRecovery.Run(fs, directory, options));
         }
         catch (StorageException e)
         {

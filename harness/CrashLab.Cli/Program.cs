@@ -10,6 +10,8 @@ var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them 
     ReplayCommand.Create(),
     ShrinkCommand.Create(),
     MutantsCommand.Create(),
+    ScenariosCommand.Create(),
+    ProveCommand.Create(),
 };
 
 var parse = root.Parse(args);

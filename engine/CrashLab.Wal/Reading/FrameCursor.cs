@@ -11,13 +11,15 @@ internal sealed class FrameCursor
     private const int WindowSize = 1 << 20;
     private readonly Segment _segment;
     private readonly long _fileLength;
+    private readonly WalOptions _options;
     private byte[] _window;
     private long _windowStart;
     private int _windowLength;
 
-    public FrameCursor(Segment segment)
+    public FrameCursor(Segment segment, WalOptions options)
     {
         _segment = segment;
+        _options = options;
         _fileLength = segment.File.Length;
         _window = new byte[(int)Math.Min(WindowSize, Math.Max(4096, _fileLength))];
     }
@@ -41,6 +43,8 @@ internal sealed class FrameCursor
         if (frame.Length < FrameHeader.Size + header.Length)
             return Reject("file ends inside a frame");
         payload = frame[FrameHeader.Size..];
+        if (_options.Is(Mutants.ChecksumsNotVerified))
+            return FrameStatus.Valid;
         return FrameHeader.PayloadCrcOf(payload) == header.PayloadCrc ? FrameStatus.Valid : Reject("payload checksum mismatch");
     }
 
@@ -75,7 +79,26 @@ internal sealed class FrameCursor
             _window = new byte[count + (int)Math.Min(WindowSize, _fileLength)];
         var want = (int)Math.Min(_window.Length, Math.Max(0, _fileLength - offset));
         _windowStart = offset;
-        _windowLength = want > 0 ? _segment.File.Read(offset, _window.AsSpan(0, want)) : 0;
+        try
+        {
+            _windowLength = want > 0 ? _segment.File.Read(offset, _window.AsSpan(0, want)) : 0;
+        }
+        catch (Storage.StorageException) when (_options.Is(Mutants.ReadErrorAsEnd))
+        {
+            _windowLength = 0;
+        }
+    }
+
+    /// <summary>The next offset past <paramref name="offset"/> holding a valid record-starting frame (the skip-bad-record mutant's resync), or -1.</summary>
+    public long NextValidRecordStart(long offset)
+    {
+        for (var at = (offset + 8) & ~7L; at + FrameHeader.Size <= _segment.Size; at += 8)
+        {
+            if (TryRead(at, out var header, out _) == FrameStatus.Valid && header.Kind is FrameKind.Full or FrameKind.First)
+                return at;
+        }
+
+        return -1;
     }
 
     private FrameStatus Reject(string problem)

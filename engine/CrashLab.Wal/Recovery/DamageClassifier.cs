@@ -19,9 +19,9 @@ internal static class DamageClassifier
 {
     private const int Sector = 512;
 
-    public static CorruptionReport? Classify(IReadOnlyList<Segment> candidates, ScanResult scan)
+    public static CorruptionReport? Classify(IReadOnlyList<Segment> candidates, ScanResult scan, WalOptions options)
     {
-        scan.LastNonZero = LastNonZero(new FrameCursor(candidates[scan.Cut.SegmentIndex]), scan.Cut.Offset);
+        scan.LastNonZero = LastNonZero(new FrameCursor(candidates[scan.Cut.SegmentIndex], options), scan.Cut.Offset);
         var tailIsZero = scan.Stop.SegmentIndex == scan.Cut.SegmentIndex && scan.LastNonZero < 0;
         if (tailIsZero && !scan.ChainBroken)
             return null;
@@ -33,12 +33,12 @@ internal static class DamageClassifier
         for (var i = scan.Cut.SegmentIndex; i < candidates.Count; i++)
         {
             var from = i == scan.Cut.SegmentIndex ? scan.Cut.Offset : SegmentHeader.DataStart;
-            var evidence = FindEvidence(new FrameCursor(candidates[i]), from, lsn);
+            var evidence = FindEvidence(new FrameCursor(candidates[i], options), from, lsn);
             if (evidence != null)
                 return new CorruptionReport(lsn, $"{candidates[i]}: {evidence}");
         }
 
-        var stopped = new FrameCursor(candidates[scan.Stop.SegmentIndex]);
+        var stopped = new FrameCursor(candidates[scan.Stop.SegmentIndex], options);
         return scan.Stop.Offset + FrameHeader.Size <= stopped.Segment.Size && LooksTorn(stopped, scan.Stop.Offset)
             ? null
             : new CorruptionReport(lsn, $"{stopped.Segment} offset {scan.Stop.Offset}: {scan.StopReason}, and no sector of it is unwritten (not a torn write)");

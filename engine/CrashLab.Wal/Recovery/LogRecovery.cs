@@ -10,7 +10,7 @@ namespace CrashLab.Wal.Recovery;
 /// </summary>
 internal static class LogRecovery
 {
-    public static RecoveredLog Run(IFileSystem fs, string directory)
+    public static RecoveredLog Run(IFileSystem fs, string directory, WalOptions options)
     {
         fs.CreateDirectory(directory);
         var candidates = SegmentCandidates.Load(fs, directory);
@@ -23,11 +23,15 @@ internal static class LogRecovery
         var segments = OpenChain(candidates, out var brokenHeader);
         try
         {
-            var scan = new LogScanner(segments).Run();
+            var scan = new LogScanner(segments, options).Run();
             if (brokenHeader != null && scan.Stop.SegmentIndex == segments.Count - 1 && scan.ChainBroken)
                 scan.StopReason = brokenHeader;
-            var corruption = DamageClassifier.Classify(segments, scan);
-            TailCutter.Cut(segments, scan.Cut, scan.LastNonZero);
+            var corruption = DamageClassifier.Classify(segments, scan, options);
+            var tailOffset = scan.Cut.Offset;
+            if (options.Is(Mutants.TornTailNotCut))
+                tailOffset = PastGarbage(segments[scan.Cut.SegmentIndex], scan.Cut.Offset, scan.LastNonZero);
+            else
+                TailCutter.Cut(segments, scan.Cut, scan.LastNonZero);
 
             var live = segments.GetRange(0, scan.Cut.SegmentIndex + 1);
             for (var i = live.Count; i < segments.Count; i++)
@@ -37,8 +41,11 @@ internal static class LogRecovery
                 segment.File.DataSync();
 
             var first = Math.Max(scan.LogicalStart, scan.FirstRecordLsn ?? scan.NextLsn);
-            return new RecoveredLog(candidates.Items[0].Header!.Value.LogId, live, Math.Min(first, scan.NextLsn), scan.NextLsn,
-                scan.Cut.Offset, scan.Index, corruption, scan.Records, scan.Bytes);
+            var next = scan.NextLsn;
+            if (options.Is(Mutants.LsnRestartAfterTruncate) && scan.LogicalStart > 1)
+                next = 1 + (scan.NextLsn - first);
+            return new RecoveredLog(candidates.Items[0].Header!.Value.LogId, live, Math.Min(first, next), next,
+                tailOffset, scan.Index, corruption, scan.Records, scan.Bytes);
         }
         catch
         {
@@ -47,6 +54,10 @@ internal static class LogRecovery
             throw;
         }
     }
+
+    /// <summary>The torn-tail-not-cut mutant appends after whatever lies past the cut, aligned to a frame.</summary>
+    private static long PastGarbage(Segment tail, long cut, long lastNonZero)
+        => lastNonZero < cut ? cut : Math.Min((lastNonZero + 8) & ~7L, tail.Size - Writing.FrameLayout.SegmentEndReserve);
 
     /// <summary>
     /// Files numbered past the live tail that the chain did not reach (it stops at an invalid

@@ -9,7 +9,7 @@ namespace CrashLab.Wal.Recovery;
 /// atomic unit. It stops at the first frame that is not exactly what must come next; deciding
 /// whether that is a torn tail or damage is <see cref="DamageClassifier"/>'s job.
 /// </summary>
-internal sealed class LogScanner(IReadOnlyList<Segment> chain)
+internal sealed class LogScanner(IReadOnlyList<Segment> chain, WalOptions options)
 {
     private readonly ScanResult _result = new();
     private readonly List<LogIndex.Entry> _unitIndex = [];
@@ -28,10 +28,12 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain)
     {
         _expected = chain[0].FirstLsn;
         Commit();
-        var cursor = new FrameCursor(chain[0]);
+        var cursor = new FrameCursor(chain[0], options);
         while (true)
         {
             var status = cursor.TryRead(_offset, out var header, out var payload);
+            if (status != FrameStatus.Valid && options.Is(Mutants.SkipBadRecord) && SkipTo(cursor))
+                continue;
             if (status != FrameStatus.Valid)
                 return Stop(status == FrameStatus.NoRoom ? "no room for a frame before the segment end" : cursor.Problem);
 
@@ -53,7 +55,7 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain)
                 _segmentIndex = next;
                 _offset = SegmentHeader.DataStart;
                 _segmentHasRecordStart = false;
-                cursor = new FrameCursor(chain[next]);
+                cursor = new FrameCursor(chain[next], options);
                 continue;
             }
 
@@ -61,6 +63,16 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain)
             if (header.IsBatchEnd && header.Kind != FrameKind.SegmentEnd)
                 Commit();
         }
+    }
+
+    /// <summary>The skip-bad-record mutant: jump to the next valid record start and carry on from its LSN.</summary>
+    private bool SkipTo(FrameCursor cursor)
+    {
+        var at = cursor.NextValidRecordStart(_offset);
+        if (at < 0 || !cursor.TryReadHeader(at, out var header) || header.Lsn < _expected)
+            return false;
+        (_offset, _expected, _inRecord) = (at, header.Lsn, false);
+        return true;
     }
 
     private string? Accept(in FrameHeader header, ReadOnlySpan<byte> payload)

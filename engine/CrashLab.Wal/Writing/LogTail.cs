@@ -85,7 +85,7 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
                 if (first && LogIndex.Wants(lsn, !_segmentHasRecordStart))
                     index.Add(new LogIndex.Entry(lsn, Active!, Offset));
                 _segmentHasRecordStart |= first;
-                var flags = last && i == records.Count - 1 ? FrameFlags.BatchEnd : FrameFlags.None;
+                var flags = last && (i == records.Count - 1 || options.Is(Mutants.NonAtomicBatch)) ? FrameFlags.BatchEnd : FrameFlags.None;
                 Put(kind, flags, lsn, (uint)done, data.Slice(done, n), durableLsn);
                 done += n;
                 if (last)

@@ -27,6 +27,10 @@ internal static class CertifyCommand
     }
 
     private static async Task<int> RunAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
+        => (await CertifyAsync(backendName, command, level, budget, seed, workers, output, token).ConfigureAwait(false)).Code;
+
+    /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
+    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
     {
         CampaignSettings settings;
         ScenarioCatalog catalog;
@@ -34,7 +38,7 @@ internal static class CertifyCommand
         try
         {
             if (budget is < 1)
-                return CommonOptions.Usage("certify", "--budget must be at least 1");
+                return (CommonOptions.Usage("certify", "--budget must be at least 1"), null);
             var backend = CommonOptions.ParseBackend(backendName, command);
             whiteBox = backend.WhiteBox;
             catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
@@ -45,19 +49,19 @@ internal static class CertifyCommand
         }
         catch (FormatException e)
         {
-            return CommonOptions.Usage("certify", e.Message);
+            return (CommonOptions.Usage("certify", e.Message), null);
         }
 
         var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
         if (tally == null)
-            return code;
+            return (code, null);
         var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, tally, seed);
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
         Console.WriteLine();
         Console.WriteLine(certificate.ToText());
         if (certificate.Certified)
-            return ExitCodes.Pass;
-        return certificate.Levels.Any(l => l.Violations > 0) ? ExitCodes.Violation : ExitCodes.Usage;
+            return (ExitCodes.Pass, certificate);
+        return (certificate.Levels.Any(l => l.Violations > 0) ? ExitCodes.Violation : ExitCodes.Usage, certificate);
     }
 }

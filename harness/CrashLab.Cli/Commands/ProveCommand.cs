@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Text.Json;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Conformance;
+using CrashLab.Harness.Reports;
+using CrashLab.Wal;
+
+namespace CrashLab.Cli.Commands;
+
+/// <summary>
+/// crashlab prove: the detection proof. Every mutant must be caught by its scenario within the
+/// budget, and the reference engine must be certified at L4 with zero violations.
+/// </summary>
+internal static class ProveCommand
+{
+    public static Command Create()
+    {
+        var mutants = new Option<string>("--mutants") { Description = "mutants to run: all, none, or a comma-separated list", DefaultValueFactory = _ => "all" };
+        var budget = new Option<int>("--budget") { Description = "crash states within which each mutant must be caught", DefaultValueFactory = _ => DetectionTarget.Budget };
+        var referenceBudget = new Option<int?>("--reference-budget") { Description = "crash states per level for the reference engine's L4 certification (default: the scenarios' budgets); 0 skips it" };
+        var seed = CommonOptions.Seed();
+        var workers = CommonOptions.Workers();
+        workers.DefaultValueFactory = _ => 2;
+        workers.Description = "mutants run at once (one worker each), and the reference certification's workers";
+        var output = CommonOptions.Out("crashlab-proof");
+        var result = new Command("prove", "Detection proof: run every known-bad mutant against the scenario built for its bug (each must be caught within the budget), then certify the reference engine at L4.")
+        {
+            mutants, budget, referenceBudget, seed, workers, output,
+        };
+        result.SetAction((parse, token) => RunAsync(parse.GetValue(mutants)!, parse.GetValue(budget), parse.GetValue(referenceBudget), parse.GetValue(seed),
+            parse.GetValue(workers), parse.GetValue(output)!, token));
+        return result;
+    }
+
+    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
+    {
+        IReadOnlyList<DetectionTarget> targets;
+        ScenarioCatalog catalog;
+        try
+        {
+            if (budget < 1)
+                throw new FormatException("--budget must be at least 1");
+            if (referenceBudget is < 0)
+                throw new FormatException("--reference-budget must be 0 or more");
+            targets = Select(mutantList);
+            catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
+            foreach (var target in targets)
+                catalog.Select(target.Scenario);
+        }
+        catch (FormatException e)
+        {
+            return CommonOptions.Usage("prove", e.Message);
+        }
+
+        Directory.CreateDirectory(output.FullName);
+        var results = Array.Empty<DetectionResult>() as IReadOnlyList<DetectionResult>;
+        if (targets.Count > 0)
+        {
+            Console.Error.WriteLine($"crashlab prove: {targets.Count} mutants, {workers} at a time, each must be caught within {budget} crash states");
+            var proof = new DetectionProof(name => CommonOptions.ParseBackend($"mutant:{name}", null), catalog, seed, output.FullName)
+            {
+                Parallel = workers,
+                Budget = budget,
+                Completed = r => Console.Error.WriteLine($"  done: {r.ToLine()}"),
+            };
+            try
+            {
+                results = await proof.RunAsync(targets, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                Console.Error.WriteLine($"crashlab: harness failure: {e.Message}");
+                return ExitCodes.Infrastructure;
+            }
+
+            var table = Table(results, budget);
+            Console.WriteLine(table);
+            AtomicFile.Write(Path.Combine(output.FullName, "detection.txt"), table + Environment.NewLine);
+            AtomicFile.Write(Path.Combine(output.FullName, "detection.json"), JsonSerializer.Serialize(results, CaseFile.Json));
+        }
+
+        var certified = true;
+        if (referenceBudget != 0)
+        {
+            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token).ConfigureAwait(false);
+            if (certificate == null)
+                return code;
+            certified = certificate.Certified;
+        }
+
+        return results.All(r => r.Caught) && certified ? ExitCodes.Pass : ExitCodes.Violation;
+    }
+
+    private static IReadOnlyList<DetectionTarget> Select(string list)
+    {
+        if (list == "all")
+            return DetectionTarget.All;
+        if (list == "none")
+            return [];
+        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => DetectionTarget.All.FirstOrDefault(t => t.Mutant == name)
+                ?? throw new FormatException($"unknown mutant '{name}' (known: {string.Join(", ", Mutants.All.Keys)})"))
+            .ToList();
+    }
+
+    private static string Table(IReadOnlyList<DetectionResult> results, int budget)
+    {
+        var caught = results.Count(r => r.Caught);
+        var lines = results.Select(r => r.ToLine()).Prepend($"{"mutant",-28} lvl {"scenario",-28} verdict  crash states to detection  time    rule");
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine
+            + $"{caught} of {results.Count} mutants caught within {budget} crash states";
+    }
+}

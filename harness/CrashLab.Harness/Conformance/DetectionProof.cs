@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+
+namespace CrashLab.Harness.Conformance;
+
+/// <summary>
+/// Shows the suite's detection power: runs every mutant against the scenario built for its bug,
+/// one worker each (so the count of crash states to detection is exact), stopping at the first
+/// violation or at <see cref="DetectionTarget.Budget"/> crash states.
+/// </summary>
+public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, ScenarioCatalog catalog, ulong seed, string outDir)
+{
+    /// <summary>Mutants run at once (each on one worker).</summary>
+    public int Parallel { get; init; } = 2;
+
+    public int Budget { get; init; } = DetectionTarget.Budget;
+
+    public HarnessTimeouts Timeouts { get; init; } = HarnessTimeouts.Default;
+
+    /// <summary>Called with each result as it completes.</summary>
+    public Action<DetectionResult>? Completed { get; init; }
+
+    public async Task<IReadOnlyList<DetectionResult>> RunAsync(IReadOnlyList<DetectionTarget> targets, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, Parallel));
+        var runs = targets.Select(async target =>
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await RunOneAsync(target, cancellationToken).ConfigureAwait(false);
+                Completed?.Invoke(result);
+                return result;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        return await Task.WhenAll(runs).ConfigureAwait(false);
+    }
+
+    private async Task<DetectionResult> RunOneAsync(DetectionTarget target, CancellationToken cancellationToken)
+    {
+        var scenario = catalog.Select(target.Scenario)[0];
+        var backend = mutantBackend(target.Mutant);
+        var settings = new CampaignSettings(backend, backend.Name, false, [scenario], seed, 1, Path.Combine(outDir, "mutants", target.Mutant))
+        {
+            StatesPerScenario = Budget,
+            Timeouts = Timeouts,
+            Progress = null,
+        };
+        var clock = Stopwatch.StartNew();
+        var tally = await new CampaignRunner(settings).RunAsync(cancellationToken).ConfigureAwait(false);
+        var scenarioTally = tally.For(scenario.Name);
+        var first = scenarioTally.Violations.FirstOrDefault();
+        // The tally counts crash states that passed; the one whose cycle caught the bug is one more.
+        var states = first != null ? scenarioTally.States + 1 : scenarioTally.States;
+        return new DetectionResult(target.Mutant, scenario.Level, scenario.Name, first != null, states, clock.Elapsed, first?.Violation.Rule, first?.CaseFile);
+    }
+}

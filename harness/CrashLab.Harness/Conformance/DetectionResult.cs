@@ -1,0 +1,8 @@
+namespace CrashLab.Harness.Conformance;
+
+/// <summary>How one mutant fared: caught or not, after how many crash states, by which rule.</summary>
+public sealed record DetectionResult(string Mutant, string Level, string Scenario, bool Caught, int States, TimeSpan Elapsed, string? Rule, string? CaseFile)
+{
+    public string ToLine()
+        => $"{Mutant,-28} {Level}  {Scenario,-28} {(Caught ? "caught" : "MISSED"),-7} crash states to detection {(Caught ? States.ToString(System.Globalization.CultureInfo.InvariantCulture) : $">{States}"),5}  {Elapsed.TotalSeconds,6:0.0}s  {Rule ?? "-"}";
+}
