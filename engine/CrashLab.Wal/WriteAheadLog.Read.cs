@@ -29,7 +29,14 @@ public sealed partial class WriteAheadLog
         {
             if (fromLsn > _writtenLsn)
                 throw _poison ?? new WalException(WalErrorKind.Io, "records are not readable");
-            return LogReader.Read(_segments, _index, fromLsn, _writtenLsn + 1, maxRecords, maxBytes, _options);
+            try
+            {
+                return LogReader.Read(_segments, _index, fromLsn, _writtenLsn + 1, maxRecords, maxBytes, _options);
+            }
+            catch (Storage.StorageException e)
+            {
+                throw new WalException(WalErrorKind.Io, $"read failed: {e.Message}", e);
+            }
         }
     }
 }

@@ -76,6 +76,25 @@ public sealed class RecoveryCheck
         else if (_inBatch > 0 && !(_frontInsideBatch && _matched.Count == 0))
             Violations.Add(new Violation(Rules.Prefix, $"batch {_model.Pending[_batch].Index} was cut in two: {_inBatch} of its {_model.Pending[_batch].Records.Length} records recovered") { Lsn = _lsn });
 
+        CheckDurability();
+        if (_ready.CorruptionLsn is { } corrupt && !_model.MediaFaultPending)
+            Violations.Add(new Violation(Rules.FalseAlarm, $"corruption reported at LSN {corrupt} ({_ready.CorruptionDetail}) though no media fault was injected") { Lsn = corrupt });
+        return Violations;
+    }
+
+    /// <summary>
+    /// When the records cannot be read (reads fail on purpose), what ready alone claims can still
+    /// be judged: a log that ends before the durable LSN without a corruption report is wrong.
+    /// </summary>
+    public List<Violation> FinishUnread()
+    {
+        if (Violations.Count == 0)
+            CheckDurability();
+        return Violations;
+    }
+
+    private void CheckDurability()
+    {
         var firstMissing = _ready.NextLsn;
         if (_model.DurableLsn >= firstMissing && _model.DurableLsn >= _ready.FirstLsn)
         {
@@ -88,10 +107,6 @@ public sealed class RecoveryCheck
                 { Lsn = firstMissing });
             }
         }
-
-        if (_ready.CorruptionLsn is { } corrupt && !_model.MediaFaultPending)
-            Violations.Add(new Violation(Rules.FalseAlarm, $"corruption reported at LSN {corrupt} ({_ready.CorruptionDetail}) though no media fault was injected") { Lsn = corrupt });
-        return Violations;
     }
 
     private void CheckStart()

@@ -1,0 +1,41 @@
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+using CrashLab.Harness.Conformance;
+using CrashLab.Wal;
+using Xunit.Abstractions;
+
+namespace CrashLab.Conformance.Tests.Properties;
+
+/// <summary>The detection proof as a test: every mutant has a scenario, and each is caught by it within the budget.</summary>
+public sealed class DetectionProofTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("crashlab-proof-").FullName;
+
+    private static ScenarioCatalog Catalog => ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios"));
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public void Targets_CoverEveryMutantOnceWithAShippedScenario()
+    {
+        Assert.Equal(Mutants.All.Keys.Order(StringComparer.Ordinal), DetectionTarget.All.Select(t => t.Mutant).Order(StringComparer.Ordinal));
+        foreach (var target in DetectionTarget.All)
+            Assert.Single(Catalog.Select(target.Scenario));
+        Assert.True(Catalog.All.Count >= 16, $"{Catalog.All.Count} scenarios");
+    }
+
+    [Fact]
+    public async Task Proof_EveryMutant_IsCaughtWithinTheBudget()
+    {
+        var proof = new DetectionProof(Mutant, Catalog, 7, _out) { Parallel = 2 };
+
+        var results = await proof.RunAsync(DetectionTarget.All, CancellationToken.None);
+
+        foreach (var result in results)
+            output.WriteLine(result.ToLine());
+        Assert.All(results, r => Assert.True(r.Caught && r.States <= DetectionTarget.Budget, r.ToLine()));
+    }
+
+    private static BackendSpec Mutant(string name)
+        => new($"mutant:{name}", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"), ["--segment-bytes", BackendSpec.ReferenceSegmentBytes, "--mutant", name], WhiteBox: true);
+}
