@@ -12,6 +12,7 @@ var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them 
     MutantsCommand.Create(),
     ScenariosCommand.Create(),
     ProveCommand.Create(),
+    MergeCommand.Create(),
 };
 
 var parse = root.Parse(args);
@@ -23,4 +24,6 @@ if (parse.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 
-return await parse.InvokeAsync();
+// Signals are ours (StopSignals): a campaign must write its reports before it exits.
+_ = StopSignals.Current;
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

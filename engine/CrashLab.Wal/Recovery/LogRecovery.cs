@@ -13,7 +13,7 @@ internal static class LogRecovery
     public static RecoveredLog Run(IFileSystem fs, string directory, WalOptions options)
     {
         fs.CreateDirectory(directory);
-        var candidates = SegmentCandidates.Load(fs, directory);
+        var candidates = SegmentCandidates.Load(fs, directory, options);
         foreach (var stale in candidates.StaleFiles)
             fs.Delete(stale);
 

@@ -24,7 +24,7 @@ internal sealed class SegmentCandidates : IDisposable
     /// <summary>Segments before the last gap and interrupted preparations: safe to delete.</summary>
     public List<string> StaleFiles { get; }
 
-    public static SegmentCandidates Load(IFileSystem fs, string directory)
+    public static SegmentCandidates Load(IFileSystem fs, string directory, WalOptions options)
     {
         var numbers = new List<long>();
         var stale = new List<string>();
@@ -54,7 +54,16 @@ internal sealed class SegmentCandidates : IDisposable
             var path = Path.Combine(directory, SegmentNames.For(number));
             var file = fs.Open(path, OpenMode.OpenExisting);
             header.Clear();
-            var read = file.Read(0, header);
+            int read;
+            try
+            {
+                read = file.Read(0, header);
+            }
+            catch (StorageException) when (options.Is(Mutants.ReadErrorAsEnd))
+            {
+                read = 0;
+            }
+
             var parsed = SegmentHeader.TryRead(header[..read], out var problem);
             if (parsed is { } h && h.SegmentNumber != number)
             {

@@ -18,17 +18,19 @@ internal static class CampaignCommand
         var workers = CommonOptions.Workers();
         var output = CommonOptions.Out("crashlab-out");
         var keepGoing = CommonOptions.KeepGoing();
+        var shard = CommonOptions.Shard();
+        var chains = CommonOptions.Chains();
         var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
         {
-            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing,
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains,
         };
         result.SetAction((parse, token) => RunAsync(new CampaignRequest(
             parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing)), token));
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains)), token));
         return result;
     }
 
-    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing);
+    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains);
 
     private static async Task<int> RunAsync(CampaignRequest request, CancellationToken token)
     {
@@ -41,11 +43,15 @@ internal static class CampaignCommand
                 return CommonOptions.Usage("campaign", $"scenario {shim.Name} needs a white-box backend (one running on the CrashLab shim); {backend} is black-box");
             if (request.Cycles is < 1)
                 return CommonOptions.Usage("campaign", "--cycles must be at least 1");
+            if (request.Chains is < 1)
+                return CommonOptions.Usage("campaign", "--chains must be at least 1");
             settings = new CampaignSettings(backend, request.Backend ?? request.Command ?? "reference", request.Command != null, scenarios, request.Seed, request.Workers, request.Out.FullName)
             {
                 StatesPerScenario = request.Cycles,
                 Duration = request.Duration == null ? null : CommonOptions.ParseDuration(request.Duration),
                 KeepGoing = request.KeepGoing,
+                Shard = request.Shard == null ? Shard.Whole : Shard.Parse(request.Shard),
+                Chains = request.Chains,
             };
         }
         catch (FormatException e)
@@ -61,9 +67,15 @@ internal static class CampaignCommand
     {
         try
         {
-            var tally = await new CampaignRunner(settings).RunAsync(token).ConfigureAwait(false);
+            var signals = StopSignals.Current;
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(token, signals.Abort);
+            var runner = new CampaignRunner(settings);
+            using var onStop = signals.Stop.Register(() => runner.Tally.StoppedBy = signals.Received);
+            var tally = await runner.RunAsync(abort.Token, signals.Stop).ConfigureAwait(false);
             Console.WriteLine(ReportWriter.Summary(settings, tally));
-            return (tally.Violations > 0 ? ExitCodes.Violation : ExitCodes.Pass, tally);
+            if (tally.Violations > 0)
+                return (ExitCodes.Violation, tally);
+            return (tally.StoppedBy != null ? signals.ExitCode : ExitCodes.Pass, tally);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {

@@ -17,20 +17,19 @@ internal static class CertifyCommand
         var seed = CommonOptions.Seed();
         var workers = CommonOptions.Workers();
         var output = CommonOptions.Out("crashlab-certificate");
+        var shard = CommonOptions.Shard();
+        var chains = CommonOptions.Chains();
         var result = new Command("certify", "Run every scenario up to a certification level and issue a certificate (exit 0 only if certified at that level).")
         {
-            backend, command, level, budget, seed, workers, output,
+            backend, command, level, budget, seed, workers, output, shard, chains,
         };
-        result.SetAction((parse, token) => RunAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token));
+        result.SetAction((parse, token) => CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains)).ContinueWith(t => t.Result.Code, TaskScheduler.Default));
         return result;
     }
 
-    private static async Task<int> RunAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
-        => (await CertifyAsync(backendName, command, level, budget, seed, workers, output, token).ConfigureAwait(false)).Code;
-
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
-    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
+    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null)
     {
         CampaignSettings settings;
         ScenarioCatalog catalog;
@@ -45,7 +44,14 @@ internal static class CertifyCommand
             var scenarios = catalog.UpTo(level).Where(s => whiteBox || !s.NeedsShim)
                 .Select(s => budget is { } b ? s with { Budget = Math.Max(1, b / Math.Max(1, catalog.All.Count(o => o.Level == s.Level && (whiteBox || !o.NeedsShim)))) } : s)
                 .ToList();
-            settings = new CampaignSettings(backend, backendName ?? command ?? "reference", command != null, scenarios, seed, workers, output.FullName);
+            if (chains is < 1)
+                return (CommonOptions.Usage("certify", "--chains must be at least 1"), null);
+            settings = new CampaignSettings(backend, backendName ?? command ?? "reference", command != null, scenarios, seed, workers, output.FullName)
+            {
+                Shard = shardText == null ? Shard.Whole : Shard.Parse(shardText),
+                Chains = chains,
+                CertifyLevel = level,
+            };
         }
         catch (FormatException e)
         {
@@ -55,6 +61,18 @@ internal static class CertifyCommand
         var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
         if (tally == null)
             return (code, null);
+        if (tally.StoppedBy != null)
+        {
+            Console.WriteLine($"stopped early by {tally.StoppedBy}: no certificate for an unfinished run");
+            return (code, null);
+        }
+
+        if (!settings.Shard.IsWhole)
+        {
+            Console.WriteLine($"shard {settings.Shard}: no certificate for part of a campaign; crashlab merge the shards' directories to issue it");
+            return (code, null);
+        }
+
         var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, tally, seed);
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);

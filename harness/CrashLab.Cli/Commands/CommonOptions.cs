@@ -26,6 +26,10 @@ internal static class CommonOptions
 
     public static Option<DirectoryInfo> Out(string defaultDir) => new("--out") { Description = "directory for reports and case files", DefaultValueFactory = _ => new DirectoryInfo(defaultDir) };
 
+    public static Option<string?> Shard() => new("--shard") { Description = "run only shard i of N (i/N, 0-based): chain k of each scenario belongs to shard k mod N; merge the shards' reports with crashlab merge" };
+
+    public static Option<int?> Chains() => new("--chains") { Description = "chains per scenario for the whole campaign (a fixed amount of work, split across shards); each chain is a data directory through the scenario's chain_cycles crashes" };
+
     public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
 
     public static BackendSpec ParseBackend(string? backend, string? command) => BackendSpec.Parse(backend, command, EngineLocator.Find);

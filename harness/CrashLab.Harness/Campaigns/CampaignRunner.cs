@@ -12,10 +12,15 @@ namespace CrashLab.Harness.Campaigns;
 /// </summary>
 public sealed class CampaignRunner(CampaignSettings settings)
 {
+    private CancellationToken _stop;
+
     public CampaignTally Tally { get; } = new();
 
-    public async Task<CampaignTally> RunAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Abort: in-flight cycles are cut short.</param>
+    /// <param name="stop">Graceful stop: every chain finishes its current cycle and a last checked restart, then the reports are written.</param>
+    public async Task<CampaignTally> RunAsync(CancellationToken cancellationToken, CancellationToken stop = default)
     {
+        _stop = stop;
         RemoveAbandonedWork(settings.OutDir);
         var work = Path.Combine(settings.OutDir, $"work-{Environment.ProcessId}-{Stopwatch.GetTimestamp():x}");
         var cases = Path.Combine(settings.OutDir, "cases");
@@ -25,13 +30,14 @@ public sealed class CampaignRunner(CampaignSettings settings)
         try
         {
             var share = settings.Duration / Math.Max(1, settings.Scenarios.Count);
-            for (var index = 0; index < settings.Scenarios.Count && !cancellationToken.IsCancellationRequested; index++)
+            for (var index = 0; index < settings.Scenarios.Count && !cancellationToken.IsCancellationRequested && !stop.IsCancellationRequested; index++)
                 await RunScenarioAsync(index, share, work, cases, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await reporting.CancelAsync().ConfigureAwait(false);
             await reporter.ConfigureAwait(false);
+            Tally.Finished = true;
             WriteReports();
             if (Directory.Exists(work))
                 Directory.Delete(work, recursive: true);
@@ -45,8 +51,9 @@ public sealed class CampaignRunner(CampaignSettings settings)
         var scenario = settings.Scenarios[index];
         var tally = Tally.For(scenario.Name);
         var clock = Stopwatch.StartNew();
-        int? budget = settings.StatesPerScenario ?? (share == null ? scenario.Budget : null);
+        int? budget = settings.Chains != null ? null : settings.StatesPerScenario ?? (share == null ? scenario.Budget : null);
         var claimed = 0;
+        var claimedChains = -1;
 
         // Black-box chains claim one crash state per cycle; white-box cycles check several, so they count what was checked.
         bool WithinBudget(bool claim) => budget == null || (scenario.NeedsShim
@@ -56,24 +63,45 @@ public sealed class CampaignRunner(CampaignSettings settings)
             WithinBudget(claim)
             && (share == null || clock.Elapsed < share)
             && (settings.KeepGoing || tally.Violations.IsEmpty)
-            && !cancellationToken.IsCancellationRequested;
+            && !cancellationToken.IsCancellationRequested
+            && !_stop.IsCancellationRequested;
+
+        // The n-th chain this shard claims is chain shard.Chain(n) of the scenario; its seed depends on nothing else.
+        bool ClaimChain(out int chain)
+        {
+            chain = settings.Shard.Chain(Interlocked.Increment(ref claimedChains));
+            return settings.Chains == null || chain < settings.Chains;
+        }
 
         var workers = Enumerable.Range(0, settings.Workers).Select(worker => Task.Run(async () =>
         {
-            for (var chain = 0; MayContinue(claim: false); chain++)
+            while (MayContinue(claim: false) && ClaimChain(out var chain))
             {
-                var seed = SplitMix.Hash(settings.Seed, (ulong)index, ((ulong)worker << 32) | (uint)chain);
+                var seed = ChainSeed(settings.Seed, scenario.Name, chain);
+                var chainTally = new CampaignTally.ScenarioTally(scenario.Name, tally);
+                var cycles = 0;
+                bool ChainMayContinue() => ++cycles <= scenario.ChainCycles && MayContinue(claim: true);
                 var chainSettings = new ChainSettings(settings.Backend, settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
                     Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts);
                 if (scenario.NeedsShim)
-                    await new WhiteBoxChainRunner(chainSettings, tally).RunAsync(() => MayContinue(claim: true), cancellationToken).ConfigureAwait(false);
+                    await new WhiteBoxChainRunner(chainSettings, chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
                 else
-                    await new ChainRunner(chainSettings, tally).RunAsync(() => MayContinue(claim: true), cancellationToken).ConfigureAwait(false);
+                    await new ChainRunner(chainSettings, chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
+                tally.Chains.Enqueue(new ChainRecord(chain, seed, chainTally.States, chainTally.Cycles, chainTally.Violations.Count, chainTally.FatalStarts > 0));
             }
         }, CancellationToken.None)).ToList();
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         tally.Elapsed = clock.Elapsed;
+    }
+
+    /// <summary>Chain k of a scenario has the same seed in every run of the campaign seed, sharded or not.</summary>
+    public static ulong ChainSeed(ulong campaignSeed, string scenario, int chain)
+    {
+        var name = 14695981039346656037UL; // FNV-1a: stable across processes, unlike string.GetHashCode
+        foreach (var c in scenario)
+            name = (name ^ c) * 1099511628211UL;
+        return SplitMix.Hash(campaignSeed, name, (ulong)chain);
     }
 
     private async Task ReportPeriodicallyAsync(CancellationToken stop)

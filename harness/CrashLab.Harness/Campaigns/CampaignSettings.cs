@@ -15,6 +15,19 @@ public sealed record CampaignSettings(
     /// <summary>Crash states to check per scenario; null: the scenario's own budget (or unbounded with a duration).</summary>
     public int? StatesPerScenario { get; init; }
 
+    /// <summary>This run's share of the chains (default: all of them).</summary>
+    public Shard Shard { get; init; } = Shard.Whole;
+
+    /// <summary>
+    /// Chains per scenario for the whole campaign (this shard runs the ones it owns); with it the
+    /// amount of work is fixed, so sharded and unsharded runs do the same chains. Null: chains run
+    /// until the crash-state or time budget is spent.
+    /// </summary>
+    public int? Chains { get; init; }
+
+    /// <summary>Set by certify: the level requested, so a merge of sharded reports can issue the certificate.</summary>
+    public string? CertifyLevel { get; init; }
+
     /// <summary>Wall-clock budget for the whole campaign, shared evenly by its scenarios.</summary>
     public TimeSpan? Duration { get; init; }
 

@@ -9,7 +9,8 @@ public sealed class CampaignTally
     private readonly ConcurrentDictionary<string, ScenarioTally> _scenarios = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public sealed class ScenarioTally(string name)
+    /// <summary>Counts of a scenario, or of one chain (which forwards every count to its scenario's tally).</summary>
+    public sealed class ScenarioTally(string name, ScenarioTally? parent = null)
     {
         private int _states;
         private int _cycles;
@@ -25,13 +26,42 @@ public sealed class CampaignTally
 
         public ConcurrentQueue<ViolationRecord> Violations { get; } = new();
 
+        /// <summary>The chains run so far (scenario tallies only).</summary>
+        public ConcurrentQueue<ChainRecord> Chains { get; } = new();
+
         public TimeSpan Elapsed { get; set; }
 
-        public void StateChecked() => Interlocked.Increment(ref _states);
+        public void StateChecked()
+        {
+            Interlocked.Increment(ref _states);
+            parent?.StateChecked();
+        }
 
-        public void Cycle() => Interlocked.Increment(ref _cycles);
+        public void Cycle()
+        {
+            Interlocked.Increment(ref _cycles);
+            parent?.Cycle();
+        }
 
-        public void FatalStart() => Interlocked.Increment(ref _fatalStarts);
+        public void FatalStart()
+        {
+            Interlocked.Increment(ref _fatalStarts);
+            parent?.FatalStart();
+        }
+
+        public void Violation(ViolationRecord record)
+        {
+            Violations.Enqueue(record);
+            parent?.Violation(record);
+        }
+
+        /// <summary>Adds counts taken elsewhere (a merged shard's).</summary>
+        public void Add(int states, int cycles, int fatalStarts)
+        {
+            Interlocked.Add(ref _states, states);
+            Interlocked.Add(ref _cycles, cycles);
+            Interlocked.Add(ref _fatalStarts, fatalStarts);
+        }
     }
 
     public ScenarioTally For(string scenario) => _scenarios.GetOrAdd(scenario, name => new ScenarioTally(name));
@@ -42,7 +72,20 @@ public sealed class CampaignTally
 
     public int Violations => _scenarios.Values.Sum(s => s.Violations.Count);
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    /// <summary>The campaign ran to its end (or to a graceful stop); false while it runs, so a report left by a killed harness says so.</summary>
+    public bool Finished { get; set; }
+
+    /// <summary>Set when a signal stopped the campaign early (SIGINT, SIGTERM).</summary>
+    public string? StoppedBy { get; set; }
+
+    /// <summary>Wall-clock time; a merged report sets it to its longest shard's.</summary>
+    public TimeSpan Elapsed
+    {
+        get => _elapsed ?? _clock.Elapsed;
+        set => _elapsed = value;
+    }
+
+    private TimeSpan? _elapsed;
 
     public string ProgressLine()
         => $"[{Elapsed.TotalSeconds,5:0}s] crash states checked {States} | violations {Violations} | {States / Math.Max(Elapsed.TotalSeconds, 0.001):0.0} states/s";

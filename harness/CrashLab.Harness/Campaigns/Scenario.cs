@@ -54,6 +54,9 @@ public sealed record Scenario
     /// <summary>Power loss: share of runs that end at a crash point (the rest end with a timed kill).</summary>
     public double CrashPointShare { get; init; } = 0.5;
 
+    /// <summary>Load-and-kill cycles of one chain (one data directory) before the next chain starts with a fresh seed.</summary>
+    public int ChainCycles { get; init; } = 12;
+
     /// <summary>Crash states the scenario checks by default (certification budget).</summary>
     public int Budget { get; init; } = 100;
 
@@ -65,8 +68,8 @@ public sealed record Scenario
         try
         {
             var scenario = JsonSerializer.Deserialize<Scenario>(json, Json) ?? throw new FormatException("empty");
-            if (string.IsNullOrWhiteSpace(scenario.Name) || scenario.Level is not ("L1" or "L2" or "L3" or "L4") || scenario.Budget < 1)
-                throw new FormatException("needs a name, a level L1..L4 and a positive budget");
+            if (string.IsNullOrWhiteSpace(scenario.Name) || scenario.Level is not ("L1" or "L2" or "L3" or "L4") || scenario.Budget < 1 || scenario.ChainCycles < 1)
+                throw new FormatException("needs a name, a level L1..L4, a positive budget and positive chain_cycles");
             return scenario;
         }
         catch (Exception e) when (e is JsonException or FormatException)

@@ -36,6 +36,6 @@ public static class CaseRecorder
             WhiteBox = whiteBox,
         };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
-        tally.Violations.Enqueue(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path));
+        tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path));
     }
 }

@@ -24,7 +24,14 @@ public static class ReportWriter
         ["schema"] = ReportSchema,
         ["backend"] = settings.BackendLabel,
         ["seed"] = settings.Seed,
+        ["white_box"] = settings.Backend.WhiteBox,
         ["workers"] = settings.Workers,
+        ["shard"] = new JsonObject { ["index"] = settings.Shard.Index, ["count"] = settings.Shard.Count },
+        ["chains_per_scenario"] = settings.Chains,
+        ["certify_level"] = settings.CertifyLevel,
+        ["status"] = !tally.Finished ? "running" : tally.StoppedBy == null ? "finished" : "stopped",
+        ["complete"] = tally.Finished && tally.StoppedBy == null,
+        ["stopped_by"] = tally.StoppedBy,
         ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
         ["states_checked"] = tally.States,
         ["states_per_second"] = Math.Round(tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds), 2),
@@ -41,6 +48,16 @@ public static class ReportWriter
         ["cycles"] = tally.Cycles,
         ["fatal_starts"] = tally.FatalStarts,
         ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
+        ["chains"] = new JsonArray([.. tally.Chains.OrderBy(c => c.Index).Select(c => (JsonNode)new JsonObject
+        {
+            ["index"] = c.Index,
+            ["seed"] = c.Seed.ToString("x16", CultureInfo.InvariantCulture),
+            ["states_checked"] = c.States,
+            ["cycles"] = c.Cycles,
+            ["violations"] = c.Violations,
+            ["fatal_start"] = c.FatalStart,
+            ["verdict"] = c.Verdict,
+        })]),
         ["violations"] = new JsonArray([.. tally.Violations.Select(v => (JsonNode)new JsonObject
         {
             ["rule"] = v.Violation.Rule,
@@ -99,7 +116,10 @@ public static class ReportWriter
     public static string Summary(CampaignSettings settings, CampaignTally tally)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"crashlab campaign: backend {settings.BackendLabel}, seed {settings.Seed}, {settings.Workers} worker(s), {tally.Elapsed.TotalSeconds:0.0} s");
+        var shard = settings.Shard.IsWhole ? "" : $", shard {settings.Shard}";
+        text.AppendLine(CultureInfo.InvariantCulture, $"crashlab campaign: backend {settings.BackendLabel}, seed {settings.Seed}{shard}, {settings.Workers} worker(s), {tally.Elapsed.TotalSeconds:0.0} s");
+        if (tally.StoppedBy != null)
+            text.AppendLine(CultureInfo.InvariantCulture, $"  stopped early by {tally.StoppedBy}: the reports cover the crash states finished before it");
         foreach (var scenario in settings.Scenarios)
         {
             var s = tally.For(scenario.Name);
