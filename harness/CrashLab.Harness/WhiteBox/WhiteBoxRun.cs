@@ -119,7 +119,9 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         if (recoveryPlan != null)
         {
             var planFile = Path.Combine(workDir, $"recovery-plan-{index}.json");
-            await File.WriteAllTextAsync(planFile, recoveryPlan.ToJson(), cancellationToken).ConfigureAwait(false);
+            // Each crash state's recovery meets its own read errors, not the same ones at the same operations.
+            var statePlan = recoveryPlan with { Seed = SplitMix.Hash(recoveryPlan.Seed, (ulong)index) };
+            await File.WriteAllTextAsync(planFile, statePlan.ToJson(), cancellationToken).ConfigureAwait(false);
             var copy = stateDir + "-eio";
             CopyDirectory(stateDir, copy);
             var faulted = await StartAsync(new BackendEnvironment(copy, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName), cancellationToken).ConfigureAwait(false);
