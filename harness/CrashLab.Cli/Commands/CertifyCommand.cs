@@ -23,8 +23,8 @@ internal static class CertifyCommand
         {
             backend, command, level, budget, seed, workers, output, shard, chains,
         };
-        result.SetAction((parse, token) => CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains)).ContinueWith(t => t.Result.Code, TaskScheduler.Default));
+        result.SetAction(async (parse, token) => (await CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains)).ConfigureAwait(false)).Code);
         return result;
     }
 

@@ -41,7 +41,7 @@ public static class ReportMerger
             tally.StoppedBy = $"shard(s) stopped early: {string.Join(", ", incomplete)}";
         var whiteBox = first.Json["white_box"]?.GetValue<bool>() ?? false;
         var label = first.Json["backend"]!.GetValue<string>();
-        var settings = new CampaignSettings(new BackendSpec(label, "", [], whiteBox), label, false, scenarios, Seed(first), shards.Sum(s => s.Json["workers"]!.GetValue<int>()), outDir)
+        var settings = new CampaignSettings(new BackendSpec(label, "", [], whiteBox), label, false, scenarios, first.Json["seed"]!.GetValue<ulong>(), shards.Sum(s => s.Json["workers"]!.GetValue<int>()), outDir)
         {
             Chains = first.Json["chains_per_scenario"]?.GetValue<int>(),
             CertifyLevel = first.Json["certify_level"]?.GetValue<string>(),
@@ -136,6 +136,4 @@ public static class ReportMerger
         File.Copy(source, target, overwrite: true);
         return target;
     }
-
-    private static ulong Seed(ShardReport r) => r.Json["seed"]!.GetValue<ulong>();
 }

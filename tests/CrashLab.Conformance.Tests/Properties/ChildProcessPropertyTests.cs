@@ -1,5 +1,5 @@
-using CrashLab.Harness.Backends;
 using CrashLab.Harness.Campaigns;
+using CrashLab.Testing;
 using FsCheck.Fluent;
 using Xunit.Abstractions;
 
@@ -20,15 +20,14 @@ public sealed class ChildProcessPropertyTests(ITestOutputHelper output) : IDispo
     [Fact]
     public void Campaign_OfReferenceEngineOnRealProcesses_FindsNoViolation()
     {
-        var catalog = ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios"));
         var cases = Arb.From(from name in Gen.Elements(Scenarios)
                              from seed in Gen.Choose(1, int.MaxValue)
                              select (Name: name, Seed: (ulong)seed));
         var run = 0;
         PropertyRunner.Check("reference engine, child processes", cases, c =>
         {
-            var scenario = catalog.Select(c.Name)[0] with { Workload = Harness.Workload.WorkloadProfile.Default with { MaxRunMs = 80, LargeRecordShare = 0 } };
-            var backend = new BackendSpec("reference", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"), ["--segment-bytes", "64KiB"], WhiteBox: true);
+            var scenario = TestEngine.ShortRuns(c.Name, maxRunMs: 80);
+            var backend = TestEngine.Small();
             var settings = new CampaignSettings(backend, "reference", false, [scenario], c.Seed, 1, Path.Combine(_out, $"run-{run++}")) { StatesPerScenario = 6, Progress = null };
             var tally = new CampaignRunner(settings).RunAsync(CancellationToken.None).GetAwaiter().GetResult();
             foreach (var v in tally.For(c.Name).Violations)

@@ -1,6 +1,6 @@
-using CrashLab.Harness.Backends;
 using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Conformance;
+using CrashLab.Testing;
 using CrashLab.Wal;
 using Xunit.Abstractions;
 
@@ -11,7 +11,7 @@ public sealed class DetectionProofTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("crashlab-proof-").FullName;
 
-    private static ScenarioCatalog Catalog => ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios"));
+    private static ScenarioCatalog Catalog => TestEngine.Catalog;
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
@@ -27,7 +27,7 @@ public sealed class DetectionProofTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Proof_EveryMutant_IsCaughtWithinTheBudget()
     {
-        var proof = new DetectionProof(Mutant, Catalog, 7, _out) { Parallel = 2 };
+        var proof = new DetectionProof(name => TestEngine.AsCli($"mutant:{name}"), Catalog, 7, _out) { Parallel = 2 };
 
         var results = await proof.RunAsync(DetectionTarget.All, CancellationToken.None);
 
@@ -35,7 +35,4 @@ public sealed class DetectionProofTests(ITestOutputHelper output) : IDisposable
             output.WriteLine(result.ToLine());
         Assert.All(results, r => Assert.True(r.Caught && r.States <= DetectionTarget.Budget, r.ToLine()));
     }
-
-    private static BackendSpec Mutant(string name)
-        => new($"mutant:{name}", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"), ["--segment-bytes", BackendSpec.ReferenceSegmentBytes, "--mutant", name], WhiteBox: true);
 }

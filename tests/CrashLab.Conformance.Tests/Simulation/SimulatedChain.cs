@@ -142,7 +142,7 @@ public sealed class SimulatedChain(string? mutant)
         }
     }
 
-    /// <summary>Reads the recovered log through the oracle, as the harness's log fetcher does.</summary>
+    /// <summary>Reads the recovered log through the harness's own fetcher and oracle.</summary>
     private static Violation? Check(WriteAheadLog log, ChainModel model, bool readErrors)
     {
         var status = log.Status;
@@ -154,37 +154,25 @@ public sealed class SimulatedChain(string? mutant)
         }
 
         var check = new RecoveryCheck(model, ready);
-        for (var from = ready.FirstLsn; from < ready.NextLsn && check.Violations.Count == 0;)
-        {
-            ReadResult read;
-            try
-            {
-                read = log.Read(from, 1000, 4 << 20);
-            }
-            catch (WalException e)
-            {
-                if (readErrors && e.Kind == WalErrorKind.Io)
-                    return check.FinishUnread() is { Count: > 0 } claims ? claims[0] : null;
-                return new Violation(Rules.Liveness, $"reading the recovered log at LSN {from} failed: {e.Message}") { Lsn = from };
-            }
-
-            if (read.Records.Count == 0)
-                return new Violation(Rules.Contiguity, $"read from LSN {from} returned no records though next_lsn is {ready.NextLsn}") { Lsn = from };
-            foreach (var record in read.Records)
-            {
-                if (!check.Record(record.Lsn, record.Data))
-                    break;
-            }
-
-            from += read.Records.Count;
-        }
-
-        var violations = check.Violations.Count > 0 ? check.Violations : check.Finish();
+        var violations = LogFetcher.FetchAsync(from => Task.FromResult(ReadPage(log, from)), ready, check, readErrors).GetAwaiter().GetResult() ?? [];
         if (violations.Count > 0)
             return violations[0];
         if (!readErrors)
             model.Accept(ready, check.Matched);
         return null;
+    }
+
+    private static LogFetcher.Page ReadPage(WriteAheadLog log, long from)
+    {
+        try
+        {
+            var read = log.Read(from, 1000, 4 << 20);
+            return new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, r.Data))], read.NextLsn);
+        }
+        catch (WalException e)
+        {
+            return LogFetcher.Page.Failed(e.Kind == WalErrorKind.Io ? "io" : e.Kind.ToString(), e.Message);
+        }
     }
 
     /// <summary>Recovery of a copy of the crash state while reads fail: a fatal start or an honest io error is fine, a wrong log is not.</summary>

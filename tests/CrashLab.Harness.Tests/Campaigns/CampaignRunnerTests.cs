@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Reports;
+using CrashLab.Testing;
 
 namespace CrashLab.Harness.Tests.Campaigns;
 
@@ -12,13 +13,12 @@ public sealed class CampaignRunnerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
-    private static BackendSpec Reference => new("reference", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"), ["--segment-bytes", "64KiB"], WhiteBox: true);
+    private static BackendSpec Reference => TestEngine.Small();
 
     private static BackendSpec Python(string? bug = null)
         => new("python", "python3", [Path.Combine(AppContext.BaseDirectory, "Fakes", "simple_wal.py"), .. bug == null ? Array.Empty<string>() : ["--bug", bug]], WhiteBox: false);
 
-    private static Scenario ProcessKill => ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios")).Select("process-kill")[0]
-        with { Workload = Workload.WorkloadProfile.Default with { MaxRunMs = 60, LargeRecordShare = 0 } };
+    private static Scenario ProcessKill => TestEngine.ShortRuns("process-kill");
 
     [Fact]
     public async Task Campaign_ReferenceEngine_ChecksEveryStateWithoutViolations()

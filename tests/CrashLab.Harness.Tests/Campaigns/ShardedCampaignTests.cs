@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Reports;
+using CrashLab.Testing;
 
 namespace CrashLab.Harness.Tests.Campaigns;
 
@@ -12,10 +13,9 @@ public sealed class ShardedCampaignTests : IDisposable
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
-    private static BackendSpec Reference => new("reference", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"), ["--segment-bytes", "64KiB"], WhiteBox: true);
+    private static BackendSpec Reference => TestEngine.Small();
 
-    private static Scenario Load(string name) => ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios")).Select(name)[0]
-        with { Workload = Workload.WorkloadProfile.Default with { MaxRunMs = 50, LargeRecordShare = 0 }, ChainCycles = 2 };
+    private static Scenario Load(string name) => TestEngine.ShortRuns(name, maxRunMs: 50) with { ChainCycles = 2 };
 
     private CampaignSettings Settings(string dir, Shard shard) =>
         new(Reference, "reference", false, [Load("process-kill"), Load("power-loss-drop-all")], 3, 1, Path.Combine(_out, dir))

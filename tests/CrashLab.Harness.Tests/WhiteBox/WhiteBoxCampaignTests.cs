@@ -2,6 +2,7 @@ using CrashLab.Harness.Backends;
 using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Reports;
 using CrashLab.Harness.WhiteBox;
+using CrashLab.Testing;
 
 namespace CrashLab.Harness.Tests.WhiteBox;
 
@@ -16,16 +17,9 @@ public sealed class WhiteBoxCampaignTests : IDisposable
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
-    private static BackendSpec Engine(string? mutant = null)
-        => new(mutant == null ? "reference" : $"mutant:{mutant}", Path.Combine(AppContext.BaseDirectory, "crashlab-engine"),
-            mutant == null ? ["--segment-bytes", "64KiB"] : ["--segment-bytes", "64KiB", "--mutant", mutant], WhiteBox: true);
+    private static BackendSpec Engine(string? mutant = null) => TestEngine.Small(mutant);
 
-    /// <summary>A scenario as shipped; <paramref name="shortRuns"/> trims its load for the zero-violation runs (a mutant needs the full load to be caught every time).</summary>
-    private static Scenario Load(string name, bool shortRuns = true)
-    {
-        var scenario = ScenarioCatalog.Load(Path.Combine(AppContext.BaseDirectory, "scenarios")).Select(name)[0];
-        return shortRuns ? scenario with { Workload = Workload.WorkloadProfile.Default with { MaxRunMs = 60, LargeRecordShare = 0 } } : scenario;
-    }
+    private static Scenario Load(string name, bool shortRuns = true) => shortRuns ? TestEngine.ShortRuns(name) : TestEngine.Scenario(name);
 
     [Theory]
     [InlineData("power-loss-drop-all")]
