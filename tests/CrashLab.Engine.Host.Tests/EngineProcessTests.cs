@@ -97,7 +97,7 @@ public sealed class EngineProcessTests : IDisposable
         }
 
         var builder = Storage.Faults.CrashStates.CrashStateBuilder.Load(_dir, trace);
-        Assert.Equal(31, builder.LastOperation);
+        Assert.Equal(31, builder.ReplayPoint.AtOp);
         foreach (var mode in Enum.GetValues<Storage.Faults.Model.CrashMode>())
         {
             var stateDir = $"{_dir}-{mode}";

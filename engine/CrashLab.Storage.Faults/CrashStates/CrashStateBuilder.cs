@@ -1,5 +1,6 @@
 using CrashLab.Storage.Faults.Journal;
 using CrashLab.Storage.Faults.Model;
+using CrashLab.Storage.Faults.Plans;
 
 namespace CrashLab.Storage.Faults.CrashStates;
 
@@ -14,15 +15,18 @@ public sealed class CrashStateBuilder
     private readonly FsImage _durable;
     private readonly IReadOnlyList<PendingOp> _pending;
 
-    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, long lastOperation)
+    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, CrashPoint replayPoint)
     {
         _durable = durable;
         _pending = pending;
-        LastOperation = lastOperation;
+        ReplayPoint = replayPoint;
     }
 
-    /// <summary>The number of the last operation the journal records: the crash point that replays this kill.</summary>
-    public long LastOperation { get; }
+    /// <summary>
+    /// The crash point that replays this kill: at the last operation the journal records, after
+    /// it, or before it when the directory shows that a name change it records never ran.
+    /// </summary>
+    public CrashPoint ReplayPoint { get; }
 
     /// <summary>Operations a power loss could still undo.</summary>
     public int PendingOperations => _pending.Count;
@@ -30,6 +34,7 @@ public sealed class CrashStateBuilder
     public static CrashStateBuilder Load(string dataDir, string traceDir)
     {
         var state = JournalFile.Replay(traceDir);
+        var performed = state.WithdrawUnperformed(rel => File.Exists(Path.Combine(dataDir, rel)));
         var image = LoadImage(dataDir, state);
         foreach (var op in state.Tracker.Pending)
         {
@@ -46,7 +51,7 @@ public sealed class CrashStateBuilder
         var pending = state.Tracker.Pending;
         for (var i = pending.Count - 1; i >= 0; i--)
             Undo(image, pending[i], state.Undos);
-        return new CrashStateBuilder(image, pending, state.LastOperation);
+        return new CrashStateBuilder(image, pending, new CrashPoint { AtOp = state.LastOperation, Perform = performed });
     }
 
     /// <summary>One crash state, in memory.</summary>

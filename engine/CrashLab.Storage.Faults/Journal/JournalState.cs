@@ -123,6 +123,38 @@ internal sealed class JournalState
         return [];
     }
 
+    /// <summary>
+    /// Takes back the last recorded name change when the directory shows it never happened:
+    /// the journal records before the operation, and a SIGKILL can land in between.
+    /// </summary>
+    /// <returns>False if it did (the kill came before the operation).</returns>
+    public bool WithdrawUnperformed(Func<string, bool> exists)
+    {
+        var last = Tracker.Pending.Count > 0 ? Tracker.Pending[^1] : null;
+        if (last == null || last.Sequence != LastOperation)
+            return true;
+        switch (last)
+        {
+            case CreateOp create when !exists(create.Path):
+                Inodes.Remove(create.Path);
+                break;
+            case RenameOp rename when exists(rename.From):
+                Inodes.Remove(rename.To);
+                if (rename.Replaced is { } replaced)
+                    Inodes[rename.To] = replaced;
+                Inodes[rename.From] = rename.Moved;
+                break;
+            case UnlinkOp unlink when exists(unlink.Path):
+                Inodes[unlink.Path] = unlink.Unlinked;
+                break;
+            default:
+                return true;
+        }
+
+        Tracker.Withdraw(last);
+        return false;
+    }
+
     private void Name(string path, long inode)
     {
         Inodes[path] = inode;

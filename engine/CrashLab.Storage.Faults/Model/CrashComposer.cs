@@ -6,7 +6,7 @@ namespace CrashLab.Storage.Faults.Model;
 /// </summary>
 public static class CrashComposer
 {
-    private enum Outcome { Lost, Kept, Torn }
+    private enum Outcome { Lost, Kept, Torn, TornPrefix }
 
     public static FsImage Compose(FsImage durable, IReadOnlyList<PendingOp> pending, CrashMode mode, ulong seed, int sectorSize)
     {
@@ -22,6 +22,11 @@ public static class CrashComposer
                     break;
                 case Outcome.Torn when pending[i] is WriteOp write:
                     write.ApplyTorn(image, sectorSize, random);
+                    image.TornWrites++;
+                    break;
+                case Outcome.TornPrefix when pending[i] is WriteOp write:
+                    write.ApplyTornPrefix(image, sectorSize, random);
+                    image.TornWrites++;
                     break;
             }
         }
@@ -51,7 +56,7 @@ public static class CrashComposer
                 for (var k = 0; k < cut; k++)
                     outcomes[free[k]] = Outcome.Kept;
                 if (cut < free.Count)
-                    outcomes[free[cut]] = pending[free[cut]] is WriteOp ? Outcome.Torn : Outcome.Lost;
+                    outcomes[free[cut]] = pending[free[cut]] is WriteOp ? Outcome.TornPrefix : Outcome.Lost;
                 break;
         }
 

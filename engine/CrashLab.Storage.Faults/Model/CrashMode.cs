@@ -9,7 +9,7 @@ public enum CrashMode
     /// <summary>Each non-durable operation independently lost, kept, or (writes) torn to any subset of its sectors.</summary>
     RandomSubset,
 
-    /// <summary>Operations kept in issue order up to a random cut; the one at the cut torn; the rest lost.</summary>
+    /// <summary>Operations kept in issue order up to a random cut; the one at the cut torn (its first sectors only); the rest lost.</summary>
     Prefix,
 }
 

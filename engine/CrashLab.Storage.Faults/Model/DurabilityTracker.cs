@@ -16,6 +16,9 @@ public sealed class DurabilityTracker
 
     public void Add(PendingOp op) => _pending.Add(op);
 
+    /// <summary>Forgets an operation that was recorded but never issued.</summary>
+    public void Withdraw(PendingOp op) => _pending.Remove(op);
+
     /// <summary>Ops made durable, in order; they leave the pending list unless a doomed write on their inode precedes them.</summary>
     public List<PendingOp> DataSync(long inode)
     {

@@ -10,6 +10,9 @@ public sealed class FsImage
 
     public Dictionary<long, FileData> Inodes { get; } = [];
 
+    /// <summary>Writes this state holds only in part (not copied by <see cref="Clone"/>): each leaves a torn tail to clean up.</summary>
+    public int TornWrites { get; set; }
+
     public FsImage Clone()
     {
         var copy = new FsImage();

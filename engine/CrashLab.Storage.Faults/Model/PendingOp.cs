@@ -60,6 +60,20 @@ public sealed class WriteOp(long sequence, long inode, long offset, int length) 
             at = end;
         }
     }
+
+    /// <summary>
+    /// Applies the write's first sectors only, up to a cut strictly inside it: the disk wrote in
+    /// order and the power went mid-write (one sector: kept or lost whole).
+    /// </summary>
+    public void ApplyTornPrefix(FsImage image, int sectorSize, SplitMix random)
+    {
+        var firstSector = Offset / sectorSize;
+        var sectors = (int)((Offset + Data.Length + sectorSize - 1) / sectorSize - firstSector);
+        var keep = sectors < 2 ? (random.Coin() ? sectors : 0) : 1 + random.Below(sectors - 1);
+        var end = Math.Min(Offset + Data.Length, (firstSector + keep) * sectorSize);
+        if (end > Offset)
+            image.Data(inode).Write(Offset, Data.AsSpan(0, (int)(end - Offset)));
+    }
 }
 
 public sealed class SetLengthOp(long sequence, long inode, long length) : PendingOp(sequence)

@@ -54,7 +54,8 @@ internal static class CrashStateCommand
             return Fail(ExitCodes.Infrastructure, $"cannot read the journal in {trace.FullName}: {e.Message}");
         }
 
-        Console.WriteLine($"last operation in the trace: {builder.LastOperation} (replay it with a crash point at_op {builder.LastOperation})");
+        var point = builder.ReplayPoint;
+        Console.WriteLine($"last operation in the trace: {point.AtOp} (replay it with a crash point at_op {point.AtOp}{(point.Perform ? "" : ", perform false: the directory shows it never ran")})");
         Console.WriteLine($"operations a power loss could undo: {builder.PendingOperations}");
         var states = builder.Distinct(count, mode, seed, sector);
         for (var i = 0; i < states.Count; i++)

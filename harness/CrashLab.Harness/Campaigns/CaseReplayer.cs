@@ -12,8 +12,8 @@ public static class CaseReplayer
 {
     public sealed record Outcome(Violation? Violation, bool SameRule, string Notes)
     {
-        /// <summary>White-box: the last operation the replayed run's journal recorded.</summary>
-        public long LastOperation { get; init; }
+        /// <summary>White-box: the crash point that replays the replayed run's kill.</summary>
+        public Storage.Faults.Plans.CrashPoint? ReplayPoint { get; init; }
 
         /// <summary>White-box: the model right after the replayed run.</summary>
         public ChainModelState? ModelAfterRun { get; init; }
@@ -68,7 +68,7 @@ public static class CaseReplayer
         var outcome = await run.ExecuteAsync(dataDir, model, input, Directory.CreateDirectory(Path.Combine(workDir, "run")).FullName, cancellationToken).ConfigureAwait(false);
         return (outcome.Violation is { } violation
             ? Judge(saved, violation, $"white-box replay: crash point at operation {input.Plan.Crash?.AtOp}, {input.Requests?.Count ?? 0} requests, crash state {string.Join(", ", input.States)}")
-            : new Outcome(null, false, "")) with { LastOperation = outcome.LastOperation, ModelAfterRun = outcome.ModelAfterRun };
+            : new Outcome(null, false, "")) with { ReplayPoint = outcome.ReplayPoint, ModelAfterRun = outcome.ModelAfterRun };
     }
 
     private static Outcome Judge(CaseFile saved, Violation violation, string notes)

@@ -48,7 +48,7 @@ public sealed record Scenario
     /// <summary>Power loss: atomic write units to tear at.</summary>
     public int[] SectorSizes { get; init; } = [512, 4096];
 
-    /// <summary>Power loss: crash states built and checked after each kill.</summary>
+    /// <summary>Power loss: distinct crash states checked after each kill (at most; a kill with little pending gives fewer).</summary>
     public int StatesPerKill { get; init; } = 6;
 
     /// <summary>Power loss: share of runs that end at a crash point (the rest end with a timed kill).</summary>

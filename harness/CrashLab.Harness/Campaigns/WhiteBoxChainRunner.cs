@@ -49,6 +49,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             Plan = PlanMaker.ForRun(settings.Scenario, _random, runSeed, snapshot.Values.Sum(v => (long)v.Length * 3 / 4), _expectedOps),
             RecoveryPlan = PlanMaker.ForRecovery(settings.Scenario, runSeed),
             States = PlanMaker.States(settings.Scenario, _random),
+            StatesWanted = settings.Scenario.StatesPerKill,
             KillAfterMs = new WorkloadGenerator(settings.Scenario.Workload, runSeed).RunMilliseconds(),
             WorkloadSeed = runSeed,
         };
@@ -68,7 +69,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             return false;
         }
 
-        _expectedOps = Math.Max(20, outcome.LastOperation);
+        _expectedOps = Math.Max(20, outcome.ReplayPoint?.AtOp ?? 0);
         var (stateDir, model) = outcome.Continuation!.Value;
         Directory.Delete(_dataDir, recursive: true);
         Directory.Move(stateDir, _dataDir);
@@ -82,9 +83,10 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     {
         var replay = input with
         {
-            Plan = input.Plan with { Crash = outcome.LastOperation > 0 ? new Storage.Faults.Plans.CrashPoint { AtOp = outcome.LastOperation } : input.Plan.Crash },
+            Plan = input.Plan with { Crash = outcome.ReplayPoint is { AtOp: > 0 } point ? point : input.Plan.Crash },
             Requests = outcome.Requests,
             States = outcome.FailingState != null ? [outcome.FailingState] : [],
+            StatesWanted = null,
             KillAfterMs = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };

@@ -28,12 +28,15 @@ public static class PlanMaker
         return reads.Length == 0 ? null : new FaultPlan { Seed = seed, Faults = reads };
     }
 
+    /// <summary>Candidates for a kill's crash states, of which up to <see cref="Scenario.StatesPerKill"/> distinct ones are checked.</summary>
+    public const int CandidatesPerState = 3;
+
     /// <summary>The crash states to build after a kill: modes and sector sizes in turn, each with its own seed.</summary>
     public static List<StateChoice> States(Scenario scenario, SplitMix random)
     {
         var combos = scenario.CrashModes.SelectMany(mode => scenario.SectorSizes.Select(sector => (mode, sector))).ToList();
         var start = random.Below(combos.Count);
-        return Enumerable.Range(0, scenario.StatesPerKill)
+        return Enumerable.Range(0, scenario.StatesPerKill * CandidatesPerState)
             .Select(i => combos[(start + i) % combos.Count])
             .Select(c => new StateChoice(c.mode, random.Next(), c.sector))
             .ToList();

@@ -48,8 +48,8 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
             if (outcome.Violation?.Rule != rule)
                 return null;
             var input = candidate.WhiteBox!;
-            var crash = input.Plan.Crash is { } point && outcome.LastOperation > 0 && outcome.LastOperation < point.AtOp
-                ? point with { AtOp = outcome.LastOperation }
+            var crash = input.Plan.Crash is { } point && outcome.ReplayPoint is { AtOp: > 0 } last && last.AtOp < point.AtOp
+                ? last
                 : input.Plan.Crash;
             return candidate with { Violation = outcome.Violation, WhiteBox = input with { Plan = input.Plan with { Crash = crash }, ModelAfterRun = outcome.ModelAfterRun } };
         }

@@ -15,8 +15,11 @@ public sealed record WhiteBoxInput
     /// <summary>Requests to send; null: generate them from the seed.</summary>
     public List<RecordedRequest>? Requests { get; init; }
 
-    /// <summary>Crash states to build and check after the kill.</summary>
+    /// <summary>Crash states to build after the kill, in order; a state equal to one already checked is skipped.</summary>
     public List<StateChoice> States { get; init; } = [];
+
+    /// <summary>Check at most this many distinct states (null: every choice in <see cref="States"/>).</summary>
+    public int? StatesWanted { get; init; }
 
     /// <summary>Milliseconds of load before a timed kill; null: no timed kill (the crash point or the end of the requests ends the run).</summary>
     public int? KillAfterMs { get; init; }

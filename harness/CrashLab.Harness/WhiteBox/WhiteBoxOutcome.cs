@@ -1,5 +1,6 @@
 using CrashLab.Harness.Oracle;
 using CrashLab.Harness.Workload;
+using CrashLab.Storage.Faults.Plans;
 
 namespace CrashLab.Harness.WhiteBox;
 
@@ -15,8 +16,8 @@ public sealed record WhiteBoxOutcome
 
     public List<RecordedRequest> Requests { get; init; } = [];
 
-    /// <summary>The last operation the journal recorded: the crash point that replays this kill.</summary>
-    public long LastOperation { get; init; }
+    /// <summary>The crash point that replays this kill (the journal's last operation), if the run got that far.</summary>
+    public CrashPoint? ReplayPoint { get; init; }
 
     public int StatesChecked { get; init; }
 

@@ -82,13 +82,20 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, CancellationToken cancellationToken)
     {
         (string, ChainModelState)? continuation = null;
+        var continuationTorn = -1;
         var checkedStates = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var modelAfterRun = input.ModelAfterRun ?? model.ToState();
-        for (var i = 0; i < input.States.Count; i++)
+        for (var i = 0; i < input.States.Count && checkedStates < (input.StatesWanted ?? int.MaxValue); i++)
         {
             var choice = input.States[i];
+            var state = builder.Compose(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize);
+            // A kill that left nothing pending gives one state however it is composed: checking
+            // it six times is not six crash states. Under read faults each recovery differs.
+            if (!seen.Add(state.Digest()) && input.RecoveryPlan == null)
+                continue;
             var stateDir = Path.Combine(workDir, $"state-{i}");
-            CrashStateBuilder.WriteTo(builder.Compose(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), stateDir);
+            CrashStateBuilder.WriteTo(state, stateDir);
             var stateModel = ChainModel.FromState(modelAfterRun);
             var (violation, stderr, recovered) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
             checkedStates++;
@@ -97,18 +104,20 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome
                 {
                     Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests,
-                    LastOperation = builder.LastOperation, StatesChecked = checkedStates, Stderr = stderr, ModelAfterRun = modelAfterRun,
+                    ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, Stderr = stderr, ModelAfterRun = modelAfterRun,
                 };
             }
 
-            if (recovered)
-                continuation ??= (stateDir, stateModel.ToState());
+            // The chain goes on from the most damaged state recovered: bugs in cleaning up a torn
+            // tail (not cutting it, say) show only when the next life appends and crashes again.
+            if (recovered && state.TornWrites > continuationTorn)
+                (continuation, continuationTorn) = ((stateDir, stateModel.ToState()), state.TornWrites);
         }
 
         return new WhiteBoxOutcome
         {
-            Requests = requests, LastOperation = builder.LastOperation, StatesChecked = checkedStates, Continuation = continuation,
-            BackendFatal = continuation == null && input.States.Count > 0,
+            Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, Continuation = continuation,
+            BackendFatal = continuation == null && checkedStates > 0,
         };
     }
 

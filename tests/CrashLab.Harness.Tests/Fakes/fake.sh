@@ -15,6 +15,10 @@ case "$mode" in
   hang) echo "$ready"; while read -r line; do :; done ;;
   exit-early) echo "$ready"; read -r line; exit 3 ;;
   unknown-id) echo "$ready"; while read -r line; do printf '{"id":%s,"ok":true,"first_lsn":1,"next_lsn":1,"durable_lsn":0}\n' "$(( $(id_of "$line") + 1000 ))"; done ;;
-  orphan) sleep 300 "$2" & echo "$ready"; sleep 300 ;;
+  orphan)
+    sleep 300 "$2" &
+    # Ready only once the child is sleep itself: until it execs, its command line is bash's.
+    until grep -qa "^sleep" "/proc/$!/cmdline" 2>/dev/null; do :; done
+    echo "$ready"; sleep 300 ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -29,10 +29,15 @@ internal sealed class ShimHarness : IDisposable
 
     public byte[] Bytes(string name) => File.ReadAllBytes(PathOf(name));
 
-    public FsImage CrashState(CrashMode mode, ulong seed = 1, int sector = 512)
+    /// <summary>The journal itself, to record an operation the shim then never performs (a kill in between).</summary>
+    public UndoJournal Journal => _journal;
+
+    public FsImage CrashState(CrashMode mode, ulong seed = 1, int sector = 512) => Builder().Compose(mode, seed, sector);
+
+    public CrashStateBuilder Builder()
     {
         _journal.Dispose();
-        return CrashStateBuilder.Load(Dir.Data, Dir.Trace).Compose(mode, seed, sector);
+        return CrashStateBuilder.Load(Dir.Data, Dir.Trace);
     }
 
     public static FaultPlan Plan(params FaultRule[] faults) => new() { Seed = 42, Faults = faults };
