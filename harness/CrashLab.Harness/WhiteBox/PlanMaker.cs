@@ -7,6 +7,9 @@ namespace CrashLab.Harness.WhiteBox;
 /// <summary>Turns a scenario's fault templates into the concrete plans of one run, from the run's seed.</summary>
 public static class PlanMaker
 {
+    /// <summary>Candidates for a kill's crash states, of which up to <see cref="Scenario.StatesPerKill"/> distinct ones are checked.</summary>
+    private const int CandidatesPerState = 3;
+
     /// <param name="usage">Bytes in the data directory now: an enospc template's quota is headroom above it.</param>
     /// <param name="expectedOps">About how many operations a run does (the last run's count): crash points fall within it.</param>
     public static FaultPlan ForRun(Scenario scenario, SplitMix random, ulong seed, long usage, long expectedOps)
@@ -27,9 +30,6 @@ public static class PlanMaker
         var reads = scenario.Faults.Where(f => f.Kind == FaultKind.ReadEio).ToArray();
         return reads.Length == 0 ? null : new FaultPlan { Seed = seed, Faults = reads };
     }
-
-    /// <summary>Candidates for a kill's crash states, of which up to <see cref="Scenario.StatesPerKill"/> distinct ones are checked.</summary>
-    public const int CandidatesPerState = 3;
 
     /// <summary>The crash states to build after a kill: modes and sector sizes in turn, each with its own seed.</summary>
     public static List<StateChoice> States(Scenario scenario, SplitMix random)
