@@ -92,7 +92,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             var state = builder.Compose(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize);
             // A kill that left nothing pending gives one state however it is composed: checking
             // it six times is not six crash states. Under read faults each recovery differs.
-            if (!seen.Add(state.Digest()) && input.RecoveryPlan == null)
+            if (input.RecoveryPlan == null && !seen.Add(state.Digest()))
                 continue;
             var stateDir = Path.Combine(workDir, $"state-{i}");
             CrashStateBuilder.WriteTo(state, stateDir);
