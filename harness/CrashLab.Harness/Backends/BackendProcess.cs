@@ -101,6 +101,20 @@ public sealed partial class BackendProcess : IAsyncDisposable
         return Process.Start(start) ?? throw new IOException($"could not start {spec.Executable}");
     }
 
+    /// <summary>After a kill: whether the backend had written its ready event before it died (its stdout is read to the end).</summary>
+    public async Task<bool> WasReadyAsync()
+    {
+        try
+        {
+            var first = await _startEvent.Task.WaitAsync(_timeouts.Request).ConfigureAwait(false);
+            return first.TryGetProperty("event", out var name) && name.ValueEquals("ready");
+        }
+        catch (Exception e) when (e is BackendExitedException or BackendFindingException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits for the ready or fatal event of a backend started with <see cref="SpawnAsync"/>.</summary>
     public Task WaitForStartAsync(CancellationToken cancellationToken) => AwaitStartAsync(cancellationToken);
 
@@ -183,6 +197,21 @@ public sealed partial class BackendProcess : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+    }
+
+    /// <summary>The exit code if the process ends by itself within <paramref name="timeout"/>; null (and still running) otherwise.</summary>
+    public async Task<int?> ExitedOnItsOwnAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 

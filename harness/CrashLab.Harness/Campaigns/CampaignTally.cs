@@ -15,6 +15,9 @@ public sealed class CampaignTally
         private int _states;
         private int _cycles;
         private int _fatalStarts;
+        private int _atRisk;
+        private int _killsBeforeReady;
+        private int _killsAfterReady;
 
         public string Name { get; } = name;
 
@@ -24,6 +27,13 @@ public sealed class CampaignTally
 
         public int FatalStarts => Volatile.Read(ref _fatalStarts);
 
+        /// <summary>Checked states in which the crash put an acknowledged durable record at risk (fault-model.md §5).</summary>
+        public int StatesAtRisk => Volatile.Read(ref _atRisk);
+
+        public int KillsBeforeReady => Volatile.Read(ref _killsBeforeReady);
+
+        public int KillsAfterReady => Volatile.Read(ref _killsAfterReady);
+
         public ConcurrentQueue<ViolationRecord> Violations { get; } = new();
 
         /// <summary>The chains run so far (scenario tallies only).</summary>
@@ -31,10 +41,19 @@ public sealed class CampaignTally
 
         public TimeSpan Elapsed { get; set; }
 
-        public void StateChecked()
+        public void StateChecked(bool durableDataAtRisk)
         {
             Interlocked.Increment(ref _states);
-            parent?.StateChecked();
+            if (durableDataAtRisk)
+                Interlocked.Increment(ref _atRisk);
+            parent?.StateChecked(durableDataAtRisk);
+        }
+
+        /// <summary>A kill (timed, or a crash point) landed before the backend said ready, or after.</summary>
+        public void Kill(bool beforeReady)
+        {
+            Interlocked.Increment(ref beforeReady ? ref _killsBeforeReady : ref _killsAfterReady);
+            parent?.Kill(beforeReady);
         }
 
         public void Cycle()
@@ -56,11 +75,14 @@ public sealed class CampaignTally
         }
 
         /// <summary>Adds counts taken elsewhere (a merged shard's).</summary>
-        public void Add(int states, int cycles, int fatalStarts)
+        public void Add(int states, int cycles, int fatalStarts, int atRisk, int killsBeforeReady, int killsAfterReady)
         {
             Interlocked.Add(ref _states, states);
             Interlocked.Add(ref _cycles, cycles);
             Interlocked.Add(ref _fatalStarts, fatalStarts);
+            Interlocked.Add(ref _atRisk, atRisk);
+            Interlocked.Add(ref _killsBeforeReady, killsBeforeReady);
+            Interlocked.Add(ref _killsAfterReady, killsAfterReady);
         }
     }
 

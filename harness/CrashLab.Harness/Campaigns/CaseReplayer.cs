@@ -26,6 +26,9 @@ public static class CaseReplayer
         if (saved.WhiteBox is { } whiteBox)
             return await ReplayWhiteBoxAsync(saved, whiteBox, backend, dataDir, workDir, timeouts, cancellationToken).ConfigureAwait(false);
         var model = saved.Model != null ? ChainModel.FromState(saved.Model) : null;
+        if (model == null || !model.Started)
+            return new Outcome(null, false, "the case holds no model to judge the recovery with");
+        var judge = new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending);
         BackendProcess process;
         try
         {
@@ -33,32 +36,28 @@ public static class CaseReplayer
         }
         catch (BackendFindingException finding)
         {
-            return Judge(saved, new Violation(finding.Rule, finding.Message), "");
+            return Judge(saved, Violation.From(finding), "");
+        }
+        catch (BackendExitedException exited)
+        {
+            return Verdict(saved, judge.Refusal($"exited before ready ({exited.Message})"), "");
         }
 
         await using (process.ConfigureAwait(false))
         {
-            if (process.Fatal != null)
-                return new Outcome(null, false, $"the backend reported it cannot start: {process.Fatal}");
-            if (model == null || !model.Started)
-                return new Outcome(null, false, "the case holds no model to judge the recovery with");
-            var check = new RecoveryCheck(model, process.Ready!);
-            List<Violation> violations;
-            try
-            {
-                violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken).ConfigureAwait(false) ?? [];
-            }
-            catch (BackendFindingException finding)
-            {
-                violations = [new Violation(finding.Rule, finding.Message)];
-            }
-
+            var verdict = process.Fatal is { } fatal
+                ? judge.Refusal($"answered fatal ({fatal})")
+                : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
             var notes = saved.Stage == "run"
                 ? "this failure happened under load; replay re-checks the recovery that preceded it, the load itself is timing-dependent"
                 : "";
-            return violations.Count > 0 ? Judge(saved, violations[0], notes) : new Outcome(null, false, notes);
+            return Verdict(saved, verdict, notes);
         }
     }
+
+    private static Outcome Verdict(CaseFile saved, RecoveryVerdict verdict, string notes)
+        => verdict.Violation is { } violation ? Judge(saved, violation, notes)
+            : new Outcome(null, false, verdict.Outcome == RecoveryVerdict.Kind.Refused ? $"the backend honestly reported it cannot start (a media fault was injected). {notes}".Trim() : notes);
 
     /// <summary>The same run again: plan (with the kill as a crash point), requests and crash-state choice.</summary>
     private static async Task<Outcome> ReplayWhiteBoxAsync(CaseFile saved, WhiteBox.WhiteBoxInput input, BackendSpec backend, string dataDir, string workDir, HarnessTimeouts timeouts, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private readonly ChainModel _model = new(new Payloads(settings.ChainSeed));
     private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
     private int _cycle;
+    private TimeSpan _startToReady = TimeSpan.FromMilliseconds(40);
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
     {
@@ -49,43 +50,33 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
 
         var snapshot = CaseFile.Snapshot(_dataDir);
         var modelBefore = _model.ToState();
-        var environment = new BackendEnvironment(_dataDir);
+        var checking = _model.Started;
+        var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         BackendProcess backend;
         try
         {
-            backend = await BackendProcess.StartAsync(settings.Backend, environment, settings.Timeouts, cancellationToken).ConfigureAwait(false);
+            backend = await BackendProcess.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)
         {
-            return Fail("recovery", new Violation(finding.Rule, finding.Message), snapshot, modelBefore, null);
+            return Fail("recovery", Violation.From(finding), snapshot, modelBefore, null);
         }
         catch (BackendExitedException exited)
         {
-            return Fail("recovery", new Violation(Rules.Protocol, $"the backend exited without a ready or fatal event ({exited.Message})"), snapshot, modelBefore, null);
+            return Ended(judge.Refusal($"exited before ready ({exited.Message})"), snapshot, modelBefore, null);
         }
 
         await using (backend.ConfigureAwait(false))
         {
-            if (backend.Fatal != null)
-            {
-                tally.FatalStart(); // an honest "cannot start" ends the chain (rule 6 allows it)
-                return false;
-            }
-
-            if (!_model.Started)
-            {
-                _model.Start(backend.Ready!);
-            }
-            else
-            {
-                var check = new RecoveryCheck(_model, backend.Ready!);
-                var violations = await Judge(async () => await LogFetcher.FetchAsync(backend, backend.Ready!, check, cancellationToken).ConfigureAwait(false) ?? []).ConfigureAwait(false);
-                if (violations.Count > 0)
-                    return Fail("recovery", violations[0], snapshot, modelBefore, backend.Stderr.ToString());
-                _model.Accept(backend.Ready!, check.Matched);
-                tally.StateChecked();
-            }
-
+            _startToReady = clock.Elapsed;
+            var verdict = backend.Fatal is { } fatal
+                ? judge.Refusal($"answered fatal ({fatal})")
+                : await judge.JudgeAsync(new ProtocolLog(backend, cancellationToken)).ConfigureAwait(false);
+            if (verdict.Outcome != RecoveryVerdict.Kind.Accepted)
+                return Ended(verdict, snapshot, modelBefore, backend.Stderr.ToString());
+            if (checking)
+                tally.StateChecked(verdict.DurableDataAtRisk);
             if (finalCheckOnly)
             {
                 backend.CloseInput();
@@ -103,18 +94,22 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         return true;
     }
 
-    /// <summary>Load until a random moment, then SIGKILL. The first append after recovery must be accepted (rule 6).</summary>
+    /// <summary>A start that was not accepted: a violation (recorded with a case), or an honest refusal that ends the chain.</summary>
+    private bool Ended(RecoveryVerdict verdict, Dictionary<string, string> snapshot, ChainModelState modelBefore, string? stderr)
+    {
+        if (verdict.Violation is { } violation)
+            return Fail("recovery", violation, snapshot, modelBefore, stderr);
+        tally.FatalStart();
+        return false;
+    }
+
+    /// <summary>Load until a random moment, then SIGKILL with requests in flight: a crash mid-write.</summary>
     private async Task<Violation?> LoadAndKillAsync(BackendProcess backend, CancellationToken cancellationToken)
     {
-        var runner = new WorkloadRunner(backend, _model, new WorkloadGenerator(settings.Scenario.Workload, _random.Next()));
+        var runner = new WorkloadRunner(backend, _model, new WorkloadGenerator(settings.Scenario.Workload, _random.Next()), faultsPossible: _model.MediaFaultPending);
         try
         {
-            var (probe, handled) = await runner.SubmitAppendAsync(cancellationToken, forceSync: true).ConfigureAwait(false);
-            await handled.ConfigureAwait(false);
-            if (probe.State == BatchState.Failed && probe.Error is not "no_space")
-                return new Violation(Rules.Liveness, $"after recovery the backend refused an append: {probe.Error}");
             using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // The SIGKILL lands the moment time is up, with requests in flight: a crash mid-write.
             await using var killOnTime = kill.Token.Register(backend.Kill).ConfigureAwait(false);
             kill.CancelAfter(new WorkloadGenerator(settings.Scenario.Workload, _random.Next()).RunMilliseconds());
             await runner.RunAsync(kill.Token).ConfigureAwait(false);
@@ -124,24 +119,34 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         }
         catch (BackendFindingException finding)
         {
-            return new Violation(finding.Rule, finding.Message);
+            return Violation.From(finding);
         }
         finally
         {
             backend.Kill();
+            tally.Kill(beforeReady: false);
         }
 
-        return runner.Violations.FirstOrDefault() ?? backend.Findings.Select(f => new Violation(f.Rule, f.Message)).FirstOrDefault();
+        return runner.Violations.FirstOrDefault() ?? backend.Findings.Select(Violation.From).FirstOrDefault();
     }
 
+    /// <summary>
+    /// A kill while the backend recovers: timed against how long this backend takes from spawn to
+    /// ready (measured at its last start), so it lands while recovery works on the directory and
+    /// not before an interpreter has even started. Whether it landed before ready is counted.
+    /// </summary>
     private async Task KillDuringRecoveryAsync(CancellationToken cancellationToken)
     {
+        var delay = TimeSpan.FromMilliseconds(_random.Below(Math.Max(1, (int)_startToReady.TotalMilliseconds + 1)));
         try
         {
             var backend = await BackendProcess.SpawnAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(_random.Below(40), cancellationToken).ConfigureAwait(false);
-            backend.Kill();
-            await backend.DisposeAsync().ConfigureAwait(false);
+            await using (backend.ConfigureAwait(false))
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                backend.Kill();
+                tally.Kill(beforeReady: !await backend.WasReadyAsync().ConfigureAwait(false));
+            }
         }
         catch (Exception e) when (e is BackendFindingException or BackendExitedException)
         {
@@ -162,23 +167,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var value = (byte)stream.ReadByte();
         stream.Position = at;
         stream.WriteByte((byte)(value ^ (1 << _random.Below(8))));
-        _model.MediaFaultPending = true;
-    }
-
-    private static async Task<List<Violation>> Judge(Func<Task<List<Violation>>> check)
-    {
-        try
-        {
-            return await check().ConfigureAwait(false);
-        }
-        catch (BackendFindingException finding)
-        {
-            return [new Violation(finding.Rule, finding.Message)];
-        }
-        catch (BackendExitedException exited)
-        {
-            return [new Violation(Rules.Liveness, $"the backend exited while its recovered log was being read: {exited.Message}")];
-        }
+        _model.InjectMediaFault();
     }
 
     private bool Fail(string stage, Violation violation, Dictionary<string, string> snapshot, ChainModelState model, string? stderr)

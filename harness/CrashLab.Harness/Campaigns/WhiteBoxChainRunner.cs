@@ -55,8 +55,10 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         };
         var cycleDir = Directory.CreateDirectory(Path.Combine(settings.WorkDir, $"cycle-{_cycle}")).FullName;
         var outcome = await run.ExecuteAsync(_dataDir, _model, input, cycleDir, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < outcome.StatesChecked - (outcome.Violation != null ? 1 : 0); i++)
-            tally.StateChecked();
+        tally.Kill(outcome.KilledBeforeReady);
+        var passed = outcome.StatesChecked - (outcome.Violation != null ? 1 : 0);
+        for (var i = 0; i < passed; i++)
+            tally.StateChecked(durableDataAtRisk: i < outcome.StatesAtRisk);
         if (outcome.BackendFatal)
         {
             tally.FatalStart();

@@ -32,7 +32,24 @@ public sealed class ChainModel(Payloads payloads)
     public int NextBatchIndex { get; private set; }
 
     /// <summary>A media fault (bit flip, misdirected write, read EIO) hit since the last clean recovery: corruption reports are allowed.</summary>
-    public bool MediaFaultPending { get; set; }
+    public bool MediaFaultPending { get; private set; }
+
+    /// <summary>
+    /// The highest LSN that was durable when a media fault struck (0: none). A corruption report
+    /// excuses the loss of these records only: a record acknowledged durable later (at a higher
+    /// LSN, or at an LSN handed out again after a loss) is never excused by an old fault.
+    /// </summary>
+    public long ExcusableThrough { get; private set; }
+
+    /// <summary>Faults were injected into the requests of the current run (not only a kill): a request may have failed, so an unanswered batch may be missing before a later one.</summary>
+    public bool RequestFaultsInjected { get; set; }
+
+    /// <summary>Records a media fault injected now: it may damage what is durable at this moment.</summary>
+    public void InjectMediaFault()
+    {
+        MediaFaultPending = true;
+        ExcusableThrough = Math.Max(ExcusableThrough, DurableLsn);
+    }
 
     public bool Started => InitialFirstLsn > 0;
 
@@ -103,13 +120,21 @@ public sealed class ChainModel(Payloads payloads)
         LogNext = ready.NextLsn;
         HighestAcknowledgedLsn = ready.NextLsn - 1;
         DurableLsn = Math.Min(DurableLsn, ready.NextLsn - 1);
+        // protocol.md §truncate: LSNs a crash lost and recovery hands out again are covered by no earlier truncate.
+        HighestBeforeLsn = Math.Min(HighestBeforeLsn, ready.NextLsn);
+        ExcusableThrough = Math.Min(ExcusableThrough, ready.NextLsn - 1);
         Pending.Clear();
+        RequestFaultsInjected = false;
         if (ready.CorruptionLsn == null)
-            MediaFaultPending = false;
+            (MediaFaultPending, ExcusableThrough) = (false, 0);
     }
 
     public ChainModelState ToState() => new(Payloads.Seed, InitialFirstLsn, HighestBeforeLsn, DurableLsn, LogFirst, LogNext,
-        MediaFaultPending, NextBatchIndex, [.. _byLsn], [.. Pending.Select(b => new ChainModelState.Batch(b.Index, b.Records, b.State, b.FirstLsn, b.Error))]);
+        MediaFaultPending, NextBatchIndex, [.. _byLsn], [.. Pending.Select(b => new ChainModelState.Batch(b.Index, b.Records, b.State, b.FirstLsn, b.Error))])
+    {
+        ExcusableThrough = ExcusableThrough,
+        RequestFaultsInjected = RequestFaultsInjected,
+    };
 
     public static ChainModel FromState(ChainModelState state)
     {
@@ -121,6 +146,8 @@ public sealed class ChainModel(Payloads payloads)
             LogFirst = state.LogFirst,
             LogNext = state.LogNext,
             MediaFaultPending = state.MediaFaultPending,
+            ExcusableThrough = state.ExcusableThrough,
+            RequestFaultsInjected = state.RequestFaultsInjected,
             NextBatchIndex = state.NextBatchIndex,
         };
         model._byLsn.AddRange(state.ByLsn);

@@ -15,5 +15,9 @@ public sealed record ChainModelState(
     RecordId?[] ByLsn,
     List<ChainModelState.Batch> Pending)
 {
+    public long ExcusableThrough { get; init; }
+
+    public bool RequestFaultsInjected { get; init; }
+
     public sealed record Batch(int Index, RecordId[] Records, BatchState State, long? FirstLsn, string? Error);
 }

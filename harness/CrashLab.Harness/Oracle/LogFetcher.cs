@@ -1,6 +1,3 @@
-using System.Text.Json;
-using CrashLab.Harness.Backends;
-
 namespace CrashLab.Harness.Oracle;
 
 /// <summary>Reads a recovered log from first_lsn to next_lsn, feeding each record to a check.</summary>
@@ -12,26 +9,9 @@ public static class LogFetcher
         public static Page Failed(string error, string message) => new([], 0, error, message);
     }
 
-    /// <summary>Through the protocol.</summary>
-    public static Task<List<Violation>?> FetchAsync(BackendProcess backend, ReadyEvent ready, RecoveryCheck check, CancellationToken cancellationToken, bool readErrorsInjected = false)
-        => FetchAsync(async from =>
-        {
-            var reply = await backend.RequestAsync("read", json =>
-            {
-                json.WriteNumber("from_lsn", from);
-                json.WriteNumber("max_records", 1000);
-                json.WriteNumber("max_bytes", 4 << 20);
-            }, cancellationToken).ConfigureAwait(false);
-            if (!reply.Ok)
-                return Page.Failed(reply.Error ?? "unknown", reply.Message ?? "");
-            if (!reply.Body.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
-                return new Page([], from);
-            return new Page([.. records.EnumerateArray().Select(r => (r.GetProperty("lsn").GetInt64(), r.GetProperty("data").GetBytesFromBase64()))], reply.Long("next_lsn"));
-        }, ready, check, readErrorsInjected);
-
-    /// <summary>Through any reader (the protocol, or an engine in process).</summary>
+    /// <summary>Reads the whole log through <paramref name="read"/> into <paramref name="check"/>.</summary>
     /// <param name="readErrorsInjected">Reads are failing on purpose: an <c>io</c> answer is honest, and ends the check with only what ready claimed judged (null if that holds).</param>
-    public static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected = false)
+    public static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, Backends.ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected = false)
     {
         var from = ready.FirstLsn;
         while (from < ready.NextLsn && check.Violations.Count == 0)
@@ -41,9 +21,9 @@ public static class LogFetcher
             if (page.Error == "io" && readErrorsInjected)
                 return check.FinishUnread() is { Count: > 0 } claims ? claims : null;
             if (page.Error != null)
-                return [new Violation(Rules.Liveness, $"reading the recovered log at LSN {start} failed: {page.Error}: {page.Message}") { Lsn = start }];
+                return [Violation.ReadFailed(start, page.Error, page.Message)];
             if (page.Records.Count == 0)
-                return [new Violation(Rules.Contiguity, $"read from LSN {start} returned no records though next_lsn is {ready.NextLsn}") { Lsn = start }];
+                return [Violation.EmptyRead(start, ready.NextLsn)];
             foreach (var (lsn, data) in page.Records)
             {
                 if (!check.Record(lsn, data))
@@ -52,7 +32,7 @@ public static class LogFetcher
 
             from = start + page.Records.Count;
             if (check.Violations.Count == 0 && page.NextLsn != from)
-                return [new Violation(Rules.Contiguity, $"read from LSN {start} returned {page.Records.Count} records but next_lsn {page.NextLsn}") { Lsn = from }];
+                return [Violation.ReadNextMismatch(start, page.Records.Count, page.NextLsn)];
         }
 
         return check.Finish();

@@ -99,7 +99,8 @@ public static class ReportMerger
 
     private static void AddScenario(CampaignTally.ScenarioTally tally, JsonObject node, ShardReport shard, string casesDir)
     {
-        tally.Add(node["states_checked"]!.GetValue<int>(), node["cycles"]!.GetValue<int>(), node["fatal_starts"]!.GetValue<int>());
+        tally.Add(node["states_checked"]!.GetValue<int>(), node["cycles"]!.GetValue<int>(), node["fatal_starts"]!.GetValue<int>(),
+            node["states_at_risk"]?.GetValue<int>() ?? 0, node["kills_before_ready"]?.GetValue<int>() ?? 0, node["kills_after_ready"]?.GetValue<int>() ?? 0);
         tally.Elapsed = TimeSpan.FromSeconds(Math.Max(tally.Elapsed.TotalSeconds, node["elapsed_seconds"]!.GetValue<double>()));
         foreach (var c in node["chains"]?.AsArray() ?? [])
         {

@@ -35,6 +35,9 @@ public static class ReportWriter
         ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
         ["states_checked"] = tally.States,
         ["states_per_second"] = Math.Round(tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds), 2),
+        ["states_at_risk"] = tally.Scenarios.Sum(s => s.StatesAtRisk),
+        ["kills_before_ready"] = tally.Scenarios.Sum(s => s.KillsBeforeReady),
+        ["kills_after_ready"] = tally.Scenarios.Sum(s => s.KillsAfterReady),
         ["violations"] = tally.Violations,
         ["verdict"] = tally.Violations == 0 ? "pass" : "fail",
         ["scenarios"] = new JsonArray([.. settings.Scenarios.Select(s => (JsonNode)Scenario(s, tally.For(s.Name)))]),
@@ -47,6 +50,9 @@ public static class ReportWriter
         ["states_checked"] = tally.States,
         ["cycles"] = tally.Cycles,
         ["fatal_starts"] = tally.FatalStarts,
+        ["states_at_risk"] = tally.StatesAtRisk,
+        ["kills_before_ready"] = tally.KillsBeforeReady,
+        ["kills_after_ready"] = tally.KillsAfterReady,
         ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
         ["chains"] = new JsonArray([.. tally.Chains.OrderBy(c => c.Index).Select(c => (JsonNode)new JsonObject
         {
@@ -124,7 +130,7 @@ public static class ReportWriter
         {
             var s = tally.For(scenario.Name);
             var verdict = s.Violations.IsEmpty ? "pass" : $"FAIL ({s.Violations.Count} violation{(s.Violations.Count == 1 ? "" : "s")})";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6}  {verdict}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6} (durable data at risk in {s.StatesAtRisk})  kills before/after ready {s.KillsBeforeReady}/{s.KillsAfterReady}  {verdict}");
             foreach (var v in s.Violations)
                 text.AppendLine(CultureInfo.InvariantCulture, $"    rule {v.Violation.Rule}: {v.Violation.Message}\n      case: {v.CaseFile}");
         }

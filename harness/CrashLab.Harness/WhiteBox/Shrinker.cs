@@ -64,7 +64,8 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
     {
         var input = file.WhiteBox!;
         var requests = input.Requests ?? [];
-        var firstBatch = file.Model?.NextBatchIndex ?? 0;
+        // The run's recorded appends start after the batches its recovery judge issued (the probe).
+        var firstBatch = requests.FirstOrDefault(r => r.Records is { Length: > 0 })?.Records![0].Batch ?? file.Model?.NextBatchIndex ?? 0;
         if (requests.Any(r => r.Op != "append"))
             yield return With(file, input with { Requests = Renumber(requests.Where(r => r.Op == "append"), firstBatch) });
         for (var chunk = Math.Max(1, requests.Count / 2); chunk >= 1; chunk /= 2)
@@ -117,5 +118,5 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
     }
 
     private static RecordedRequest Halve(RecordedRequest request)
-        => request.Records == null ? request : request with { Records = [.. request.Records.Select(id => id with { Length = id.Index == 0 ? Math.Max(8, id.Length / 2) : id.Length / 2 })] };
+        => request.Records == null ? request : request with { Records = [.. request.Records.Select(id => id with { Length = id.Length / 2 })] };
 }

@@ -21,6 +21,12 @@ public sealed record WhiteBoxOutcome
 
     public int StatesChecked { get; init; }
 
+    /// <summary>Of the states checked (the failing one included), those whose crash put acknowledged durable data at risk.</summary>
+    public int StatesAtRisk { get; init; }
+
+    /// <summary>The run's kill (its crash point) landed before the backend said ready.</summary>
+    public bool KilledBeforeReady { get; init; }
+
     /// <summary>A checked crash state's directory and the model after it, to continue the chain from.</summary>
     public (string Directory, ChainModelState Model)? Continuation { get; init; }
 

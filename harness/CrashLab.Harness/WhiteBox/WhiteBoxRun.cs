@@ -9,9 +9,9 @@ namespace CrashLab.Harness.WhiteBox;
 
 /// <summary>
 /// One white-box run, the unit that campaigns, replay and shrinking all execute: start the backend
-/// on the shim under a fault plan with a fresh trace directory, check its recovery, send the load,
+/// on the shim under a fault plan with a fresh trace directory, judge its recovery, send the load,
 /// let it die (its crash point, or a timed kill), then build crash states from its undo journal
-/// and check each with a fresh backend. With the same inputs it does the same thing.
+/// and judge each with a fresh backend. With the same inputs it does the same thing.
 /// </summary>
 public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, HarnessTimeouts timeouts)
 {
@@ -22,30 +22,42 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         var trace = Directory.CreateDirectory(Path.Combine(workDir, "trace")).FullName;
         var planFile = Path.Combine(workDir, "plan.json");
         await File.WriteAllTextAsync(planFile, input.Plan.ToJson(), cancellationToken).ConfigureAwait(false);
+        var faultsPlanned = input.Plan.Faults.Length > 0 || model.MediaFaultPending;
 
         var process = await BackendProcess.SpawnAsync(backend, new BackendEnvironment(dataDir, planFile, trace), timeouts, cancellationToken).ConfigureAwait(false);
         WorkloadRunner runner;
         await using (process.ConfigureAwait(false))
         {
+            // The run's own start may meet its plan's faults (a full disk, a read error) during recovery.
+            var judge = new RecoveryJudge(model, faultsExplainRefusal: faultsPlanned);
+            RecoveryVerdict verdict;
             if (await WaitForStartAsync(process, input.Plan, cancellationToken).ConfigureAwait(false) is { } startProblem)
             {
-                if (startProblem.Stage != "killed-in-recovery")
+                if (startProblem.Stage == "killed-in-recovery")
+                    return await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false) with { KilledBeforeReady = true };
+                if (startProblem.Violation != null)
                     return startProblem;
-                return await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false);
+                verdict = judge.Refusal($"exited before ready ({startProblem.Stage})");
+            }
+            else
+            {
+                verdict = process.Fatal is { } fatal
+                    ? judge.Refusal($"answered fatal ({fatal})")
+                    : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
             }
 
-            if (process.Fatal != null)
-                return new WhiteBoxOutcome { BackendFatal = true, Stderr = process.Stderr.ToString() };
-            if (!model.Started)
+            if (verdict.Violation is { } violation)
             {
-                model.Start(process.Ready!);
-            }
-            else if (await CheckAsync(process, model, cancellationToken).ConfigureAwait(false) is { } violation)
-            {
+                // The crash point can fire while the judge reads the log or probes it: a kill there, not a finding.
+                if (await KilledByCrashPointAsync(process, input.Plan).ConfigureAwait(false))
+                    return await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false);
                 return new WhiteBoxOutcome { Violation = violation, Stage = "recovery", Stderr = process.Stderr.ToString() };
             }
 
-            runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed));
+            if (verdict.Outcome == RecoveryVerdict.Kind.Refused)
+                return new WhiteBoxOutcome { BackendFatal = true, Stderr = process.Stderr.ToString() };
+
+            runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned);
             if (input.Requests != null)
                 runner.Script(input.Requests);
             await LoadAsync(process, runner, input, cancellationToken).ConfigureAwait(false);
@@ -55,8 +67,10 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome { Violation = runViolation, Stage = "run", Requests = [.. runner.Requests], Stderr = process.Stderr.ToString() };
         }
 
-        if (InjectedMedia(trace))
-            model.MediaFaultPending = true;
+        var injected = Injected(trace);
+        model.RequestFaultsInjected |= injected.Count > 0;
+        if (injected.Any(line => MediaKinds.Any(kind => line.Contains($" {kind} ", StringComparison.Ordinal))))
+            model.InjectMediaFault();
         var builder = CrashStateBuilder.Load(dataDir, trace);
         return await CheckStatesAsync(builder, model, input, workDir, [.. runner.Requests], cancellationToken).ConfigureAwait(false);
     }
@@ -83,7 +97,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     {
         (string, ChainModelState)? continuation = null;
         var continuationTorn = -1;
-        var checkedStates = 0;
+        var (checkedStates, atRisk) = (0, 0);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var modelAfterRun = input.ModelAfterRun ?? model.ToState();
         for (var i = 0; i < input.States.Count && checkedStates < (input.StatesWanted ?? int.MaxValue); i++)
@@ -97,33 +111,38 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             var stateDir = Path.Combine(workDir, $"state-{i}");
             CrashStateBuilder.WriteTo(state, stateDir);
             var stateModel = ChainModel.FromState(modelAfterRun);
-            var (violation, stderr, recovered) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
+            var (verdict, stderr) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
             checkedStates++;
-            if (violation != null)
+            atRisk += verdict.DurableDataAtRisk ? 1 : 0;
+            if (verdict.Violation is { } violation)
             {
                 return new WhiteBoxOutcome
                 {
-                    Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests,
-                    ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, Stderr = stderr, ModelAfterRun = modelAfterRun,
+                    Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
+                    StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
                 };
             }
 
             // The chain goes on from the most damaged state recovered: bugs in cleaning up a torn
             // tail (not cutting it, say) show only when the next life appends and crashes again.
-            if (recovered && state.TornWrites > continuationTorn)
+            if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && state.TornWrites > continuationTorn)
                 (continuation, continuationTorn) = ((stateDir, stateModel.ToState()), state.TornWrites);
         }
 
         return new WhiteBoxOutcome
         {
-            Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, Continuation = continuation,
+            Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, StatesAtRisk = atRisk, Continuation = continuation,
             BackendFatal = continuation == null && checkedStates > 0,
         };
     }
 
-    /// <summary>Recovers one crash state with a fresh backend and judges it; a read-EIO plan may make it fail honestly first.</summary>
-    /// <returns>A violation, or whether the state was recovered (false: the backend honestly could not start after media damage).</returns>
-    private async Task<(Violation? Violation, string? Stderr, bool Recovered)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recovers one crash state with a fresh backend and judges it. Under a read-EIO plan the
+    /// backend first recovers the state itself while reads fail (it may refuse honestly), and then
+    /// restarts on the same directory without faults: whatever it cut or overwrote while it could
+    /// not read shows there.
+    /// </summary>
+    private async Task<(RecoveryVerdict Verdict, string? Stderr)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
     {
         if (recoveryPlan != null)
         {
@@ -131,44 +150,52 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             // Each crash state's recovery meets its own read errors, not the same ones at the same operations.
             var statePlan = recoveryPlan with { Seed = SplitMix.Hash(recoveryPlan.Seed, (ulong)index) };
             await File.WriteAllTextAsync(planFile, statePlan.ToJson(), cancellationToken).ConfigureAwait(false);
-            var copy = stateDir + "-eio";
-            CopyDirectory(stateDir, copy);
-            var faulted = await StartAsync(new BackendEnvironment(copy, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName), cancellationToken).ConfigureAwait(false);
-            if (faulted.Outcome?.Violation is { } startViolation)
-                return (startViolation, faulted.Outcome.Stderr, false);
-            await using (faulted.Process!.ConfigureAwait(false))
-            {
-                // Failing to start on a read error is honest; starting means the recovery must still be right.
-                if (faulted.Process!.Fatal == null)
-                {
-                    var probeModel = ChainModel.FromState(model.ToState());
-                    probeModel.MediaFaultPending = true;
-                    if (await CheckAsync(faulted.Process, probeModel, cancellationToken, readErrorsInjected: true).ConfigureAwait(false) is { } eioViolation)
-                        return (eioViolation, faulted.Process.Stderr.ToString(), false);
-                }
-            }
+            var probeModel = ChainModel.FromState(model.ToState());
+            probeModel.InjectMediaFault();
+            var faulted = await StartAndJudgeAsync(new BackendEnvironment(stateDir, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName),
+                new RecoveryJudge(probeModel, faultsExplainRefusal: true, readErrorsInjected: true), cancellationToken).ConfigureAwait(false);
+            if (faulted.Verdict.Violation != null)
+                return faulted;
         }
 
-        var started = await StartAsync(new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken).ConfigureAwait(false);
-        if (started.Outcome != null)
-            return (started.Outcome.Violation, started.Outcome.Stderr, false);
-        await using (started.Process!.ConfigureAwait(false))
-        {
-            if (started.Process!.Fatal is { } fatal)
-            {
-                // Honest after media damage (rule 6); with no media fault, the state is one the backend must recover.
-                return model.MediaFaultPending
-                    ? (null, null, false)
-                    : (new Violation(Rules.Liveness, $"the backend cannot start on a crash state the persistence model allows: {fatal}"), started.Process.Stderr.ToString(), false);
-            }
+        var clean = await StartAndJudgeAsync(new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName),
+            new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending), cancellationToken).ConfigureAwait(false);
+        return recoveryPlan != null && clean.Verdict.Violation is { } found
+            ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr)
+            : clean;
+    }
 
-            var violation = await CheckAsync(started.Process, model, cancellationToken).ConfigureAwait(false);
-            return (violation, started.Process.Stderr.ToString(), violation == null);
+    private async Task<(RecoveryVerdict Verdict, string? Stderr)> StartAndJudgeAsync(BackendEnvironment environment, RecoveryJudge judge, CancellationToken cancellationToken)
+    {
+        BackendProcess process;
+        try
+        {
+            process = await BackendProcess.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendFindingException finding)
+        {
+            return (RecoveryVerdict.Violated(Violation.From(finding)), null);
+        }
+        catch (BackendExitedException exited)
+        {
+            return (judge.Refusal($"exited before ready ({exited.Message})"), null);
+        }
+
+        await using (process.ConfigureAwait(false))
+        {
+            var verdict = process.Fatal is { } fatal
+                ? judge.Refusal($"answered fatal ({fatal})")
+                : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
+            return (verdict, process.Stderr.ToString());
         }
     }
 
-    /// <summary>Null when ready (or honestly fatal); a crash point firing during recovery is a kill there, not a finding.</summary>
-    private async Task<WhiteBoxOutcome?> WaitForStartAsync(BackendProcess process, FaultPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when ready (or fatal, judged by the caller); a crash point firing during recovery is a
+    /// kill there, not a finding; an exit before ready comes back without a violation, its message
+    /// as the stage, for the judge to call honest or not.
+    /// </summary>
+    private static async Task<WhiteBoxOutcome?> WaitForStartAsync(BackendProcess process, FaultPlan plan, CancellationToken cancellationToken)
     {
         try
         {
@@ -177,73 +204,25 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
         catch (BackendFindingException finding)
         {
-            return new WhiteBoxOutcome { Violation = new Violation(finding.Rule, finding.Message), Stage = "recovery", Stderr = process.Stderr.ToString() };
+            return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString() };
         }
         catch (BackendExitedException exited)
         {
-            const int KilledBySigkill = 137;
-            if (plan.Crash != null && await process.WaitForExitAsync(timeouts.Request).ConfigureAwait(false) == KilledBySigkill)
+            if (await KilledByCrashPointAsync(process, plan).ConfigureAwait(false))
                 return new WhiteBoxOutcome { Stage = "killed-in-recovery" };
-            return new WhiteBoxOutcome
-            {
-                Violation = new Violation(Rules.Protocol, $"the backend exited without a ready or fatal event ({exited.Message})"),
-                Stage = "recovery",
-                Stderr = process.Stderr.ToString(),
-            };
+            return new WhiteBoxOutcome { Stage = exited.Message, Stderr = process.Stderr.ToString() };
         }
     }
 
-    private async Task<(BackendProcess? Process, WhiteBoxOutcome? Outcome)> StartAsync(BackendEnvironment environment, CancellationToken cancellationToken)
+    private static async Task<bool> KilledByCrashPointAsync(BackendProcess process, FaultPlan plan)
     {
-        try
-        {
-            return (await BackendProcess.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (BackendFindingException finding)
-        {
-            return (null, new WhiteBoxOutcome { Violation = new Violation(finding.Rule, finding.Message), Stage = "recovery" });
-        }
-        catch (BackendExitedException exited)
-        {
-            return (null, new WhiteBoxOutcome { Violation = new Violation(Rules.Protocol, $"the backend exited without a ready or fatal event ({exited.Message})"), Stage = "recovery" });
-        }
+        const int KilledBySigkill = 137;
+        return plan.Crash != null && await process.ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false) == KilledBySigkill;
     }
 
-    private static async Task<Violation?> CheckAsync(BackendProcess process, ChainModel model, CancellationToken cancellationToken, bool readErrorsInjected = false)
-    {
-        var check = new RecoveryCheck(model, process.Ready!);
-        List<Violation>? violations;
-        try
-        {
-            violations = await LogFetcher.FetchAsync(process, process.Ready!, check, cancellationToken, readErrorsInjected).ConfigureAwait(false);
-            if (violations == null)
-                return null; // an injected read error ended the check; the clean recovery that follows is judged in full
-        }
-        catch (BackendFindingException finding)
-        {
-            violations = [new Violation(finding.Rule, finding.Message)];
-        }
-        catch (BackendExitedException exited)
-        {
-            violations = [new Violation(Rules.Liveness, $"the backend exited while its recovered log was being read: {exited.Message}")];
-        }
-
-        if (violations.Count > 0)
-            return violations[0];
-        model.Accept(process.Ready!, check.Matched);
-        return null;
-    }
-
-    private static bool InjectedMedia(string trace)
+    private static List<string> Injected(string trace)
     {
         var log = Path.Combine(trace, "injected.log");
-        return File.Exists(log) && File.ReadLines(log).Any(line => MediaKinds.Any(kind => line.Contains($" {kind} ", StringComparison.Ordinal)));
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        return File.Exists(log) ? [.. File.ReadLines(log).Where(line => line.Length > 0)] : [];
     }
 }

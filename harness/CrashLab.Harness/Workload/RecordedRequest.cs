@@ -13,4 +13,9 @@ public sealed record RecordedRequest(string Op)
     public long? BeforeLsn { get; init; }
 
     public long? FromLsn { get; init; }
+
+    /// <summary>A read's max_bytes (null: <see cref="DefaultReadMaxBytes"/>); sometimes smaller than the first record, which must come back anyway.</summary>
+    public long? MaxBytes { get; init; }
+
+    public const long DefaultReadMaxBytes = 1 << 20;
 }

@@ -28,15 +28,38 @@ public sealed class WorkloadGenerator(WorkloadProfile profile, ulong seed)
 
     public bool SyncAppend() => Unit() < profile.SyncAppendShare;
 
-    public int BatchSize()
+    /// <summary>
+    /// The records of the next batch. The corners the protocol allows come first in every run (a
+    /// certification runs many), then at random: a batch of one empty record, a batch whose first
+    /// record is empty, and (where the profile allows records that large) one of the largest size.
+    /// </summary>
+    public RecordId[] Batch(int batchIndex)
+    {
+        var corner = _batches++ switch
+        {
+            0 => new[] { 0 },
+            1 => [0, RecordSize(), RecordSize()],
+            2 when profile.MaxRecordBytes >= ProtocolMaxRecordBytes && _random.Below(4) == 0 => [profile.MaxRecordBytes],
+            _ => _random.Below(100) switch { 0 => [0], 1 => [0, RecordSize()], _ => null },
+        };
+        var sizes = corner ?? [.. Enumerable.Range(0, BatchSize()).Select(_ => RecordSize())];
+        return [.. sizes.Select((size, i) => new RecordId(batchIndex, i, size))];
+    }
+
+    /// <summary>The largest record protocol v1 allows.</summary>
+    public const int ProtocolMaxRecordBytes = 16 << 20;
+
+    private int _batches;
+
+    private int BatchSize()
     {
         var roll = _random.Below(100);
         var most = roll < 70 ? 4 : roll < 95 ? 16 : profile.MaxBatchRecords;
         return 1 + _random.Below(Math.Min(most, profile.MaxBatchRecords));
     }
 
-    /// <summary>A record size; the first record of a batch has at least 8 bytes so batches never look alike.</summary>
-    public int RecordSize(bool firstOfBatch)
+    /// <summary>A record size: edge sizes (empty and one byte included, first records too), small, medium and a share of large ones.</summary>
+    private int RecordSize()
     {
         var roll = Unit();
         int size;
@@ -48,9 +71,15 @@ public sealed class WorkloadGenerator(WorkloadProfile profile, ulong seed)
             size = _random.Below(200);
         else
             size = 200 + _random.Below(8000);
-        size = Math.Min(size, profile.MaxRecordBytes);
-        return firstOfBatch ? Math.Max(8, size) : size;
+        return Math.Min(size, profile.MaxRecordBytes);
     }
+
+    /// <summary>A truncation point from the floor up to the log's end; a third of them fall inside the tail not yet durable.</summary>
+    public long TruncationPoint(long floor, long durable, long end)
+        => _random.Below(3) == 0 && durable + 1 > floor && durable + 1 < end ? Between(durable + 1, end) : Between(floor, end);
+
+    /// <summary>A read's max_bytes: a quarter of reads allow one byte, so the first record (larger, unless empty) must come back alone.</summary>
+    public long ReadMaxBytes() => _random.Below(4) == 0 ? 1 : Workload.RecordedRequest.DefaultReadMaxBytes;
 
     /// <summary>Uniform in [lo, hi] (inclusive).</summary>
     public long Between(long lo, long hi) => hi <= lo ? lo : lo + (long)(_random.Next() % (ulong)(hi - lo + 1));

@@ -10,13 +10,13 @@ namespace CrashLab.Harness.Workload;
 /// truncations, reads and stats, until <c>stop</c> fires (the kill). Replies update the chain
 /// model as they arrive; anything the backend says that contradicts the model is a violation.
 /// </summary>
-public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, WorkloadGenerator generator)
+/// <param name="faultsPossible">Faults may strike this run's requests: an error answer is honest (else it is a violation).</param>
+public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, WorkloadGenerator generator, bool faultsPossible)
 {
     private readonly List<RecordedRequest> _sent = [];
     private IEnumerator<RecordedRequest>? _script;
-    private readonly ConcurrentQueue<Violation> _violations = new();
-    private readonly List<(long First, long Last, int Batch)> _acked = [];
-    private readonly object _ackGate = new();
+    private readonly ReplyJudge _judge = new(model, faultsPossible);
+    private ConcurrentQueue<Violation> _violations => _judge.Violations;
     private long _liveBytes;
 
     public IReadOnlyCollection<Violation> Violations => _violations;
@@ -55,7 +55,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         }
         catch (BackendFindingException finding)
         {
-            _violations.Enqueue(new Violation(finding.Rule, finding.Message));
+            _violations.Enqueue(Violation.From(finding));
         }
 
         await Task.WhenAll(replies).ConfigureAwait(false);
@@ -75,22 +75,15 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         {
             WorkloadGenerator.Op.Sync => new RecordedRequest("sync"),
             WorkloadGenerator.Op.Truncate when model.HighestAcknowledgedLsn >= Floor()
-                => new RecordedRequest("truncate") { BeforeLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn + 1) },
+                => new RecordedRequest("truncate") { BeforeLsn = generator.TruncationPoint(Floor(), model.DurableLsn, model.HighestAcknowledgedLsn + 1) },
             WorkloadGenerator.Op.Read when model.HighestAcknowledgedLsn >= Floor()
-                => new RecordedRequest("read") { FromLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn) },
+                => new RecordedRequest("read") { FromLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn), MaxBytes = generator.ReadMaxBytes() },
             WorkloadGenerator.Op.Stat => new RecordedRequest("stat"),
-            _ => NewAppend(null),
+            _ => NewAppend(),
         };
     }
 
-    private RecordedRequest NewAppend(bool? forceSync)
-    {
-        var count = generator.BatchSize();
-        var ids = new RecordId[count];
-        for (var i = 0; i < count; i++)
-            ids[i] = new RecordId(model.NextBatchIndex, i, generator.RecordSize(i == 0));
-        return new RecordedRequest("append") { Records = ids, Sync = forceSync ?? generator.SyncAppend() };
-    }
+    private RecordedRequest NewAppend() => new("append") { Records = generator.Batch(model.NextBatchIndex), Sync = generator.SyncAppend() };
 
     /// <summary>Sends one request (it is on stdin when this returns) and returns the task that handles its reply.</summary>
     private async Task<Task> SubmitAsync(RecordedRequest request, CancellationToken stop)
@@ -99,32 +92,27 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         switch (request.Op)
         {
             case "sync":
-                return Handle(await backend.SubmitAsync("sync", cancellationToken: stop).ConfigureAwait(false), OnSync);
+                var onSync = _judge.OnSync();
+                return Handle(await backend.SubmitAsync("sync", cancellationToken: stop).ConfigureAwait(false), onSync);
             case "truncate":
                 var before = request.BeforeLsn!.Value;
                 model.RequestedTruncation(before);
-                return Handle(await backend.SubmitAsync("truncate", j => j.WriteNumber("before_lsn", before), stop).ConfigureAwait(false), r => OnTruncate(r, before));
+                return Handle(await backend.SubmitAsync("truncate", j => j.WriteNumber("before_lsn", before), stop).ConfigureAwait(false), _judge.OnTruncate(before));
             case "read":
                 var from = request.FromLsn!.Value;
+                var onRead = _judge.OnRead(from, tolerateBadRequest: _script != null);
                 return Handle(await backend.SubmitAsync("read", j =>
                 {
                     j.WriteNumber("from_lsn", from);
                     j.WriteNumber("max_records", 64);
-                    j.WriteNumber("max_bytes", 1 << 20);
-                }, stop).ConfigureAwait(false), r => OnRead(r, from));
+                    j.WriteNumber("max_bytes", request.MaxBytes ?? RecordedRequest.DefaultReadMaxBytes);
+                }, stop).ConfigureAwait(false), onRead);
             case "stat":
-                return Handle(await backend.SubmitAsync("stat", cancellationToken: stop).ConfigureAwait(false), OnStat);
+                var onStat = _judge.OnStat();
+                return Handle(await backend.SubmitAsync("stat", cancellationToken: stop).ConfigureAwait(false), onStat);
             default:
                 return (await SubmitAppendAsync(request, stop).ConfigureAwait(false)).Handled;
         }
-    }
-
-    /// <summary>Appends a new batch (the first one of a run is the liveness probe); returns it and the task handling its reply.</summary>
-    public async Task<(IssuedBatch Batch, Task Handled)> SubmitAppendAsync(CancellationToken stop, bool? forceSync = null)
-    {
-        var request = NewAppend(forceSync);
-        _sent.Add(request);
-        return await SubmitAppendAsync(request, stop).ConfigureAwait(false);
     }
 
     private async Task<(IssuedBatch Batch, Task Handled)> SubmitAppendAsync(RecordedRequest request, CancellationToken stop)
@@ -143,7 +131,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
             json.WriteEndArray();
             json.WriteBoolean("sync", sync);
         }, stop).ConfigureAwait(false);
-        return (batch, Handle(reply, r => OnAppend(r, batch, sync)));
+        return (batch, Handle(reply, _judge.OnAppend(batch, sync)));
     }
 
     /// <summary>Floor for truncation and reads: no truncation has removed anything at or above it.</summary>
@@ -154,7 +142,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         if (t.IsCompletedSuccessfully)
             Guard(() => onReply(t.Result));
         else if (t.Exception?.InnerException is BackendFindingException finding)
-            _violations.Enqueue(new Violation(finding.Rule, finding.Message));
+            _violations.Enqueue(Violation.From(finding));
     }, TaskScheduler.Default);
 
     private void Guard(Action action)
@@ -165,101 +153,11 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         }
         catch (BackendFindingException finding)
         {
-            _violations.Enqueue(new Violation(finding.Rule, finding.Message));
+            _violations.Enqueue(Violation.From(finding));
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            _violations.Enqueue(new Violation(Rules.Protocol, $"malformed reply: {e.Message}"));
-        }
-    }
-
-    private void OnAppend(Reply reply, IssuedBatch batch, bool sync)
-    {
-        if (!reply.Ok)
-        {
-            batch.State = BatchState.Failed;
-            batch.Error = reply.Error;
-            return;
-        }
-
-        var first = reply.Long("first_lsn");
-        var last = reply.Long("last_lsn");
-        if (last - first + 1 != batch.Records.Length)
-            throw BackendFindingException.Protocol($"append of {batch.Records.Length} records acknowledged as LSNs {first}..{last}");
-        if (first < model.LogNext)
-            _violations.Enqueue(new Violation(Rules.Prefix, $"batch {batch.Index} got LSN {first}, below next_lsn {model.LogNext} of this run's start: LSNs reused") { Lsn = first });
-        lock (_ackGate)
-        {
-            foreach (var (f, l, other) in _acked)
-            {
-                if (first <= l && f <= last)
-                    _violations.Enqueue(new Violation(Rules.Prefix, $"batches {other} and {batch.Index} were both acknowledged at LSNs {Math.Max(first, f)}..{Math.Min(last, l)}") { Lsn = Math.Max(first, f) });
-            }
-
-            _acked.Add((first, last, batch.Index));
-            model.Acknowledged(batch, first, sync);
-        }
-
-        if (sync)
-        {
-            var durable = reply.Long("durable_lsn");
-            if (durable < last)
-                throw BackendFindingException.Protocol($"sync append acknowledged LSNs {first}..{last} with durable_lsn {durable}");
-            model.AcknowledgedDurable(durable);
-        }
-    }
-
-    private void OnSync(Reply reply)
-    {
-        if (reply.Ok)
-            model.AcknowledgedDurable(reply.Long("durable_lsn"));
-    }
-
-    private void OnTruncate(Reply reply, long before)
-    {
-        if (reply.Ok && reply.Long("first_lsn") > before)
-            _violations.Enqueue(new Violation(Rules.TruncationBound, $"truncate(before_lsn {before}) answered first_lsn {reply.Long("first_lsn")}"));
-    }
-
-    private void OnStat(Reply reply)
-    {
-        if (reply.Ok && (reply.Long("first_lsn") > reply.Long("next_lsn") || reply.Long("durable_lsn") >= reply.Long("next_lsn")))
-            throw BackendFindingException.Protocol($"stat is inconsistent: {reply.Body}");
-    }
-
-    /// <summary>Records read during a run must be the ones issued at those LSNs (rule 5).</summary>
-    private void OnRead(Reply reply, long from)
-    {
-        if (!reply.Ok)
-        {
-            // A scripted read carries the original run's LSNs, which a changed backend may not have.
-            if (reply.Error is not ("io" or "poisoned") && !(_script != null && reply.Error == "bad_request"))
-                _violations.Enqueue(new Violation(Rules.Protocol, $"read from LSN {from} (within the acknowledged log) failed: {reply.Error}: {reply.Message}"));
-            return;
-        }
-
-        var lsn = from;
-        foreach (var record in reply.Body.GetProperty("records").EnumerateArray())
-        {
-            if (record.GetProperty("lsn").GetInt64() != lsn)
-            {
-                _violations.Enqueue(new Violation(Rules.Contiguity, $"read from LSN {from} returned LSN {record.GetProperty("lsn").GetInt64()} where {lsn} was due") { Lsn = lsn });
-                return;
-            }
-
-            var data = record.GetProperty("data").GetBytesFromBase64();
-            if (model.At(lsn) is { } id && !model.Payloads.Matches(id, data))
-            {
-                _violations.Enqueue(new Violation(Rules.SilentCorruption, $"read returned wrong bytes at LSN {lsn}")
-                {
-                    Lsn = lsn,
-                    Expected = Violation.Abbreviate(model.Payloads.Bytes(id)),
-                    Actual = Violation.Abbreviate(data),
-                });
-                return;
-            }
-
-            lsn++;
+            _violations.Enqueue(Violation.Protocol($"malformed reply: {e.Message}"));
         }
     }
 }

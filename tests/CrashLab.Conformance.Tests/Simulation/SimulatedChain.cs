@@ -36,29 +36,39 @@ public sealed class SimulatedChain(string? mutant)
             var lifeSteps = c.Steps.Skip(step).TakeWhile(s => s.Kind != SimStepKind.Crash).ToList();
             step += lifeSteps.Count;
             var crash = step < c.Steps.Length ? c.Steps[step++] : new SimStep(SimStepKind.Crash, 0, 0, false, (int)(c.Seed % 6));
-            var (violation, stop) = await LiveAsync(disk, model, c, life, lifeSteps, random).ConfigureAwait(false);
+            var (violation, stop, lived) = await LiveAsync(disk, model, c, life, lifeSteps, random).ConfigureAwait(false);
             if (violation != null || stop)
                 return violation;
+            disk = lived;
             disk = disk.Crash(crash.Mode, random.Next(), crash.SectorSize);
-            if (c.Fault == SimFault.BitFlipAtRest)
-                model.MediaFaultPending |= FlipBit(disk, random);
+            if (c.Fault == SimFault.BitFlipAtRest && FlipBit(disk, random))
+                model.InjectMediaFault();
             if (step >= c.Steps.Length)
                 return await FinalCheckAsync(disk, model, c, random).ConfigureAwait(false);
         }
     }
 
     /// <summary>One life: recover (and check), then run the steps until they end or the crash point fires.</summary>
-    private async Task<(Violation? Violation, bool Stop)> LiveAsync(SimulatedDisk disk, ChainModel model, SimCase c, int life, List<SimStep> steps, SplitMix random)
+    /// <returns>The first violation, whether the chain must stop, and the disk the life ran on (a recovery under read errors may have changed it).</returns>
+    private async Task<(Violation? Violation, bool Stop, SimulatedDisk Disk)> LiveAsync(SimulatedDisk disk, ChainModel model, SimCase c, int life, List<SimStep> steps, SplitMix random)
     {
-        if (model.Started && c.Fault == SimFault.ReadEioInRecovery && ProbeUnderReadErrors(disk, model, random) is { } probe)
-            return (probe, true);
+        if (model.Started && c.Fault == SimFault.ReadEioInRecovery)
+        {
+            var (probe, after) = await RecoverUnderReadErrorsAsync(disk, model, random).ConfigureAwait(false);
+            if (probe != null)
+                return (probe, true, disk);
+            disk = after; // what that recovery left durable: anything it cut or overwrote shows in the clean recovery below
+        }
+
+        var strikes = 0;
         var plan = new FaultPlan
         {
             Seed = random.Next(),
             Faults = Faults(c.Fault, disk),
             Crash = life == 0 && c.CrashPointOp > 0 ? new CrashPoint { AtOp = c.CrashPointOp, PerformBytes = c.CrashPointBytes > 0 ? c.CrashPointBytes : null } : null,
         };
-        var fs = new FaultyFileSystem(disk, plan, LogDir, crash: () => throw new CrashPointReached());
+        var fs = new FaultyFileSystem(disk, plan, LogDir, crash: () => throw new CrashPointReached(), injected: _ => strikes++);
+        var judge = new RecoveryJudge(model, faultsExplainRefusal: c.Fault != SimFault.None || model.MediaFaultPending);
         WriteAheadLog log;
         try
         {
@@ -66,38 +76,43 @@ public sealed class SimulatedChain(string? mutant)
         }
         catch (CrashPointReached)
         {
-            return (null, false);
+            return (null, false, disk);
         }
         catch (WalException e)
         {
             // An honest refusal to start is allowed only when a fault explains it (rule 6).
-            return (c.Fault == SimFault.None ? new Violation(Rules.Liveness, $"recovery failed with no fault injected: {e.Message}") : null, true);
+            return (judge.Refusal($"failed to recover: {e.Message}").Violation, true, disk);
         }
 
         using (log)
         {
-            if (Check(log, model, readErrors: false) is { } violation)
-                return (violation, true);
             try
             {
+                var verdict = await judge.JudgeAsync(new InProcessLog(log)).ConfigureAwait(false);
+                if (verdict.Outcome != RecoveryVerdict.Kind.Accepted)
+                    return (verdict.Violation, true, disk);
                 foreach (var s in steps)
                 {
-                    if (await StepAsync(log, model, s).ConfigureAwait(false) is { } runViolation)
-                        return (runViolation, true);
+                    if (await StepAsync(log, model, s, c.Fault != SimFault.None).ConfigureAwait(false) is { } runViolation)
+                        return (runViolation, true, disk);
                 }
             }
             catch (CrashPointReached)
             {
             }
+            finally
+            {
+                model.RequestFaultsInjected |= strikes > 0;
+            }
         }
 
-        return (null, false);
+        return (null, false, disk);
     }
 
     private async Task<Violation?> FinalCheckAsync(SimulatedDisk disk, ChainModel model, SimCase c, SplitMix random)
         => (await LiveAsync(disk, model, c with { CrashPointOp = 0 }, 1, [], random).ConfigureAwait(false)).Violation;
 
-    private static async Task<Violation?> StepAsync(WriteAheadLog log, ChainModel model, SimStep s)
+    private static async Task<Violation?> StepAsync(WriteAheadLog log, ChainModel model, SimStep s, bool faultsPossible)
     {
         try
         {
@@ -110,7 +125,7 @@ public sealed class SimulatedChain(string? mutant)
                     {
                         var result = await log.AppendAsync([.. ids.Select(id => (ReadOnlyMemory<byte>)model.Payloads.Bytes(id))], s.Sync).ConfigureAwait(false);
                         if (result.FirstLsn < model.LogNext)
-                            return new Violation(Rules.Prefix, $"batch {batch.Index} got LSN {result.FirstLsn}, below next_lsn {model.LogNext}: LSNs reused") { Lsn = result.FirstLsn };
+                            return Violation.LsnsReused(batch.Index, result.FirstLsn, model.LogNext);
                         model.Acknowledged(batch, result.FirstLsn, s.Sync);
                         if (result.DurableLsn is { } durable)
                             model.AcknowledgedDurable(durable);
@@ -118,6 +133,8 @@ public sealed class SimulatedChain(string? mutant)
                     catch (WalException e)
                     {
                         (batch.State, batch.Error) = (BatchState.Failed, e.Kind.ToString());
+                        if (!faultsPossible)
+                            return Violation.RefusedWithoutFault("append", e.Kind.ToString());
                     }
 
                     return null;
@@ -131,7 +148,7 @@ public sealed class SimulatedChain(string? mutant)
                     var before = floor + (model.HighestAcknowledgedLsn + 1 - floor) * (100 - s.Param) / 100;
                     model.RequestedTruncation(before);
                     var first = await log.TruncateAsync(before).ConfigureAwait(false);
-                    return first > before ? new Violation(Rules.TruncationBound, $"truncate(before_lsn {before}) answered first_lsn {first}") : null;
+                    return first > before ? Violation.TruncateAnsweredAbove(before, first) : null;
                 default:
                     return null;
             }
@@ -142,54 +159,24 @@ public sealed class SimulatedChain(string? mutant)
         }
     }
 
-    /// <summary>Reads the recovered log through the harness's own fetcher and oracle.</summary>
-    private static Violation? Check(WriteAheadLog log, ChainModel model, bool readErrors)
+    /// <summary>
+    /// A recovery while reads fail, judged by the harness's own judge: a refusal or an honest io error
+    /// is fine, a wrong log is not. Returns what it left durable, for the clean recovery to judge.
+    /// </summary>
+    private async Task<(Violation? Violation, SimulatedDisk After)> RecoverUnderReadErrorsAsync(SimulatedDisk disk, ChainModel model, SplitMix random)
     {
-        var status = log.Status;
-        var ready = new ReadyEvent(status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail, "sim");
-        if (!model.Started)
-        {
-            model.Start(ready);
-            return null;
-        }
-
-        var check = new RecoveryCheck(model, ready);
-        var violations = LogFetcher.FetchAsync(from => Task.FromResult(ReadPage(log, from)), ready, check, readErrors).GetAwaiter().GetResult() ?? [];
-        if (violations.Count > 0)
-            return violations[0];
-        if (!readErrors)
-            model.Accept(ready, check.Matched);
-        return null;
-    }
-
-    private static LogFetcher.Page ReadPage(WriteAheadLog log, long from)
-    {
-        try
-        {
-            var read = log.Read(from, 1000, 4 << 20);
-            return new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, r.Data))], read.NextLsn);
-        }
-        catch (WalException e)
-        {
-            return LogFetcher.Page.Failed(e.Kind == WalErrorKind.Io ? "io" : e.Kind.ToString(), e.Message);
-        }
-    }
-
-    /// <summary>Recovery of a copy of the crash state while reads fail: a fatal start or an honest io error is fine, a wrong log is not.</summary>
-    private Violation? ProbeUnderReadErrors(SimulatedDisk disk, ChainModel model, SplitMix random)
-    {
-        var copy = disk.Crash(CrashMode.DropAll, 0);
         var plan = new FaultPlan { Seed = random.Next(), Faults = [new FaultRule { Kind = FaultKind.ReadEio, OneIn = 3 }] };
         var probeModel = ChainModel.FromState(model.ToState());
-        probeModel.MediaFaultPending = true;
+        probeModel.InjectMediaFault();
         try
         {
-            using var log = WriteAheadLog.Open(new FaultyFileSystem(copy, plan, LogDir), LogDir, Options);
-            return Check(log, probeModel, readErrors: true);
+            using var log = WriteAheadLog.Open(new FaultyFileSystem(disk, plan, LogDir), LogDir, Options);
+            var verdict = await new RecoveryJudge(probeModel, faultsExplainRefusal: true, readErrorsInjected: true).JudgeAsync(new InProcessLog(log)).ConfigureAwait(false);
+            return (verdict.Violation, disk.Crash(CrashMode.DropAll, 0));
         }
         catch (WalException)
         {
-            return null;
+            return (null, disk.Crash(CrashMode.DropAll, 0));
         }
     }
 

@@ -12,9 +12,9 @@ internal sealed class History
     public History() => Model.Start(new ReadyEvent(1, 1, null, null, "test"));
 
     /// <summary>Issues a batch of <paramref name="count"/> records; acknowledges it at the next LSN unless told otherwise.</summary>
-    public IssuedBatch Append(int count, BatchState state = BatchState.Appended, long? at = null)
+    public IssuedBatch Append(int count, BatchState state = BatchState.Appended, long? at = null, int? size = null)
     {
-        var ids = Enumerable.Range(0, count).Select(i => new RecordId(Model.NextBatchIndex, i, 16 + i)).ToArray();
+        var ids = Enumerable.Range(0, count).Select(i => new RecordId(Model.NextBatchIndex, i, size ?? 16 + i)).ToArray();
         var batch = Model.Issue(ids);
         if (state is BatchState.Appended or BatchState.Durable)
         {

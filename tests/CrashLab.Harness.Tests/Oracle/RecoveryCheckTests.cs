@@ -60,6 +60,7 @@ public sealed class RecoveryCheckTests
         var a = h.Append(2);
         h.Append(2, BatchState.Failed);
         var c = h.Append(2, at: 3);
+        h.Model.RequestFaultsInjected = true; // without faults no request fails
 
         Assert.Empty(h.Recover(History.Ready(1, 5), h.All(a, c)));
     }
@@ -105,7 +106,7 @@ public sealed class RecoveryCheckTests
         var h = new History();
         h.Append(6, BatchState.Durable);
         h.Model.RequestedTruncation(4);
-        h.Model.MediaFaultPending = true;
+        h.Model.InjectMediaFault();
 
         Assert.Empty(h.Recover(History.Ready(4, 4, corruption: 4), []));
     }
@@ -118,6 +119,7 @@ public sealed class RecoveryCheckTests
         h.Append(2, BatchState.Unanswered);
         var c = h.Append(4, BatchState.Unanswered);
         h.Model.RequestedTruncation(3);
+        h.Model.RequestFaultsInjected = true;
 
         // The failed batch took no LSNs: the unanswered ones hold LSNs 1..6, and truncation kept 3..6.
         Assert.Empty(h.Recover(History.Ready(3, 7), h.All(c)));
@@ -149,7 +151,7 @@ public sealed class RecoveryCheckTests
         var h = new History();
         var a = h.Append(3, BatchState.Durable);
         h.Append(2, BatchState.Durable);
-        h.Model.MediaFaultPending = true;
+        h.Model.InjectMediaFault();
 
         Assert.Empty(h.Recover(History.Ready(1, 4, corruption: 4), h.All(a)));
     }
@@ -160,7 +162,7 @@ public sealed class RecoveryCheckTests
         var h = new History();
         var a = h.Append(3, BatchState.Durable);
         h.Append(2, BatchState.Durable);
-        h.Model.MediaFaultPending = true;
+        h.Model.InjectMediaFault();
 
         Assert.Equal(Rules.Durability, Assert.Single(h.Recover(History.Ready(1, 4, corruption: 5), h.All(a))).Rule);
     }
@@ -202,7 +204,7 @@ public sealed class RecoveryCheckTests
     {
         var h = new History();
         var a = h.Append(2);
-        h.Model.MediaFaultPending = true;
+        h.Model.InjectMediaFault();
 
         Assert.Empty(h.Recover(History.Ready(1, 3, corruption: 3), h.All(a)));
     }
