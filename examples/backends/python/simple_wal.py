@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A small write-ahead log in Python that speaks CrashLab protocol v1.
 
-It shows what a backend needs to pass CrashLab's L1 (process-crash) certification, and with
---bug it shows a classic failure: acknowledging a sync append before the data is written.
+It shows what a backend needs to pass CrashLab's L1 (process-crash) certification. Appends
+without sync are buffered (up to BUFFER_BYTES) and written with the next sync, as a group commit
+would: a crash may lose them, but only with every later batch. With --bug NAME it is one of the
+known-bad variants below (BUGS), each a classic failure that `crashlab prove` must catch.
 
 Log file: frames of [u32 body length][u32 crc32(body)][body], body = [u64 first_lsn][u32 count]
 then count x ([u32 length][data]). One frame per batch, so a batch is atomic: recovery keeps
@@ -13,7 +15,22 @@ import json
 import os
 import struct
 import sys
+import time
 import zlib
+
+BUGS = {
+    "ack-before-write": "acknowledges sync appends as durable before writing them",
+    "refuse-appends": "answers no_space to every append though the disk is not full (keeps nothing, proves nothing)",
+    "fatal-after-crash": "refuses to start after any unclean shutdown (fatal on a state only a crash produced)",
+    "excuse-forever": "after one corruption report, repeats it at every start and stops writing sync appends",
+    "sync-lies": "sync answers the durable LSN from before the sync",
+    "stale-truncate": "keeps a truncation marker above LSNs a crash lost, so records written there later vanish",
+    "hole-on-kill": "flushes buffered batches newest first and recovery closes the gaps: a kill leaves holes",
+    "drop-empty-first": "drops the first record of a batch when it is empty",
+    "max-bytes-strict": "read returns no record when the first one is larger than max_bytes",
+    "rewrite-in-place": "compacts the log on every start by rewriting it in place, not atomically",
+}
+BUFFER_BYTES = 64 << 10
 
 HEADER = struct.Struct("<II")
 BATCH = struct.Struct("<QI")
@@ -35,7 +52,9 @@ class Log:
         self.base = 1           # LSN of self.records[0]
         self.first = 1          # logical first LSN (after truncation)
         self.durable = 0
-        self.unwritten = []     # --bug: frames acknowledged but not yet written
+        self.unwritten = []     # frames appended but not yet written (their replies, for hole-on-kill)
+        self.deferred = []
+        self.corruption = None
         self.recover()
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
@@ -44,77 +63,128 @@ class Log:
         if os.path.exists(self.path):
             with open(self.path, "rb") as f:
                 data = f.read()
-        at, good, expected = 0, 0, None
+        frames, at, damaged = [], 0, False  # (first LSN, records, end offset) of each valid frame, in file order
         while at + HEADER.size <= len(data):
             length, crc = HEADER.unpack_from(data, at)
             body = data[at + HEADER.size: at + HEADER.size + length]
             if len(body) != length or zlib.crc32(body) != crc or length < BATCH.size:
+                # A whole frame that fails its checksum is damage, not a torn tail (which ends the file short).
+                damaged = len(body) == length
                 break
             first, count = BATCH.unpack_from(body, 0)
-            if expected is None:
-                self.base = expected = first
-            if first != expected:
-                break
-            pos = BATCH.size
+            pos, records = BATCH.size, []
             for _ in range(count):
                 (n,) = LENGTH.unpack_from(body, pos)
-                self.records.append(body[pos + LENGTH.size: pos + LENGTH.size + n])
+                records.append(body[pos + LENGTH.size: pos + LENGTH.size + n])
                 pos += LENGTH.size + n
-            expected += count
             at += HEADER.size + length
-            good = at
+            frames.append((first, records, at))
+        if self.bug == "hole-on-kill":
+            frames.sort(key=lambda f: f[0])  # and then numbered as if no frame were missing
+        good = 0
+        for first, records, end in frames:
+            if not self.records and good == 0:
+                self.base = first
+            elif first != self.next_lsn and self.bug != "hole-on-kill":
+                break
+            self.records.extend(records)
+            good = max(good, end)
         if good < len(data):
-            os.truncate(self.path, good)  # a torn tail: cut it
+            if damaged:
+                self.corruption = {"lsn": self.next_lsn, "detail": f"frame at offset {good} fails its checksum"}
+                if self.bug == "excuse-forever":
+                    write_durably(self.dir, os.path.join(self.dir, "corrupt"), str(self.next_lsn))
+            os.truncate(self.path, good)  # a torn tail (or damage, reported): cut it
+        if self.bug == "excuse-forever" and os.path.exists(os.path.join(self.dir, "corrupt")):
+            with open(os.path.join(self.dir, "corrupt")) as f:
+                self.corruption = {"lsn": int(f.read()), "detail": "bad frame (reported before)"}
+        if self.bug == "rewrite-in-place" and good > 0:
+            with open(self.path, "r+b") as f:  # "compaction": truncate, then write it all back
+                f.truncate(0)
+                f.flush()
+                os.fsync(f.fileno())
+                for at in range(0, good, 4096):
+                    f.write(data[at:at + 4096])
+                    f.flush()
+                    os.fsync(f.fileno())
         if os.path.exists(self.start_path):
             with open(self.start_path) as f:
                 self.first = max(self.base, int(f.read().strip() or "1"))
         else:
             self.first = self.base
-        self.first = min(self.first, self.next_lsn)
+        if self.first > self.next_lsn:
+            # A crash lost records a truncation had covered; their LSNs will be handed out again,
+            # to new records that no truncation covers: lower the marker before they exist.
+            self.first = self.next_lsn
+            if self.bug != "stale-truncate":
+                write_durably(self.dir, self.start_path, str(self.first))
         self.durable = self.next_lsn - 1
 
     @property
     def next_lsn(self):
         return self.base + len(self.records)
 
-    def append(self, records, sync):
+    def append(self, records, sync, reply):
+        """Appends a batch; reply(first, last, durable) is called once it may be answered."""
         first = self.next_lsn
-        body = BATCH.pack(first, len(records)) + b"".join(LENGTH.pack(len(r)) + r for r in records)
+        stored = records[1:] if self.bug == "drop-empty-first" and not records[0] else records
+        body = BATCH.pack(first, len(stored)) + b"".join(LENGTH.pack(len(r)) + r for r in stored)
         frame = HEADER.pack(len(body), zlib.crc32(body)) + body
         self.records.extend(records)
-        if self.bug == "ack-before-write":
+        last = self.next_lsn - 1
+        if self.bug == "refuse-appends":
+            del self.records[-len(records):]
+            raise NoSpace()
+        if self.bug == "ack-before-write" or (self.bug == "excuse-forever" and self.corruption):
             self.unwritten.append(frame)
             if len(self.unwritten) >= 5:
                 self.flush()
-        else:
-            os.write(self.fd, frame)
             if sync:
-                os.fsync(self.fd)
-                self.durable = self.next_lsn - 1
-        if sync and self.bug == "ack-before-write":
-            self.durable = self.next_lsn - 1
-        return first, self.next_lsn - 1
+                self.durable = last
+            return reply(first, last, self.durable)
+        self.unwritten.append(frame)
+        if self.bug == "hole-on-kill" and not sync:
+            self.deferred.append(lambda: reply(first, last, None))
+        if sync or sum(map(len, self.unwritten)) >= BUFFER_BYTES:
+            self.flush()
+        if self.bug != "hole-on-kill" or sync:
+            reply(first, last, self.durable)
 
     def flush(self):
-        for frame in self.unwritten:
+        frames = self.unwritten[::-1] if self.bug == "hole-on-kill" else self.unwritten
+        for frame in frames:
             os.write(self.fd, frame)
+            if self.bug == "hole-on-kill":
+                os.fsync(self.fd)
+                time.sleep(0.002)  # a slow device: the window a kill must find
         self.unwritten = []
         os.fsync(self.fd)
         self.durable = self.next_lsn - 1
+        for answer in self.deferred:
+            answer()
+        self.deferred = []
 
     def truncate(self, before):
         if before > self.first:
-            tmp = self.start_path + ".tmp"
-            with open(tmp, "w") as f:
-                f.write(str(before))
-                f.flush()
-                os.fsync(f.fileno())
-            os.rename(tmp, self.start_path)
-            dfd = os.open(self.dir, os.O_RDONLY)
-            os.fsync(dfd)
-            os.close(dfd)
+            write_durably(self.dir, self.start_path, str(before))
             self.first = before
         return self.first
+
+
+class NoSpace(Exception):
+    pass
+
+
+def write_durably(directory, path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(tmp, path)
+    dfd = os.open(directory, os.O_RDONLY)
+    os.fsync(dfd)
+    os.close(dfd)
 
 
 def handle(log, req):
@@ -126,16 +196,25 @@ def handle(log, req):
             records = [base64.b64decode(r, validate=True) for r in req["records"]]
             if not records:
                 raise ValueError("empty batch")
-            first, last = log.append(records, bool(req.get("sync")))
-            reply = {"id": rid, "ok": True, "first_lsn": first, "last_lsn": last}
-            if req.get("sync"):
-                reply["durable_lsn"] = log.durable
-            return reply
+            sync = bool(req.get("sync"))
+
+            def reply(first, last, durable):
+                answer = {"id": rid, "ok": True, "first_lsn": first, "last_lsn": last}
+                if sync:
+                    answer["durable_lsn"] = durable
+                emit(answer)
+            try:
+                log.append(records, sync, reply)
+            except NoSpace:
+                return {"id": rid, "ok": False, "error": "no_space", "message": "no space left"}
+            return None
         if op == "sync":
-            if log.bug != "ack-before-write":
-                os.fsync(log.fd)
-            log.durable = log.next_lsn - 1
-            return {"id": rid, "ok": True, "durable_lsn": log.durable}
+            before = log.durable
+            if log.bug == "ack-before-write":
+                log.durable = log.next_lsn - 1
+            else:
+                log.flush()
+            return {"id": rid, "ok": True, "durable_lsn": before if log.bug == "sync-lies" else log.durable}
         if op == "truncate":
             before = int(req["before_lsn"])
             if before > log.next_lsn or before < 1:
@@ -148,7 +227,7 @@ def handle(log, req):
             limit, budget, out, lsn, size = int(req.get("max_records", 1000)), int(req.get("max_bytes", 8 << 20)), [], start, 0
             while lsn < log.next_lsn and len(out) < limit:
                 data = log.records[lsn - log.base]
-                if out and size + len(data) > budget:
+                if (out or log.bug == "max-bytes-strict") and size + len(data) > budget:
                     break
                 out.append({"lsn": lsn, "data": base64.b64encode(data).decode()})
                 size += len(data)
@@ -162,14 +241,30 @@ def handle(log, req):
 
 
 def main():
-    bug = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--bug" else None
+    args = sys.argv[1:]
+    if args and args[0] in ("-h", "--help"):
+        print("usage: simple_wal.py [--bug NAME]   (CRASHLAB_DATA_DIR names the log directory)\nknown-bad variants:")
+        for name, what in BUGS.items():
+            print(f"  {name:18} {what}")
+        return
+    bug = args[1] if len(args) == 2 and args[0] == "--bug" else None
+    if args and (bug not in BUGS):
+        emit({"event": "fatal", "message": f"usage: simple_wal.py [--bug NAME]; unknown arguments {args} (bugs: {', '.join(BUGS)})"})
+        sys.exit(2)
     directory = os.environ.get("CRASHLAB_DATA_DIR")
     if not directory:
         emit({"event": "fatal", "message": "CRASHLAB_DATA_DIR is not set"})
         sys.exit(1)
+    clean = os.path.join(directory, "clean")
+    if bug == "fatal-after-crash" and os.path.exists(os.path.join(directory, "log.bin")) and not os.path.exists(clean):
+        emit({"event": "fatal", "message": "the last run did not shut down cleanly"})
+        sys.exit(1)
+    if os.path.exists(clean):
+        os.unlink(clean)
     log = Log(directory, bug)
+    req = {}
     emit({"event": "ready", "protocol": 1, "backend": "simple_wal.py/1" + (f"+{bug}" if bug else ""),
-          "first_lsn": log.first, "next_lsn": log.next_lsn, "corruption": None})
+          "first_lsn": log.first, "next_lsn": log.next_lsn, "corruption": log.corruption})
     for line in sys.stdin:
         try:
             req = json.loads(line)
@@ -179,11 +274,14 @@ def main():
             emit({"id": 0, "ok": False, "error": "bad_request", "message": "malformed line"})
             continue
         if req.get("op") == "shutdown":
-            log.flush()
-            emit({"id": req.get("id", 0), "ok": True})
-            return
-        emit(handle(log, req))
+            break
+        answer = handle(log, req)
+        if answer is not None:
+            emit(answer)
     log.flush()
+    write_durably(directory, clean, "1")
+    if req.get("op") == "shutdown":
+        emit({"id": req.get("id", 0), "ok": True})
 
 
 if __name__ == "__main__":

@@ -73,13 +73,13 @@ internal static class CertifyCommand
             return (code, null);
         }
 
-        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, tally, seed);
+        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed);
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
         Console.WriteLine();
         Console.WriteLine(certificate.ToText());
         if (certificate.Certified)
             return (ExitCodes.Pass, certificate);
-        return (certificate.Levels.Any(l => l.Violations > 0) ? ExitCodes.Violation : ExitCodes.Usage, certificate);
+        return (certificate.Levels.Any(l => l.Violations > 0) ? ExitCodes.Violation : certificate.Inconclusive ? ExitCodes.Inconclusive : ExitCodes.Usage, certificate);
     }
 }

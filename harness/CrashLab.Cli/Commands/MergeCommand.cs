@@ -31,7 +31,7 @@ internal static class MergeCommand
             if (merged.Settings.CertifyLevel is { } level)
             {
                 var catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
-                certificate = Certificate.From(merged.Settings.BackendLabel, merged.Settings.Backend.WhiteBox, level, catalog, merged.Tally, merged.Settings.Seed);
+                certificate = Certificate.From(merged.Settings.BackendLabel, merged.Settings.Backend.WhiteBox, level, catalog, merged.Settings.Scenarios, merged.Tally, merged.Settings.Seed);
             }
         }
         catch (FormatException e)

@@ -99,7 +99,7 @@ internal static class ProveCommand
             return [];
         return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(name => DetectionTarget.All.FirstOrDefault(t => t.Mutant == name)
-                ?? throw new FormatException($"unknown mutant '{name}' (known: {string.Join(", ", Mutants.All.Keys)})"))
+                ?? throw new FormatException($"unknown mutant '{name}' (known: {string.Join(", ", DetectionTarget.All.Select(t => t.Mutant))})"))
             .ToList();
     }
 

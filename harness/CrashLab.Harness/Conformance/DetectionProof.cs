@@ -44,7 +44,7 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
     private async Task<DetectionResult> RunOneAsync(DetectionTarget target, CancellationToken cancellationToken)
     {
         var scenario = catalog.Select(target.Scenario)[0];
-        var backend = mutantBackend(target.Mutant);
+        var backend = target.Backend(mutantBackend);
         var settings = new CampaignSettings(backend, backend.Name, false, [scenario], seed, 1, Path.Combine(outDir, "mutants", target.Mutant))
         {
             StatesPerScenario = Budget,

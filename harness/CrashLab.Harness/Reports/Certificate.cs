@@ -6,19 +6,28 @@ using CrashLab.Harness.Campaigns;
 namespace CrashLab.Harness.Reports;
 
 /// <summary>
-/// The outcome of certification: per level, the scenarios run, the crash states checked and the
-/// violations found. A level is passed only with zero violations and all its scenarios run; the
-/// backend is certified at the highest level whose every level up to it passed.
+/// The outcome of certification: per level, the scenarios run, the crash states checked (and how
+/// many put acknowledged durable data at risk), the kills before and after ready, and the
+/// violations. A level passes only with zero violations, all its scenarios run, at least its
+/// budget of crash states checked and at least half of them with durable data at risk; with zero
+/// violations but too few states, or too few at risk, it is inconclusive: never passed, since a
+/// backend that keeps nothing proves nothing. The backend is certified at the highest level whose
+/// every level up to it passed.
 /// </summary>
-public sealed record Certificate(string Backend, string Requested, string? CertifiedLevel, IReadOnlyList<Certificate.Level> Levels, ulong Seed)
+public sealed record Certificate(string Backend, string Requested, string? CertifiedLevel, IReadOnlyList<Certificate.Level> Levels, ulong Seed, DateTimeOffset Date)
 {
     public static readonly string[] LevelNames = ["L1", "L2", "L3", "L4"];
 
-    public sealed record Level(string Name, string Status, IReadOnlyList<string> Scenarios, int StatesChecked, int Violations, string Note);
+    public sealed record Level(string Name, string Status, IReadOnlyList<string> Scenarios, int StatesChecked, int Violations, string Note,
+        int Budget, int StatesAtRisk, int KillsBeforeReady, int KillsAfterReady);
 
     public bool Certified => CertifiedLevel != null && string.CompareOrdinal(CertifiedLevel, Requested) >= 0;
 
-    public static Certificate From(string backend, bool whiteBox, string requested, ScenarioCatalog catalog, CampaignTally tally, ulong seed)
+    /// <summary>No violation anywhere, but some level up to the requested one proved too little.</summary>
+    public bool Inconclusive => !Certified && Levels.All(l => l.Violations == 0) && Levels.Any(l => l.Status == "inconclusive");
+
+    /// <param name="run">The scenarios as run, with the budgets they were given.</param>
+    public static Certificate From(string backend, bool whiteBox, string requested, ScenarioCatalog catalog, IReadOnlyList<Scenario> run, CampaignTally tally, ulong seed)
     {
         var levels = new List<Level>();
         string? certified = null;
@@ -26,37 +35,45 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
         foreach (var name in LevelNames.Where(l => string.CompareOrdinal(l, requested) <= 0))
         {
             var all = catalog.All.Where(s => s.Level == name).ToList();
-            var run = all.Where(s => whiteBox || !s.NeedsShim).ToList();
-            var states = run.Sum(s => tally.For(s.Name).States);
-            var violations = run.Sum(s => tally.For(s.Name).Violations.Count);
-            var skipped = all.Count - run.Count;
-            var (status, note) = (violations, skipped, run.Count) switch
+            var ran = run.Where(s => s.Level == name).ToList();
+            var tallies = ran.Select(s => tally.For(s.Name)).ToList();
+            var (states, atRisk) = (tallies.Sum(t => t.States), tallies.Sum(t => t.StatesAtRisk));
+            var violations = tallies.Sum(t => t.Violations.Count);
+            var budget = ran.Sum(s => s.Budget);
+            var skipped = all.Count - ran.Count;
+            var (status, note) = (violations, skipped, ran.Count) switch
             {
                 ( > 0, _, _) => ("failed", $"{violations} violation(s)"),
                 (_, _, 0) when skipped > 0 => ("not applicable", "needs a white-box backend (running on the CrashLab shim)"),
                 (_, _, 0) => ("not run", "no scenario at this level"),
+                _ when states < budget => ("inconclusive", $"only {states} of the budget's {budget} crash states were checked"),
+                _ when atRisk * 2 < states => ("inconclusive", $"only {atRisk} of {states} crash states put acknowledged durable data at risk (at least half must)"),
                 (_, > 0, _) => ("partial", $"passed the black-box part; {skipped} scenario(s) need the shim"),
                 _ => ("passed", ""),
             };
-            levels.Add(new Level(name, status, [.. run.Select(s => s.Name)], states, violations, note));
+            levels.Add(new Level(name, status, [.. ran.Select(s => s.Name)], states, violations, note, budget, atRisk,
+                tallies.Sum(t => t.KillsBeforeReady), tallies.Sum(t => t.KillsAfterReady)));
             unbroken &= status == "passed";
             if (unbroken)
                 certified = name;
         }
 
-        return new Certificate(backend, requested, certified, levels, seed);
+        return new Certificate(backend, requested, certified, levels, seed, DateTimeOffset.UtcNow);
     }
 
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}, requested {Requested}, seed {Seed}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}, requested {Requested}, seed {Seed}, {Date:yyyy-MM-dd HH:mm} UTC");
         foreach (var level in Levels)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {level.Name}  {level.Status,-14} crash states {level.StatesChecked,6}  violations {level.Violations}  scenarios: {(level.Scenarios.Count == 0 ? "-" : string.Join(", ", level.Scenarios))}{(level.Note.Length > 0 ? $"  ({level.Note})" : "")}");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  {level.Name}  {level.Status,-14} crash states {level.StatesChecked,6}/{level.Budget,-6} at risk {level.StatesAtRisk,6}  kills before/after ready {level.KillsBeforeReady}/{level.KillsAfterReady}  violations {level.Violations}  scenarios: {(level.Scenarios.Count == 0 ? "-" : string.Join(", ", level.Scenarios))}{(level.Note.Length > 0 ? $"  ({level.Note})" : "")}");
         }
 
-        text.Append(Certified ? $"CERTIFIED at {CertifiedLevel}" : $"NOT certified at {Requested}{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}");
+        text.Append(Certified ? $"CERTIFIED at {CertifiedLevel}"
+            : Inconclusive ? $"INCONCLUSIVE at {Requested}: no violation, but too little was proven{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}"
+            : $"NOT certified at {Requested}{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}");
         return text.ToString();
     }
 
