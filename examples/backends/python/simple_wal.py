@@ -52,7 +52,8 @@ class Log:
         self.base = 1           # LSN of self.records[0]
         self.first = 1          # logical first LSN (after truncation)
         self.durable = 0
-        self.unwritten = []     # frames appended but not yet written (their replies, for hole-on-kill)
+        self.unwritten = []     # frames appended but not yet written
+        # hole-on-kill: replies held back until their frames are written
         self.deferred = []
         self.corruption = None
         self.recover()

@@ -28,31 +28,14 @@ public static class CaseReplayer
         var model = saved.Model != null ? ChainModel.FromState(saved.Model) : null;
         if (model == null || !model.Started)
             return new Outcome(null, false, "the case holds no model to judge the recovery with");
-        var judge = new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending);
-        BackendProcess process;
-        try
-        {
-            process = await BackendProcess.StartAsync(backend, new BackendEnvironment(dataDir), timeouts, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BackendFindingException finding)
-        {
-            return Judge(saved, Violation.From(finding), "");
-        }
-        catch (BackendExitedException exited)
-        {
-            return Verdict(saved, judge.Refusal($"exited before ready ({exited.Message})"), "");
-        }
-
-        await using (process.ConfigureAwait(false))
-        {
-            var verdict = process.Fatal is { } fatal
-                ? judge.Refusal($"answered fatal ({fatal})")
-                : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
-            var notes = saved.Stage == "run"
-                ? "this failure happened under load; replay re-checks the recovery that preceded it, the load itself is timing-dependent"
-                : "";
-            return Verdict(saved, verdict, notes);
-        }
+        var start = await new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending)
+            .StartAsync(backend, new BackendEnvironment(dataDir), timeouts, cancellationToken).ConfigureAwait(false);
+        if (start.Process != null)
+            await start.Process.DisposeAsync().ConfigureAwait(false);
+        var notes = saved.Stage == "run"
+            ? "this failure happened under load; replay re-checks the recovery that preceded it, the load itself is timing-dependent"
+            : "";
+        return Verdict(saved, start.Verdict, notes);
     }
 
     private static Outcome Verdict(CaseFile saved, RecoveryVerdict verdict, string notes)

@@ -52,31 +52,17 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var modelBefore = _model.ToState();
         var checking = _model.Started;
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        BackendProcess backend;
-        try
-        {
-            backend = await BackendProcess.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BackendFindingException finding)
-        {
-            return Fail("recovery", Violation.From(finding), snapshot, modelBefore, null);
-        }
-        catch (BackendExitedException exited)
-        {
-            return Ended(judge.Refusal($"exited before ready ({exited.Message})"), snapshot, modelBefore, null);
-        }
-
+        var start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
+        if (start.Process == null)
+            return Ended(start.Verdict, snapshot, modelBefore, null);
+        var backend = start.Process;
         await using (backend.ConfigureAwait(false))
         {
-            _startToReady = clock.Elapsed;
-            var verdict = backend.Fatal is { } fatal
-                ? judge.Refusal($"answered fatal ({fatal})")
-                : await judge.JudgeAsync(new ProtocolLog(backend, cancellationToken)).ConfigureAwait(false);
-            if (verdict.Outcome != RecoveryVerdict.Kind.Accepted)
-                return Ended(verdict, snapshot, modelBefore, backend.Stderr.ToString());
+            _startToReady = start.SpawnToStart;
+            if (start.Verdict.Outcome != RecoveryVerdict.Kind.Accepted)
+                return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
             if (checking)
-                tally.StateChecked(verdict.DurableDataAtRisk);
+                tally.StateChecked(start.Verdict.DurableDataAtRisk);
             if (finalCheckOnly)
             {
                 backend.CloseInput();

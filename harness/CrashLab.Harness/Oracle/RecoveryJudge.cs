@@ -13,6 +13,34 @@ namespace CrashLab.Harness.Oracle;
 /// <param name="readErrorsInjected">Reads fail on purpose during this recovery: an io answer ends the check unjudged.</param>
 public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, bool readErrorsInjected = false)
 {
+    /// <summary>
+    /// Starts the backend and judges the start: a finding while it starts is a violation, an exit
+    /// before ready or a fatal event is a <see cref="Refusal"/>, and a ready backend is judged in full.
+    /// </summary>
+    public async Task<JudgedStart> StartAsync(BackendSpec backend, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        BackendProcess process;
+        try
+        {
+            process = await BackendProcess.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendFindingException finding)
+        {
+            return new JudgedStart(RecoveryVerdict.Violated(Violation.From(finding)), null, clock.Elapsed);
+        }
+        catch (BackendExitedException exited)
+        {
+            return new JudgedStart(Refusal($"exited before ready ({exited.Message})"), null, clock.Elapsed);
+        }
+
+        var started = clock.Elapsed;
+        var verdict = process.Fatal is { } fatal
+            ? Refusal($"answered fatal ({fatal})")
+            : await JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
+        return new JudgedStart(verdict, process, started);
+    }
+
     /// <summary>The backend answered fatal or exited before ready; <paramref name="how"/> says which.</summary>
     public RecoveryVerdict Refusal(string how)
         => faultsExplainRefusal ? RecoveryVerdict.Refused : RecoveryVerdict.Violated(Violation.CannotStart(how));

@@ -147,7 +147,7 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
     /// <summary>A durable_lsn answered for every batch sent before the request: it must cover each of them that is (or will be) acknowledged.</summary>
     private void Claim(int sentBefore, long durable, string what)
     {
-        foreach (var (first, last, batch) in _acked)
+        foreach (var (_, last, batch) in _acked)
         {
             if (batch < sentBefore && durable < last)
                 Violations.Enqueue(Violation.SyncBelowBatch(what, durable, batch, last));

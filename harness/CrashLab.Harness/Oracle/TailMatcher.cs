@@ -65,7 +65,7 @@ internal sealed class TailMatcher(ChainModel model, IReadOnlyList<(RecordDigest 
     private RecordDigest Expected(RecordId id)
     {
         if (!_expected.TryGetValue(id, out var digest))
-            _expected[id] = digest = id.Length == 0 ? RecordDigest.Of([]) : RecordDigest.Of(model.Payloads.Bytes(id));
+            _expected[id] = digest = RecordDigest.Of(model.Payloads.Bytes(id));
         return digest;
     }
 
@@ -117,7 +117,7 @@ internal sealed class TailMatcher(ChainModel model, IReadOnlyList<(RecordDigest 
         {
             var id = Batches[due].Records[same];
             var at = furthest + same - wildcards;
-            return Violation.RecordDiffers(Lsn(furthest + same), id, same > 0, Violation.Abbreviate(model.Payloads.Bytes(id)), tail[at].Shown);
+            return Violation.RecordDiffers(Lsn(furthest + same), id, insideBatch: true, Violation.Abbreviate(model.Payloads.Bytes(id)), tail[at].Shown);
         }
 
         return due < Batches.Count

@@ -31,29 +31,32 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             // The run's own start may meet its plan's faults (a full disk, a read error) during recovery.
             var judge = new RecoveryJudge(model, faultsExplainRefusal: faultsPlanned);
             RecoveryVerdict verdict;
-            if (await WaitForStartAsync(process, input.Plan, cancellationToken).ConfigureAwait(false) is { } startProblem)
+            try
             {
-                if (startProblem.Stage == "killed-in-recovery")
-                    return await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false) with { KilledBeforeReady = true };
-                if (startProblem.Violation != null)
-                    return startProblem;
-                verdict = judge.Refusal($"exited before ready ({startProblem.Stage})");
-            }
-            else
-            {
+                await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
                 verdict = process.Fatal is { } fatal
                     ? judge.Refusal($"answered fatal ({fatal})")
                     : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
             }
-
-            if (verdict.Violation is { } violation)
+            catch (BackendFindingException finding)
             {
-                // The crash point can fire while the judge reads the log or probes it: a kill there, not a finding.
-                if (await KilledByCrashPointAsync(process, input.Plan).ConfigureAwait(false))
-                    return await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false);
-                return new WhiteBoxOutcome { Violation = violation, Stage = "recovery", Stderr = process.Stderr.ToString() };
+                return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString() };
+            }
+            catch (BackendExitedException exited)
+            {
+                verdict = judge.Refusal($"exited before ready ({exited.Message})");
             }
 
+            // The crash point can fire while the backend recovers, or while the judge reads its log or
+            // probes it: a kill there, not a finding.
+            if (verdict.Outcome != RecoveryVerdict.Kind.Accepted && process.Fatal == null && await KilledByCrashPointAsync(process, input.Plan).ConfigureAwait(false))
+            {
+                var states = await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false);
+                return states with { KilledBeforeReady = process.Ready == null };
+            }
+
+            if (verdict.Violation is { } violation)
+                return new WhiteBoxOutcome { Violation = violation, Stage = "recovery", Stderr = process.Stderr.ToString() };
             if (verdict.Outcome == RecoveryVerdict.Kind.Refused)
                 return new WhiteBoxOutcome { BackendFatal = true, Stderr = process.Stderr.ToString() };
 
@@ -152,66 +155,25 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             await File.WriteAllTextAsync(planFile, statePlan.ToJson(), cancellationToken).ConfigureAwait(false);
             var probeModel = ChainModel.FromState(model.ToState());
             probeModel.InjectMediaFault();
-            var faulted = await StartAndJudgeAsync(new BackendEnvironment(stateDir, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName),
-                new RecoveryJudge(probeModel, faultsExplainRefusal: true, readErrorsInjected: true), cancellationToken).ConfigureAwait(false);
+            var faulted = await StartAndJudgeAsync(new RecoveryJudge(probeModel, faultsExplainRefusal: true, readErrorsInjected: true),
+                new BackendEnvironment(stateDir, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName), cancellationToken).ConfigureAwait(false);
             if (faulted.Verdict.Violation != null)
                 return faulted;
         }
 
-        var clean = await StartAndJudgeAsync(new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName),
-            new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending), cancellationToken).ConfigureAwait(false);
+        var clean = await StartAndJudgeAsync(new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending),
+            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken).ConfigureAwait(false);
         return recoveryPlan != null && clean.Verdict.Violation is { } found
             ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr)
             : clean;
     }
 
-    private async Task<(RecoveryVerdict Verdict, string? Stderr)> StartAndJudgeAsync(BackendEnvironment environment, RecoveryJudge judge, CancellationToken cancellationToken)
+    private async Task<(RecoveryVerdict Verdict, string? Stderr)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken)
     {
-        BackendProcess process;
-        try
-        {
-            process = await BackendProcess.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BackendFindingException finding)
-        {
-            return (RecoveryVerdict.Violated(Violation.From(finding)), null);
-        }
-        catch (BackendExitedException exited)
-        {
-            return (judge.Refusal($"exited before ready ({exited.Message})"), null);
-        }
-
-        await using (process.ConfigureAwait(false))
-        {
-            var verdict = process.Fatal is { } fatal
-                ? judge.Refusal($"answered fatal ({fatal})")
-                : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
-            return (verdict, process.Stderr.ToString());
-        }
-    }
-
-    /// <summary>
-    /// Null when ready (or fatal, judged by the caller); a crash point firing during recovery is a
-    /// kill there, not a finding; an exit before ready comes back without a violation, its message
-    /// as the stage, for the judge to call honest or not.
-    /// </summary>
-    private static async Task<WhiteBoxOutcome?> WaitForStartAsync(BackendProcess process, FaultPlan plan, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (BackendFindingException finding)
-        {
-            return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString() };
-        }
-        catch (BackendExitedException exited)
-        {
-            if (await KilledByCrashPointAsync(process, plan).ConfigureAwait(false))
-                return new WhiteBoxOutcome { Stage = "killed-in-recovery" };
-            return new WhiteBoxOutcome { Stage = exited.Message, Stderr = process.Stderr.ToString() };
-        }
+        var start = await judge.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        if (start.Process != null)
+            await start.Process.DisposeAsync().ConfigureAwait(false);
+        return (start.Verdict, start.Stderr);
     }
 
     private static async Task<bool> KilledByCrashPointAsync(BackendProcess process, FaultPlan plan)

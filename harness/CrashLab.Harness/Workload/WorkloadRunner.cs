@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Oracle;
@@ -16,10 +15,9 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     private readonly List<RecordedRequest> _sent = [];
     private IEnumerator<RecordedRequest>? _script;
     private readonly ReplyJudge _judge = new(model, faultsPossible);
-    private ConcurrentQueue<Violation> _violations => _judge.Violations;
     private long _liveBytes;
 
-    public IReadOnlyCollection<Violation> Violations => _violations;
+    public IReadOnlyCollection<Violation> Violations => _judge.Violations;
 
     /// <summary>Requests sent in this run.</summary>
     public int Sent => _sent.Count;
@@ -37,7 +35,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         var replies = new List<Task>();
         try
         {
-            while (!stop.IsCancellationRequested && _violations.IsEmpty)
+            while (!stop.IsCancellationRequested && _judge.Violations.IsEmpty)
             {
                 await slots.WaitAsync(stop).ConfigureAwait(false);
                 if (NextRequest() is not { } request)
@@ -55,7 +53,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         }
         catch (BackendFindingException finding)
         {
-            _violations.Enqueue(Violation.From(finding));
+            _judge.Violations.Enqueue(Violation.From(finding));
         }
 
         await Task.WhenAll(replies).ConfigureAwait(false);
@@ -142,7 +140,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         if (t.IsCompletedSuccessfully)
             Guard(() => onReply(t.Result));
         else if (t.Exception?.InnerException is BackendFindingException finding)
-            _violations.Enqueue(Violation.From(finding));
+            _judge.Violations.Enqueue(Violation.From(finding));
     }, TaskScheduler.Default);
 
     private void Guard(Action action)
@@ -153,11 +151,11 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         }
         catch (BackendFindingException finding)
         {
-            _violations.Enqueue(Violation.From(finding));
+            _judge.Violations.Enqueue(Violation.From(finding));
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            _violations.Enqueue(Violation.Protocol($"malformed reply: {e.Message}"));
+            _judge.Violations.Enqueue(Violation.Protocol($"malformed reply: {e.Message}"));
         }
     }
 }

@@ -1,0 +1,13 @@
+using CrashLab.Harness.Backends;
+
+namespace CrashLab.Harness.Oracle;
+
+/// <summary>
+/// A backend started and its recovery judged: the verdict, and the process when it started (the
+/// caller owns it: puts load on it, or disposes it), with its stderr and how long it took from
+/// spawn to its first event.
+/// </summary>
+public sealed record JudgedStart(RecoveryVerdict Verdict, BackendProcess? Process, TimeSpan SpawnToStart)
+{
+    public string? Stderr => Process?.Stderr.ToString();
+}
