@@ -18,6 +18,7 @@ public static class Mutants
     public const string ChecksumsNotVerified = "checksums-not-verified";
     public const string PartialGroupSync = "partial-group-sync";
     public const string ReadErrorAsEnd = "read-error-as-end";
+    public const string ReadErrorCutAndReported = "read-error-cut-and-reported";
 
     /// <summary>Name → the real-world failure it models.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
@@ -34,6 +35,7 @@ public static class Mutants
         [ChecksumsNotVerified] = "computes checksums on write but never compares them on read or recovery: torn or flipped data comes back as records",
         [PartialGroupSync] = "group commit calls fdatasync before the last part of the group is written, then acknowledges the whole group as durable",
         [ReadErrorAsEnd] = "recovery treats a read error as the end of the log, cuts the tail there and overwrites acknowledged records",
+        [ReadErrorCutAndReported] = "recovery reports a read error as corruption, honestly, but also cuts the log there durably: records it could not read are destroyed for every later start",
     };
 
     public static bool Is(this WalOptions options, string mutant) => options.Mutant == mutant;

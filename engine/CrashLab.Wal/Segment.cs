@@ -17,6 +17,9 @@ internal sealed class Segment(long number, long firstLsn, long size, ulong logId
 
     public uint Seed { get; } = FrameHeader.SeedFor(logId, number);
 
+    /// <summary>A read of it failed and was taken for the end of the log (the read-error mutants only).</summary>
+    public bool ReadFailedAsEnd { get; set; }
+
     public void Dispose() => File.Dispose();
 
     public override string ToString() => $"segment {Number} ({File.Path})";

@@ -83,9 +83,10 @@ internal sealed class FrameCursor
         {
             _windowLength = want > 0 ? _segment.File.Read(offset, _window.AsSpan(0, want)) : 0;
         }
-        catch (Storage.StorageException) when (_options.Is(Mutants.ReadErrorAsEnd))
+        catch (Storage.StorageException) when (_options.Is(Mutants.ReadErrorAsEnd) || _options.Is(Mutants.ReadErrorCutAndReported))
         {
             _windowLength = 0;
+            _segment.ReadFailedAsEnd = true;
         }
     }
 

@@ -27,6 +27,8 @@ internal static class LogRecovery
             if (brokenHeader != null && scan.Stop.SegmentIndex == segments.Count - 1 && scan.ChainBroken)
                 scan.StopReason = brokenHeader;
             var corruption = DamageClassifier.Classify(segments, scan, options);
+            if (options.Is(Mutants.ReadErrorCutAndReported) && segments.Exists(s => s.ReadFailedAsEnd))
+                corruption ??= new CorruptionReport(scan.NextLsn, "a read failed: the log ends here");
             var tailOffset = scan.Cut.Offset;
             if (options.Is(Mutants.TornTailNotCut))
                 tailOffset = PastGarbage(segments[scan.Cut.SegmentIndex], scan.Cut.Offset, scan.LastNonZero);

@@ -8,7 +8,9 @@ known-bad variants below (BUGS), each a classic failure that `crashlab prove` mu
 
 Log file: frames of [u32 body length][u32 crc32(body)][body], body = [u64 first_lsn][u32 count]
 then count x ([u32 length][data]). One frame per batch, so a batch is atomic: recovery keeps
-whole frames with a valid checksum and the right first LSN, and cuts the file after the last.
+whole frames with a valid checksum and the right first LSN, and cuts the file after the last. A
+whole frame that fails its checksum is damage, reported as corruption; a short one is a torn tail.
+The truncation marker ("start") carries its own checksum; a damaged marker is a fatal start.
 """
 import base64
 import json
@@ -22,7 +24,7 @@ BUGS = {
     "ack-before-write": "acknowledges sync appends as durable before writing them",
     "refuse-appends": "answers no_space to every append though the disk is not full (keeps nothing, proves nothing)",
     "fatal-after-crash": "refuses to start after any unclean shutdown (fatal on a state only a crash produced)",
-    "excuse-forever": "after one corruption report, repeats it at every start and stops writing sync appends",
+    "excuse-forever": "after one corruption report, repeats it at every start and drops the last batch each time",
     "sync-lies": "sync answers the durable LSN from before the sync",
     "stale-truncate": "keeps a truncation marker above LSNs a crash lost, so records written there later vanish",
     "hole-on-kill": "flushes buffered batches newest first and recovery closes the gaps: a kill leaves holes",
@@ -82,23 +84,34 @@ class Log:
             frames.append((first, records, at))
         if self.bug == "hole-on-kill":
             frames.sort(key=lambda f: f[0])  # and then numbered as if no frame were missing
-        good = 0
+        if self.bug == "excuse-forever" and frames and os.path.exists(os.path.join(self.dir, "corrupt")):
+            frames.pop()  # "the tail may be suspect since the damage": dropped, and excused by the old report
+        good, gap = 0, False
         for first, records, end in frames:
             if not self.records and good == 0:
                 self.base = first
-            elif first != self.next_lsn and self.bug != "hole-on-kill":
-                break
+            elif first != self.next_lsn:
+                if self.bug != "hole-on-kill":
+                    break
+                gap = True
             self.records.extend(records)
             good = max(good, end)
+        if gap:  # hole-on-kill: close the gaps for good, renumbering every frame, atomically
+            data, lsn = b"", self.base
+            for _, records, _ in frames:
+                data += frame_of(lsn, records)
+                lsn += len(records)
+            write_durably(self.dir, self.path, data)
+            good = len(data)
         if good < len(data):
             if damaged:
                 self.corruption = {"lsn": self.next_lsn, "detail": f"frame at offset {good} fails its checksum"}
                 if self.bug == "excuse-forever":
-                    write_durably(self.dir, os.path.join(self.dir, "corrupt"), str(self.next_lsn))
+                    write_durably(self.dir, os.path.join(self.dir, "corrupt"), marker_text(self.next_lsn))
             os.truncate(self.path, good)  # a torn tail (or damage, reported): cut it
         if self.bug == "excuse-forever" and os.path.exists(os.path.join(self.dir, "corrupt")):
-            with open(os.path.join(self.dir, "corrupt")) as f:
-                self.corruption = {"lsn": int(f.read()), "detail": "bad frame (reported before)"}
+            with open(os.path.join(self.dir, "corrupt"), "rb") as f:
+                self.corruption = {"lsn": marker(f.read()), "detail": "bad frame (reported before)"}
         if self.bug == "rewrite-in-place" and good > 0:
             with open(self.path, "r+b") as f:  # "compaction": truncate, then write it all back
                 f.truncate(0)
@@ -109,8 +122,8 @@ class Log:
                     f.flush()
                     os.fsync(f.fileno())
         if os.path.exists(self.start_path):
-            with open(self.start_path) as f:
-                self.first = max(self.base, int(f.read().strip() or "1"))
+            with open(self.start_path, "rb") as f:
+                self.first = max(self.base, marker(f.read()))
         else:
             self.first = self.base
         if self.first > self.next_lsn:
@@ -118,7 +131,7 @@ class Log:
             # to new records that no truncation covers: lower the marker before they exist.
             self.first = self.next_lsn
             if self.bug != "stale-truncate":
-                write_durably(self.dir, self.start_path, str(self.first))
+                write_durably(self.dir, self.start_path, marker_text(self.first))
         self.durable = self.next_lsn - 1
 
     @property
@@ -128,15 +141,13 @@ class Log:
     def append(self, records, sync, reply):
         """Appends a batch; reply(first, last, durable) is called once it may be answered."""
         first = self.next_lsn
-        stored = records[1:] if self.bug == "drop-empty-first" and not records[0] else records
-        body = BATCH.pack(first, len(stored)) + b"".join(LENGTH.pack(len(r)) + r for r in stored)
-        frame = HEADER.pack(len(body), zlib.crc32(body)) + body
+        frame = frame_of(first, records[1:] if self.bug == "drop-empty-first" and not records[0] else records)
         self.records.extend(records)
         last = self.next_lsn - 1
         if self.bug == "refuse-appends":
             del self.records[-len(records):]
             raise NoSpace()
-        if self.bug == "ack-before-write" or (self.bug == "excuse-forever" and self.corruption):
+        if self.bug == "ack-before-write":
             self.unwritten.append(frame)
             if len(self.unwritten) >= 5:
                 self.flush()
@@ -167,7 +178,7 @@ class Log:
 
     def truncate(self, before):
         if before > self.first:
-            write_durably(self.dir, self.start_path, str(before))
+            write_durably(self.dir, self.start_path, marker_text(before))
             self.first = before
         return self.first
 
@@ -176,10 +187,31 @@ class NoSpace(Exception):
     pass
 
 
-def write_durably(directory, path, text):
+class Damaged(Exception):
+    """A marker file that does not parse: something outside the backend broke the directory."""
+
+
+def marker_text(lsn):
+    """A marker file's contents: the LSN and its checksum, so damage is detected, never trusted."""
+    return f"{lsn} {zlib.crc32(str(lsn).encode())}"
+
+
+def marker(content):
+    parts = content.split()
+    if len(parts) != 2 or not parts[0].isdigit() or str(zlib.crc32(parts[0])).encode() != parts[1]:
+        raise Damaged(f"damaged marker file: {content!r}")
+    return int(parts[0])
+
+
+def frame_of(first, records):
+    body = BATCH.pack(first, len(records)) + b"".join(LENGTH.pack(len(r)) + r for r in records)
+    return HEADER.pack(len(body), zlib.crc32(body)) + body
+
+
+def write_durably(directory, path, content):
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
+    with open(tmp, "wb" if isinstance(content, bytes) else "w") as f:
+        f.write(content)
         f.flush()
         os.fsync(f.fileno())
     os.rename(tmp, path)
@@ -262,7 +294,11 @@ def main():
         sys.exit(1)
     if os.path.exists(clean):
         os.unlink(clean)
-    log = Log(directory, bug)
+    try:
+        log = Log(directory, bug)
+    except Damaged as e:
+        emit({"event": "fatal", "message": str(e)})
+        sys.exit(1)
     req = {}
     emit({"event": "ready", "protocol": 1, "backend": "simple_wal.py/1" + (f"+{bug}" if bug else ""),
           "first_lsn": log.first, "next_lsn": log.next_lsn, "corruption": log.corruption})

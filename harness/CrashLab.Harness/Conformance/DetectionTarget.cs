@@ -37,6 +37,7 @@ public sealed record DetectionTarget(string Mutant, string Scenario)
         new("skip-bad-record", "power-loss-torn-sectors"),
         new("retry-failed-fsync", "fsync-eio"),
         new("read-error-as-end", "read-eio-recovery"),
+        new("read-error-cut-and-reported", "read-eio-recovery"),
         new("checksums-not-verified", "bitflip-at-rest"),
         new("python:ack-before-write", "process-kill"),
         new("python:refuse-appends", "process-kill"),

@@ -33,7 +33,7 @@ public sealed class MutantPropertyTests(ITestOutputHelper output)
     private static SimFault[] FaultsFor(string mutant) => mutant switch
     {
         Mutants.RetryFailedFsync => [SimFault.FsyncEio],
-        Mutants.ReadErrorAsEnd => [SimFault.ReadEioInRecovery],
+        Mutants.ReadErrorAsEnd or Mutants.ReadErrorCutAndReported => [SimFault.ReadEioInRecovery],
         Mutants.ChecksumsNotVerified => [SimFault.BitFlipAtRest],
         _ => [SimFault.None],
     };
