@@ -44,6 +44,7 @@ public sealed record DetectionTarget(string Mutant, string Scenario)
         new("python:fatal-after-crash", "process-kill"),
         new("python:excuse-forever", "bitflip-at-rest"),
         new("python:sync-lies", "process-kill"),
+        new("python:stale-truncate", "truncate-unsynced-tail"),
         new("python:hole-on-kill", "process-kill"),
         new("python:drop-empty-first", "process-kill"),
         new("python:max-bytes-strict", "process-kill"),
