@@ -30,11 +30,10 @@ public sealed record WalOptions
     public void Validate()
     {
         if (SegmentBytes is < WalLimits.MinSegmentBytes or > WalLimits.MaxSegmentBytes || SegmentBytes % 4096 != 0)
-            throw new ArgumentOutOfRangeException(nameof(SegmentBytes), SegmentBytes,
-                $"segment size must be a multiple of 4096 between {WalLimits.MinSegmentBytes} and {WalLimits.MaxSegmentBytes} bytes");
+            throw new ArgumentException($"segment size {SegmentBytes} must be a multiple of 4096 between {WalLimits.MinSegmentBytes} and {WalLimits.MaxSegmentBytes} bytes");
         if (Mutant != null && !Mutants.All.ContainsKey(Mutant))
-            throw new ArgumentOutOfRangeException(nameof(Mutant), Mutant, $"unknown mutant (known: {string.Join(", ", Mutants.All.Keys)})");
+            throw new ArgumentException($"unknown mutant '{Mutant}' (known: {string.Join(", ", Mutants.All.Keys)})");
         if (WriteBehindBytes < 4096)
-            throw new ArgumentOutOfRangeException(nameof(WriteBehindBytes), WriteBehindBytes, "must be at least 4096");
+            throw new ArgumentException($"write-behind {WriteBehindBytes} must be at least 4096 bytes");
     }
 }

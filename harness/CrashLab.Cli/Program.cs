@@ -26,4 +26,12 @@ if (parse.Errors.Count > 0)
 
 // Signals are ours (StopSignals): a campaign must write its reports before it exits.
 _ = StopSignals.Current;
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    // Nothing a backend writes may end here (that is a finding); whatever does is a CrashLab bug: one line, the trace in a file.
+    return InternalError.Report(e);
+}

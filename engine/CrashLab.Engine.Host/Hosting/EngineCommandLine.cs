@@ -72,9 +72,9 @@ internal static class EngineCommandLine
         {
             wal.Validate();
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
-            throw new UsageException(e.Message.Split(" (Parameter")[0]);
+            throw new UsageException(e.Message);
         }
 
         return new EngineSettings(Path.GetFullPath(dataDir), wal, level);

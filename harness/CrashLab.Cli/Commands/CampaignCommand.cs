@@ -59,7 +59,7 @@ internal static class CampaignCommand
             return CommonOptions.Usage("campaign", e.Message);
         }
 
-        return (await Execute(settings, token).ConfigureAwait(false)).Code;
+        return CommonOptions.CannotRun("campaign", settings.Backend) ?? (await Execute(settings, token).ConfigureAwait(false)).Code;
     }
 
     /// <summary>Runs a campaign and prints its summary; the tally is null when the harness itself failed.</summary>
@@ -79,8 +79,7 @@ internal static class CampaignCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
-            Console.Error.WriteLine($"crashlab: harness failure: {e.Message}");
-            return (ExitCodes.Infrastructure, null);
+            return (CommonOptions.HarnessFailure(settings.CertifyLevel != null ? "certify" : "campaign", e), null);
         }
     }
 }

@@ -28,6 +28,10 @@ internal static class CertifyCommand
         return result;
     }
 
+    /// <summary>The highest level a black-box backend can pass: every level up to it runs without the shim.</summary>
+    internal static string BlackBoxCeiling(ScenarioCatalog catalog)
+        => Certificate.LevelNames.TakeWhile(l => catalog.All.Where(s => s.Level == l).All(s => !s.NeedsShim)).LastOrDefault() ?? "none";
+
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
     internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null)
     {
@@ -41,6 +45,8 @@ internal static class CertifyCommand
             var backend = CommonOptions.ParseBackend(backendName, command);
             whiteBox = backend.WhiteBox;
             catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
+            if (!whiteBox && BlackBoxCeiling(catalog) is var ceiling && string.CompareOrdinal(level, ceiling) > 0)
+                return (CommonOptions.Usage("certify", $"a black-box backend can be certified at {ceiling} at most: {level} needs scenarios that inject faults through the CrashLab shim (power loss, torn writes, fsync errors), and a --backend-cmd backend does not run on it. Ask for --level {ceiling}."), null);
             var scenarios = catalog.UpTo(level).Where(s => whiteBox || !s.NeedsShim)
                 .Select(s => budget is { } b ? s with { Budget = Math.Max(1, b / Math.Max(1, catalog.All.Count(o => o.Level == s.Level && (whiteBox || !o.NeedsShim)))) } : s)
                 .ToList();
@@ -58,6 +64,8 @@ internal static class CertifyCommand
             return (CommonOptions.Usage("certify", e.Message), null);
         }
 
+        if (CommonOptions.CannotRun("certify", settings.Backend) is { } cannot)
+            return (cannot, null);
         var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
         if (tally == null)
             return (code, null);

@@ -32,7 +32,39 @@ internal static class CommonOptions
 
     public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
 
-    public static BackendSpec ParseBackend(string? backend, string? command) => BackendSpec.Parse(backend, command, EngineLocator.Find);
+    /// <summary>--backend / --backend-cmd as a backend to run; a <see cref="FormatException"/> (a usage error) for an unknown mutant.</summary>
+    public static BackendSpec ParseBackend(string? backend, string? command)
+    {
+        if (backend != null && backend.StartsWith(BackendSpec.MutantPrefix, StringComparison.Ordinal)
+            && !Wal.Mutants.All.ContainsKey(backend[BackendSpec.MutantPrefix.Length..]))
+        {
+            throw new FormatException($"unknown mutant '{backend[BackendSpec.MutantPrefix.Length..]}' (crashlab mutants --list names them: {string.Join(", ", Wal.Mutants.All.Keys.Order(StringComparer.Ordinal))})");
+        }
+
+        return BackendSpec.Parse(backend, command, EngineLocator.Find);
+    }
+
+    /// <summary>The harness or the machine failed (exit 3): a backend that cannot be run says so in the OS's words.</summary>
+    public static int HarnessFailure(string command, Exception e)
+    {
+        Console.Error.WriteLine(e is BackendSpawnException ? $"crashlab {command}: {e.Message}" : $"crashlab {command}: harness failure: {e.Message}");
+        return ExitCodes.Infrastructure;
+    }
+
+    /// <summary>Exit 3 with the operating system's words when the backend's program cannot be run at all; null when it can.</summary>
+    public static int? CannotRun(string command, BackendSpec backend)
+    {
+        try
+        {
+            backend.EnsureRunnable();
+            return null;
+        }
+        catch (BackendSpawnException e)
+        {
+            Console.Error.WriteLine($"crashlab {command}: {e.Message}");
+            return ExitCodes.Infrastructure;
+        }
+    }
 
     /// <summary>The backend a case file names, unless the command line overrides it.</summary>
     public static BackendSpec BackendOf(Harness.Reports.CaseFile saved, string? backendOverride = null, string? commandOverride = null)

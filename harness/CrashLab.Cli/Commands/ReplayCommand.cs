@@ -31,6 +31,8 @@ internal static class ReplayCommand
         Console.WriteLine($"saved violation: rule {saved.Violation.Rule}: {saved.Violation.Message}");
         if (keep is { Exists: true })
             return CommonOptions.Usage("replay", $"{keep.FullName} already exists");
+        if (CommonOptions.CannotRun("replay", backend) is { } cannot)
+            return cannot;
         var work = keep != null ? Directory.CreateDirectory(keep.FullName).FullName : Directory.CreateTempSubdirectory("crashlab-replay-").FullName;
         try
         {
@@ -48,8 +50,7 @@ internal static class ReplayCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
-            Console.Error.WriteLine($"crashlab replay: harness failure: {e.Message}");
-            return ExitCodes.Infrastructure;
+            return CommonOptions.HarnessFailure("replay", e);
         }
         finally
         {

@@ -29,11 +29,22 @@ internal static class ShrinkCommand
         if (saved.WhiteBox?.Requests == null)
             return CommonOptions.Usage("shrink", "only white-box cases (with recorded requests) can be shrunk; black-box cases hold a data directory, not a run");
 
+        if (CommonOptions.CannotRun("shrink", backend) is { } cannot)
+            return cannot;
         var target = output?.FullName ?? Path.ChangeExtension(file.FullName, ".min.json");
         Console.WriteLine($"shrinking {file.Name}: rule {saved.Violation.Rule}");
         Console.WriteLine($"before: {CaseSize.Of(saved)}");
         var shrinker = new Shrinker(backend, HarnessTimeouts.Default, Console.WriteLine);
-        var minimal = await shrinker.ShrinkAsync(saved, attempts, token).ConfigureAwait(false);
+        CaseFile minimal;
+        try
+        {
+            minimal = await shrinker.ShrinkAsync(saved, attempts, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            return CommonOptions.HarnessFailure("shrink", e);
+        }
+
         Console.WriteLine($"after:  {CaseSize.Of(minimal)} ({shrinker.Attempts} replays)");
         Console.WriteLine($"still fails: rule {minimal.Violation.Rule}: {minimal.Violation.Message}");
         AtomicFile.Write(target, JsonSerializer.Serialize(minimal, CaseFile.Json));

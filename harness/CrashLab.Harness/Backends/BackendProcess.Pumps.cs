@@ -21,24 +21,56 @@ public sealed partial class BackendProcess
         return [.. buffer.WrittenSpan, (byte)'\n'];
     }
 
+    /// <summary>
+    /// Writes one request line. A backend that stops reading its stdin fills the pipe and would
+    /// block the write forever: past the request timeout that is a liveness finding, and the
+    /// backend is killed (which also ends the blocked write).
+    /// </summary>
     private async Task SendLineAsync(byte[] line, CancellationToken cancellationToken)
     {
         if (_closed is { } why)
             throw new BackendExitedException(why);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _writeGate.WaitAsync(_timeouts.Request, cancellationToken).ConfigureAwait(false))
+            throw StoppedReading();
+        var write = WriteAsync(line, cancellationToken);
+        try
+        {
+            await write.WaitAsync(_timeouts.Request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The gate stays taken until the write ends (the kill ends it): nothing may interleave with half a line.
+            _ = write.ContinueWith(_ => _writeGate.Release(), TaskScheduler.Default);
+            throw StoppedReading();
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+
+        _writeGate.Release();
+    }
+
+    private async Task WriteAsync(byte[] line, CancellationToken cancellationToken)
+    {
         try
         {
             await _stdin.WriteAsync(line, cancellationToken).ConfigureAwait(false);
             await _stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             throw new BackendExitedException("the backend closed its stdin (it exited)");
         }
-        finally
-        {
-            _writeGate.Release();
-        }
+    }
+
+    private BackendFindingException StoppedReading()
+    {
+        var finding = BackendFindingException.Liveness($"the backend stopped reading its stdin: a request could not be written within {_timeouts.Request.TotalSeconds:0.#} s");
+        _findings.Enqueue(finding);
+        Kill();
+        return finding;
     }
 
     /// <summary>Closes stdin: the protocol's "shut down cleanly".</summary>
@@ -81,6 +113,14 @@ public sealed partial class BackendProcess
         {
             reason = $"stdout failed: {e.Message}";
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever the backend wrote, it must end as a finding, never as a pump that died silently.
+            var finding = BackendFindingException.Protocol($"stdout could not be understood: {BackendText.Clip(e.Message)}");
+            _findings.Enqueue(finding);
+            reason = finding.Message;
+            Kill();
+        }
 
         Close(reason);
     }
@@ -95,27 +135,27 @@ public sealed partial class BackendProcess
         }
         catch (JsonException)
         {
-            throw BackendFindingException.Protocol($"stdout carried a line that is not JSON: {Abbreviate(line)}");
+            throw BackendFindingException.Protocol($"stdout carried a line that is not JSON (or nested too deeply): {Abbreviate(line)}");
         }
 
         if (message.ValueKind != JsonValueKind.Object)
             throw BackendFindingException.Protocol($"stdout carried a JSON value that is not an object: {Abbreviate(line)}");
         if (message.TryGetProperty("event", out var kind))
         {
-            if (kind.GetString() is not ("ready" or "fatal"))
-                throw BackendFindingException.Protocol($"unknown event {kind}");
+            if (kind.ValueKind != JsonValueKind.String || !(kind.ValueEquals("ready") || kind.ValueEquals("fatal")))
+                throw BackendFindingException.Protocol($"unknown event {BackendText.Clip(kind, 60)}: {Abbreviate(line)}");
             if (!_startEvent.TrySetResult(message))
                 throw BackendFindingException.Protocol($"a second start event: {Abbreviate(line)}");
             return;
         }
 
-        if (!message.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var id))
+        if (!message.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.Number || !idElement.TryGetInt64(out var id))
             throw BackendFindingException.Protocol($"a reply without an integer id: {Abbreviate(line)}");
         if (!_startEvent.Task.IsCompleted)
-            throw BackendFindingException.Protocol("a reply before the ready event");
+            throw BackendFindingException.Protocol($"a reply before the ready event: {Abbreviate(line)}");
         if (!_pending.TryRemove(id, out var waiter))
         {
-            _findings.Enqueue(BackendFindingException.Protocol(id == 0 ? $"the backend rejected a request as malformed: {Abbreviate(line)}" : $"a reply with unknown id {id}"));
+            _findings.Enqueue(BackendFindingException.Protocol(id == 0 ? $"the backend rejected a request as malformed: {Abbreviate(line)}" : $"a reply with unknown id {id}: {Abbreviate(line)}"));
             return;
         }
 
@@ -157,21 +197,46 @@ public sealed partial class BackendProcess
         }
     }
 
+    /// <summary>Keeps the backend's stderr, bounded: lines are cut at <see cref="MaxStderrLine"/> bytes, however long the backend makes them.</summary>
     private async Task PumpStderrAsync()
     {
+        var stream = _process.StandardError.BaseStream;
+        var chunk = new byte[16 << 10];
+        var line = new byte[MaxStderrLine];
+        var (length, cut) = (0, 0L);
         try
         {
-            while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-                Stderr.Add(line.Length > 4096 ? line[..4096] + "..." : line);
+            int read;
+            while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+            {
+                var rest = chunk.AsSpan(0, read);
+                while (true)
+                {
+                    var newline = rest.IndexOf((byte)'\n');
+                    var part = newline < 0 ? rest : rest[..newline];
+                    var take = Math.Min(line.Length - length, part.Length);
+                    part[..take].CopyTo(line.AsSpan(length));
+                    (length, cut) = (length + take, cut + part.Length - take);
+                    if (newline < 0)
+                        break;
+                    Stderr.Add(StderrLine(line.AsSpan(0, length), cut));
+                    (length, cut) = (0, 0);
+                    rest = rest[(newline + 1)..];
+                }
+            }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
         }
+
+        if (length > 0)
+            Stderr.Add(StderrLine(line.AsSpan(0, length), cut));
     }
 
-    internal static string Abbreviate(ReadOnlyMemory<byte> line)
-    {
-        var text = Encoding.UTF8.GetString(line.Span[..Math.Min(line.Length, 120)]);
-        return line.Length > 120 ? text + $"... ({line.Length} bytes)" : text;
-    }
+    private const int MaxStderrLine = 4096;
+
+    private static string StderrLine(ReadOnlySpan<byte> bytes, long cut)
+        => Encoding.UTF8.GetString(bytes).TrimEnd('\r') + (cut > 0 ? $"... ({cut} more bytes of this line)" : "");
+
+    internal static string Abbreviate(ReadOnlyMemory<byte> line) => BackendText.Clip(line.Span, 120);
 }

@@ -71,7 +71,17 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// <summary>Spawns the backend without waiting for it to become ready (to kill it during recovery).</summary>
     public static async Task<BackendProcess> SpawnAsync(BackendSpec spec, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
     {
-        var process = await Spawn.ExecuteAsync(_ => ValueTask.FromResult(Launch(spec, environment)), cancellationToken).ConfigureAwait(false);
+        var executable = ProgramPath.Resolve(spec.Executable);
+        Process process;
+        try
+        {
+            process = await Spawn.ExecuteAsync(_ => ValueTask.FromResult(Launch(spec with { Executable = executable }, environment)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception e)
+        {
+            throw new BackendSpawnException($"cannot run the backend '{spec.Executable}': {e.Message}");
+        }
+
         return new BackendProcess(process, timeouts);
     }
 
@@ -118,7 +128,44 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// <summary>Waits for the ready or fatal event of a backend started with <see cref="SpawnAsync"/>.</summary>
     public Task WaitForStartAsync(CancellationToken cancellationToken) => AwaitStartAsync(cancellationToken);
 
+    /// <summary>
+    /// After the backend ended: its exit status and the last line of its stderr (bounded), its own
+    /// words on why, for messages and reports.
+    /// </summary>
+    public async Task<string> LastWordsAsync()
+    {
+        await ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        var status = !_process.HasExited ? "still running"
+            : _process.ExitCode > 128 ? $"killed by signal {_process.ExitCode - 128}"
+            : $"exit status {_process.ExitCode}";
+        return Stderr.LastLine() is { } last ? $"{status}; its stderr ends: \"{BackendText.Clip(last)}\"" : $"{status}; nothing on stderr";
+    }
+
     private async Task AwaitStartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AwaitStartEventAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendExitedException)
+        {
+            if (await ExecFailureAsync().ConfigureAwait(false) is { } failure)
+                throw new BackendSpawnException($"cannot run the backend: {BackendText.Clip(failure)}");
+            throw;
+        }
+    }
+
+    /// <summary>setsid's own complaint when it could not exec the backend (a bad interpreter line, say): the program never ran.</summary>
+    private async Task<string?> ExecFailureAsync()
+    {
+        if (!ProcessGroup.Available || await ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false) is not (126 or 127))
+            return null;
+        await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        return Stderr.LastLine() is { } line && line.StartsWith("setsid: failed to execute", StringComparison.Ordinal) ? line["setsid: ".Length..] : null;
+    }
+
+    private async Task AwaitStartEventAsync(CancellationToken cancellationToken)
     {
         var ready = new ResiliencePipelineBuilder().AddTimeout(_timeouts.Ready).Build();
         JsonElement first;
@@ -132,8 +179,8 @@ public sealed partial class BackendProcess : IAsyncDisposable
             throw BackendFindingException.Liveness($"no ready event within {_timeouts.Ready.TotalSeconds:0.#} s (recovery must finish within the run's timeout)");
         }
 
-        if (first.GetProperty("event").GetString() == "fatal")
-            Fatal = first.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+        if (first.GetProperty("event").ValueEquals("fatal"))
+            Fatal = JsonFields.OptionalString(first, "message", "the fatal event", 1000) ?? "";
         else
             Ready = ReadyEvent.Parse(first);
     }

@@ -34,5 +34,8 @@ public sealed record BackendSpec(string Name, string Executable, IReadOnlyList<s
         throw new FormatException($"unknown backend '{backend}': use 'reference', 'mutant:<name>' or --backend-cmd \"...\"");
     }
 
+    /// <summary>Throws <see cref="BackendSpawnException"/> (with the OS error) when the program cannot be run at all.</summary>
+    public void EnsureRunnable() => ProgramPath.Resolve(Executable);
+
     public override string ToString() => Name;
 }

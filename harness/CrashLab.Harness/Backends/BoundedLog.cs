@@ -42,6 +42,16 @@ public sealed class BoundedLog(int headBytes = 16 << 10, int tailBytes = 48 << 1
         }
     }
 
+    /// <summary>The last line that is not blank, or null.</summary>
+    public string? LastLine()
+    {
+        lock (_gate)
+        {
+            var last = _tail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
+            return last ?? _head.ToString().Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        }
+    }
+
     public override string ToString()
     {
         lock (_gate)

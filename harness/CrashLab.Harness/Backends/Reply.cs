@@ -2,23 +2,29 @@ using System.Text.Json;
 
 namespace CrashLab.Harness.Backends;
 
-/// <summary>A reply to one request: ok with fields, or an error code and message.</summary>
+/// <summary>A reply to one request: ok with fields, or an error code and message (clipped: the backend's words, bounded).</summary>
 public sealed record Reply(long Id, bool Ok, string? Error, string? Message, JsonElement Body)
 {
-    public long Long(string name)
-        => Body.TryGetProperty(name, out var value) && value.TryGetInt64(out var n)
-            ? n
-            : throw BackendFindingException.Protocol($"reply {Id} lacks the integer field \"{name}\": {Body}");
+    public static readonly string[] ErrorCodes = ["io", "no_space", "poisoned", "bad_request", "unsupported"];
+
+    private string What => $"reply {Id}";
+
+    public long Long(string name) => JsonFields.Long(Body, name, What);
+
+    public long? OptionalLong(string name) => JsonFields.OptionalLong(Body, name, What);
+
+    public JsonElement Array(string name) => JsonFields.Array(Body, name, What);
 
     public static Reply Parse(JsonElement e, long id)
     {
-        if (!e.TryGetProperty("ok", out var ok) || ok.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            throw BackendFindingException.Protocol($"reply {id} lacks a boolean \"ok\": {e}");
-        if (ok.GetBoolean())
+        var what = $"reply {id}";
+        if (!e.TryGetProperty("ok", out _))
+            throw BackendFindingException.Protocol($"{what} lacks \"ok\": {BackendText.Clip(e)}");
+        if (JsonFields.Bool(e, "ok", what))
             return new Reply(id, true, null, null, e);
-        var error = e.TryGetProperty("error", out var err) ? err.GetString() : null;
-        if (error is not ("io" or "no_space" or "poisoned" or "bad_request" or "unsupported"))
-            throw BackendFindingException.Protocol($"reply {id} has unknown error code \"{error}\"");
-        return new Reply(id, false, error, e.TryGetProperty("message", out var m) ? m.GetString() : null, e);
+        var error = JsonFields.OptionalString(e, "error", what, 40);
+        if (error == null || System.Array.IndexOf(ErrorCodes, error) < 0)
+            throw BackendFindingException.Protocol($"{what} has unknown error code \"{error}\" (known: {string.Join(", ", ErrorCodes)})");
+        return new Reply(id, false, error, e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? JsonFields.String(e, "message", what) : null, e);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class StdoutLines(Stream stream, int maxLineBytes)
             }
 
             if (_end - _start >= maxLineBytes)
-                throw BackendFindingException.Protocol($"stdout line longer than {maxLineBytes} bytes without a newline (flooding?)");
+                throw BackendFindingException.Protocol($"stdout line longer than {(maxLineBytes >= 1 << 20 ? $"{maxLineBytes >> 20} MiB" : $"{maxLineBytes} bytes")} without a newline (flooding?); it begins: {BackendText.Clip(_buffer.AsSpan(_start, Math.Min(_end - _start, 120)))}");
             if (_start > 0)
             {
                 Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);

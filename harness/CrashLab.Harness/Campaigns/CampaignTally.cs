@@ -62,10 +62,25 @@ public sealed class CampaignTally
             parent?.Cycle();
         }
 
-        public void FatalStart()
+        /// <summary>The name the backend gave in its first ready event (bounded), for the certificate.</summary>
+        public string? ReadyName { get; private set; }
+
+        public void SawReady(string name)
+        {
+            if (ReadyName == null && name.Length > 0)
+                ReadyName = Backends.BackendText.Clip(name, 120);
+            parent?.SawReady(name);
+        }
+
+        /// <summary>The backend's own words at the last honest refusal to start (bounded), for the reports.</summary>
+        public string? LastFatal { get; private set; }
+
+        /// <summary>A chain ended because the backend honestly refused to start (a fault explains it); <paramref name="reason"/> is what it said.</summary>
+        public void FatalStart(string reason)
         {
             Interlocked.Increment(ref _fatalStarts);
-            parent?.FatalStart();
+            LastFatal = Backends.BackendText.Clip(reason, 1000);
+            parent?.FatalStart(reason);
         }
 
         public void Violation(ViolationRecord record)
@@ -91,6 +106,9 @@ public sealed class CampaignTally
     public IReadOnlyList<ScenarioTally> Scenarios => [.. _scenarios.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
 
     public int States => _scenarios.Values.Sum(s => s.States);
+
+    /// <summary>The name the backend gave in ready (the first scenario's that saw one).</summary>
+    public string? BackendName => Scenarios.Select(s => s.ReadyName).FirstOrDefault(n => n != null);
 
     public int Violations => _scenarios.Values.Sum(s => s.Violations.Count);
 

@@ -25,9 +25,8 @@ public static class CaseReplayer
         saved.Restore(dataDir);
         if (saved.WhiteBox is { } whiteBox)
             return await ReplayWhiteBoxAsync(saved, whiteBox, backend, dataDir, workDir, timeouts, cancellationToken).ConfigureAwait(false);
-        var model = saved.Model != null ? ChainModel.FromState(saved.Model) : null;
-        if (model == null || !model.Started)
-            return new Outcome(null, false, "the case holds no model to judge the recovery with");
+        // A chain that failed at its very first start has a model that has not started: the start is judged as then.
+        var model = saved.Model != null ? ChainModel.FromState(saved.Model) : new ChainModel(new Workload.Payloads(saved.ChainSeed));
         var start = await new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending)
             .StartAsync(backend, new BackendEnvironment(dataDir), timeouts, cancellationToken).ConfigureAwait(false);
         if (start.Process != null)

@@ -59,6 +59,8 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         await using (backend.ConfigureAwait(false))
         {
             _startToReady = start.SpawnToStart;
+            if (backend.Ready is { } ready)
+                tally.SawReady(ready.Backend);
             if (start.Verdict.Outcome != RecoveryVerdict.Kind.Accepted)
                 return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
             if (checking)
@@ -85,7 +87,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     {
         if (verdict.Violation is { } violation)
             return Fail("recovery", violation, snapshot, modelBefore, stderr);
-        tally.FatalStart();
+        tally.FatalStart(verdict.Reason ?? "refused to start");
         return false;
     }
 

@@ -56,12 +56,14 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         var cycleDir = Directory.CreateDirectory(Path.Combine(settings.WorkDir, $"cycle-{_cycle}")).FullName;
         var outcome = await run.ExecuteAsync(_dataDir, _model, input, cycleDir, cancellationToken).ConfigureAwait(false);
         tally.Kill(outcome.KilledBeforeReady);
+        if (outcome.ReadyName != null)
+            tally.SawReady(outcome.ReadyName);
         var passed = outcome.StatesChecked - (outcome.Violation != null ? 1 : 0);
         for (var i = 0; i < passed; i++)
             tally.StateChecked(durableDataAtRisk: i < outcome.StatesAtRisk);
         if (outcome.BackendFatal)
         {
-            tally.FatalStart();
+            tally.FatalStart(outcome.FatalReason ?? "no crash state of the cycle could be recovered (each refused honestly)");
             return false;
         }
 

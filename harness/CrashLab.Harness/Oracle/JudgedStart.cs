@@ -9,5 +9,8 @@ namespace CrashLab.Harness.Oracle;
 /// </summary>
 public sealed record JudgedStart(RecoveryVerdict Verdict, BackendProcess? Process, TimeSpan SpawnToStart)
 {
-    public string? Stderr => Process?.Stderr.ToString();
+    /// <summary>The stderr of a backend that did not start (its process is gone).</summary>
+    public string? StartStderr { get; init; }
+
+    public string? Stderr => Process?.Stderr.ToString() ?? StartStderr;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CrashLab.Harness.Backends;
 
 namespace CrashLab.Harness.Oracle;
@@ -21,9 +20,8 @@ public sealed class ProtocolLog(BackendProcess backend, CancellationToken cancel
         }, cancellationToken).ConfigureAwait(false);
         if (!reply.Ok)
             return LogFetcher.Page.Failed(reply.Error ?? "unknown", reply.Message ?? "");
-        if (!reply.Body.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
-            throw BackendFindingException.Protocol($"read reply {reply.Id} lacks a \"records\" array");
-        return new LogFetcher.Page([.. records.EnumerateArray().Select(r => (r.GetProperty("lsn").GetInt64(), r.GetProperty("data").GetBytesFromBase64()))], reply.Long("next_lsn"));
+        var what = $"record of read reply {reply.Id}";
+        return new LogFetcher.Page([.. reply.Array("records").EnumerateArray().Select(r => (JsonFields.Long(r, "lsn", what), JsonFields.Base64(r, "data", what)))], reply.Long("next_lsn"));
     }
 
     public async Task<AppendAnswer> AppendAsync(IReadOnlyList<byte[]> records, bool sync)

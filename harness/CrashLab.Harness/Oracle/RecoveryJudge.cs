@@ -20,30 +20,43 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
     public async Task<JudgedStart> StartAsync(BackendSpec backend, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        BackendProcess process;
+        var process = await BackendProcess.SpawnAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        RecoveryVerdict? failed = null;
         try
         {
-            process = await BackendProcess.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+            await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)
         {
-            return new JudgedStart(RecoveryVerdict.Violated(Violation.From(finding)), null, clock.Elapsed);
+            failed = RecoveryVerdict.Violated(Violation.From(finding));
         }
-        catch (BackendExitedException exited)
+        catch (BackendExitedException)
         {
-            return new JudgedStart(Refusal($"exited before ready ({exited.Message})"), null, clock.Elapsed);
+            failed = Refusal($"exited before ready ({await process.LastWordsAsync().ConfigureAwait(false)})");
+        }
+        catch
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (failed != null)
+        {
+            // The process is gone, but its words stay with the verdict: the case file keeps its stderr.
+            await process.DisposeAsync().ConfigureAwait(false);
+            return new JudgedStart(failed, null, clock.Elapsed) { StartStderr = process.Stderr.ToString() };
         }
 
         var started = clock.Elapsed;
         var verdict = process.Fatal is { } fatal
-            ? Refusal($"answered fatal ({fatal})")
+            ? Refusal($"answered fatal: \"{fatal}\"")
             : await JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
         return new JudgedStart(verdict, process, started);
     }
 
     /// <summary>The backend answered fatal or exited before ready; <paramref name="how"/> says which.</summary>
     public RecoveryVerdict Refusal(string how)
-        => faultsExplainRefusal ? RecoveryVerdict.Refused : RecoveryVerdict.Violated(Violation.CannotStart(how));
+        => faultsExplainRefusal ? RecoveryVerdict.Refused($"the backend {how}") : RecoveryVerdict.Violated(Violation.CannotStart(how));
 
     public async Task<RecoveryVerdict> JudgeAsync(IRecoveredLog log)
     {

@@ -11,7 +11,10 @@ public sealed record RecoveryVerdict(Violation? Violation, RecoveryVerdict.Kind 
 
     public static RecoveryVerdict Violated(Violation violation, bool atRisk = false) => new(violation, Kind.Violated, atRisk);
 
-    public static readonly RecoveryVerdict Refused = new(null, Kind.Refused, false);
+    /// <summary>An honest refusal; <see cref="Reason"/> keeps what the backend said (its fatal message, or how it exited).</summary>
+    public static RecoveryVerdict Refused(string reason) => new(null, Kind.Refused, false) { Reason = reason };
+
+    public string? Reason { get; init; }
 
     public static RecoveryVerdict Accepted(bool atRisk) => new(null, Kind.Accepted, atRisk);
 

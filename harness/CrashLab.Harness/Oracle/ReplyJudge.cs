@@ -92,7 +92,7 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
                 return;
             var (first, next, durable) = (reply.Long("first_lsn"), reply.Long("next_lsn"), reply.Long("durable_lsn"));
             if (first > next || durable >= next)
-                throw BackendFindingException.Protocol($"stat is inconsistent: {reply.Body}");
+                throw BackendFindingException.Protocol($"stat is inconsistent: {BackendText.Clip(reply.Body)}");
             lock (_gate)
             {
                 if (durable < floor)
@@ -116,8 +116,8 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
                 return;
             }
 
-            if (!reply.Body.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
-                throw BackendFindingException.Protocol($"read reply {reply.Id} lacks a \"records\" array");
+            var records = reply.Array("records");
+            var what = $"record of read reply {reply.Id}";
             var count = records.GetArrayLength();
             if (count == 0 && from <= known)
                 Violations.Enqueue(Violation.EmptyRead(from, known + 1));
@@ -126,13 +126,14 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
             var lsn = from;
             foreach (var record in records.EnumerateArray())
             {
-                if (record.GetProperty("lsn").GetInt64() != lsn)
+                var got = JsonFields.Long(record, "lsn", what);
+                if (got != lsn)
                 {
-                    Violations.Enqueue(Violation.LsnOutOfOrder(lsn, record.GetProperty("lsn").GetInt64()));
+                    Violations.Enqueue(Violation.LsnOutOfOrder(lsn, got));
                     return;
                 }
 
-                var data = record.GetProperty("data").GetBytesFromBase64();
+                var data = JsonFields.Base64(record, "data", what);
                 if (model.At(lsn) is { } id && !model.Payloads.Matches(id, data))
                 {
                     Violations.Enqueue(Violation.WrongBytesRead(lsn, Violation.Abbreviate(model.Payloads.Bytes(id)), Violation.Abbreviate(data)));

@@ -21,6 +21,17 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
     public sealed record Level(string Name, string Status, IReadOnlyList<string> Scenarios, int StatesChecked, int Violations, string Note,
         int Budget, int StatesAtRisk, int KillsBeforeReady, int KillsAfterReady);
 
+    /// <summary>The CrashLab that checked: version and git commit.</summary>
+    public string CrashLabVersion { get; init; } = BuildInfo.Version;
+
+    public string CrashLabCommit { get; init; } = BuildInfo.Commit;
+
+    /// <summary>The name the backend gave in its ready event (null if it never became ready).</summary>
+    public string? BackendReported { get; init; }
+
+    /// <summary>certified, failed (a violation), inconclusive (too little proven), or not applicable (the level cannot be reached by this backend).</summary>
+    public string Verdict => Certified ? "certified" : Levels.Any(l => l.Violations > 0) ? "failed" : Inconclusive ? "inconclusive" : "not applicable";
+
     public bool Certified => CertifiedLevel != null && string.CompareOrdinal(CertifiedLevel, Requested) >= 0;
 
     /// <summary>No violation anywhere, but some level up to the requested one proved too little.</summary>
@@ -58,19 +69,21 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
                 certified = name;
         }
 
-        return new Certificate(backend, requested, certified, levels, seed, DateTimeOffset.UtcNow);
+        return new Certificate(backend, requested, certified, levels, seed, DateTimeOffset.UtcNow) { BackendReported = tally.BackendName };
     }
 
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}, requested {Requested}, seed {Seed}, {Date:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}{(BackendReported != null ? $" (reports itself as \"{BackendReported}\")" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  requested {Requested}, seed {Seed}, {Date:yyyy-MM-dd HH:mm} UTC, checked by CrashLab {CrashLabVersion} (commit {CrashLabCommit})");
         foreach (var level in Levels)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"  {level.Name}  {level.Status,-14} crash states {level.StatesChecked,6}/{level.Budget,-6} at risk {level.StatesAtRisk,6}  kills before/after ready {level.KillsBeforeReady}/{level.KillsAfterReady}  violations {level.Violations}  scenarios: {(level.Scenarios.Count == 0 ? "-" : string.Join(", ", level.Scenarios))}{(level.Note.Length > 0 ? $"  ({level.Note})" : "")}");
         }
 
+        text.Append(CultureInfo.InvariantCulture, $"verdict: {Verdict} — ");
         text.Append(Certified ? $"CERTIFIED at {CertifiedLevel}"
             : Inconclusive ? $"INCONCLUSIVE at {Requested}: no violation, but too little was proven{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}"
             : $"NOT certified at {Requested}{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}");

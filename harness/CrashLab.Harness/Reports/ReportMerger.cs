@@ -102,6 +102,8 @@ public static class ReportMerger
         tally.Add(node["states_checked"]!.GetValue<int>(), node["cycles"]!.GetValue<int>(), node["fatal_starts"]!.GetValue<int>(),
             node["states_at_risk"]?.GetValue<int>() ?? 0, node["kills_before_ready"]?.GetValue<int>() ?? 0, node["kills_after_ready"]?.GetValue<int>() ?? 0);
         tally.Elapsed = TimeSpan.FromSeconds(Math.Max(tally.Elapsed.TotalSeconds, node["elapsed_seconds"]!.GetValue<double>()));
+        if (node["backend_reported"]?.GetValue<string>() is { } name)
+            tally.SawReady(name);
         foreach (var c in node["chains"]?.AsArray() ?? [])
         {
             tally.Chains.Enqueue(new ChainRecord(c!["index"]!.GetValue<int>(), ulong.Parse(c["seed"]!.GetValue<string>(), NumberStyles.HexNumber, CultureInfo.InvariantCulture),

@@ -23,6 +23,9 @@ public static class ReportWriter
     {
         ["schema"] = ReportSchema,
         ["backend"] = settings.BackendLabel,
+        ["backend_reported"] = tally.BackendName,
+        ["crashlab_version"] = BuildInfo.Version,
+        ["crashlab_commit"] = BuildInfo.Commit,
         ["seed"] = settings.Seed,
         ["white_box"] = settings.Backend.WhiteBox,
         ["workers"] = settings.Workers,
@@ -46,10 +49,12 @@ public static class ReportWriter
     private static JsonObject Scenario(Scenario scenario, CampaignTally.ScenarioTally tally) => new()
     {
         ["name"] = scenario.Name,
+        ["backend_reported"] = tally.ReadyName,
         ["level"] = scenario.Level,
         ["states_checked"] = tally.States,
         ["cycles"] = tally.Cycles,
         ["fatal_starts"] = tally.FatalStarts,
+        ["last_fatal"] = tally.LastFatal,
         ["states_at_risk"] = tally.StatesAtRisk,
         ["kills_before_ready"] = tally.KillsBeforeReady,
         ["kills_after_ready"] = tally.KillsAfterReady,
@@ -131,6 +136,8 @@ public static class ReportWriter
             var s = tally.For(scenario.Name);
             var verdict = s.Violations.IsEmpty ? "pass" : $"FAIL ({s.Violations.Count} violation{(s.Violations.Count == 1 ? "" : "s")})";
             text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6} (durable data at risk in {s.StatesAtRisk})  kills before/after ready {s.KillsBeforeReady}/{s.KillsAfterReady}  {verdict}");
+            if (s.FatalStarts > 0)
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {s.FatalStarts} chain(s) ended by an honest refusal to start (a fault explains it); the last: {s.LastFatal}");
             foreach (var v in s.Violations)
                 text.AppendLine(CultureInfo.InvariantCulture, $"    rule {v.Violation.Rule}: {v.Violation.Message}\n      case: {v.CaseFile}");
         }

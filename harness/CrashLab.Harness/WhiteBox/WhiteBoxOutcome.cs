@@ -36,4 +36,10 @@ public sealed record WhiteBoxOutcome
     public ChainModelState? ModelAfterRun { get; init; }
 
     public bool BackendFatal { get; init; }
+
+    /// <summary>The name the backend gave in the run's ready event.</summary>
+    public string? ReadyName { get; init; }
+
+    /// <summary>What the backend said when it refused to start (its fatal message, or how it exited).</summary>
+    public string? FatalReason { get; init; }
 }

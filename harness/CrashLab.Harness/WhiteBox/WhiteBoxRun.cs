@@ -26,6 +26,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
 
         var process = await BackendProcess.SpawnAsync(backend, new BackendEnvironment(dataDir, planFile, trace), timeouts, cancellationToken).ConfigureAwait(false);
         WorkloadRunner runner;
+        string? readyName;
         await using (process.ConfigureAwait(false))
         {
             // The run's own start may meet its plan's faults (a full disk, a read error) during recovery.
@@ -35,16 +36,16 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             {
                 await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
                 verdict = process.Fatal is { } fatal
-                    ? judge.Refusal($"answered fatal ({fatal})")
+                    ? judge.Refusal($"answered fatal: \"{fatal}\"")
                     : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
             }
             catch (BackendFindingException finding)
             {
                 return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString() };
             }
-            catch (BackendExitedException exited)
+            catch (BackendExitedException)
             {
-                verdict = judge.Refusal($"exited before ready ({exited.Message})");
+                verdict = judge.Refusal($"exited before ready ({await process.LastWordsAsync().ConfigureAwait(false)})");
             }
 
             // The crash point can fire while the backend recovers, or while the judge reads its log or
@@ -58,8 +59,9 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             if (verdict.Violation is { } violation)
                 return new WhiteBoxOutcome { Violation = violation, Stage = "recovery", Stderr = process.Stderr.ToString() };
             if (verdict.Outcome == RecoveryVerdict.Kind.Refused)
-                return new WhiteBoxOutcome { BackendFatal = true, Stderr = process.Stderr.ToString() };
+                return new WhiteBoxOutcome { BackendFatal = true, FatalReason = verdict.Reason, Stderr = process.Stderr.ToString() };
 
+            readyName = process.Ready?.Backend;
             runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned);
             if (input.Requests != null)
                 runner.Script(input.Requests);
@@ -70,12 +72,18 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome { Violation = runViolation, Stage = "run", Requests = [.. runner.Requests], Stderr = process.Stderr.ToString() };
         }
 
+        var outcome = await CheckRunAsync(dataDir, trace, model, [.. runner.Requests], input, workDir, cancellationToken).ConfigureAwait(false);
+        return outcome with { ReadyName = readyName };
+    }
+
+    private async Task<WhiteBoxOutcome> CheckRunAsync(string dataDir, string trace, ChainModel model, List<RecordedRequest> requests, WhiteBoxInput input, string workDir, CancellationToken cancellationToken)
+    {
         var injected = Injected(trace);
         model.RequestFaultsInjected |= injected.Count > 0;
         if (injected.Any(line => MediaKinds.Any(kind => line.Contains($" {kind} ", StringComparison.Ordinal))))
             model.InjectMediaFault();
         var builder = CrashStateBuilder.Load(dataDir, trace);
-        return await CheckStatesAsync(builder, model, input, workDir, [.. runner.Requests], cancellationToken).ConfigureAwait(false);
+        return await CheckStatesAsync(builder, model, input, workDir, requests, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Loads until the requests run out, the backend dies (its crash point), or the timed kill.</summary>
@@ -101,6 +109,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         (string, ChainModelState)? continuation = null;
         var continuationTorn = -1;
         var (checkedStates, atRisk) = (0, 0);
+        string? refusal = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var modelAfterRun = input.ModelAfterRun ?? model.ToState();
         for (var i = 0; i < input.States.Count && checkedStates < (input.StatesWanted ?? int.MaxValue); i++)
@@ -117,6 +126,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             var (verdict, stderr) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
             checkedStates++;
             atRisk += verdict.DurableDataAtRisk ? 1 : 0;
+            refusal = verdict.Reason ?? refusal;
             if (verdict.Violation is { } violation)
             {
                 return new WhiteBoxOutcome
@@ -135,7 +145,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         return new WhiteBoxOutcome
         {
             Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, StatesAtRisk = atRisk, Continuation = continuation,
-            BackendFatal = continuation == null && checkedStates > 0,
+            BackendFatal = continuation == null && checkedStates > 0, FatalReason = refusal,
         };
     }
 

@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace CrashLab.Harness.Backends;
+
+/// <summary>
+/// Strict reads of the fields of a backend's message: a missing, mistyped or out-of-range field
+/// is a protocol finding that names the field and quotes the message, never an exception of
+/// System.Text.Json escaping into the harness.
+/// </summary>
+public static class JsonFields
+{
+    public static long Long(JsonElement message, string field, string what)
+    {
+        var value = Field(message, field, what);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
+            ? n
+            : throw Wrong(field, "an integer", value, what, message);
+    }
+
+    public static long? OptionalLong(JsonElement message, string field, string what)
+        => message.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? Long(message, field, what) : null;
+
+    public static int Int(JsonElement message, string field, string what)
+    {
+        var value = Long(message, field, what);
+        return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Wrong(field, "a 32-bit integer", message.GetProperty(field), what, message);
+    }
+
+    public static bool Bool(JsonElement message, string field, string what)
+    {
+        var value = Field(message, field, what);
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Wrong(field, "true or false", value, what, message),
+        };
+    }
+
+    /// <summary>A string field, clipped to <paramref name="max"/> characters (a backend's words, bounded).</summary>
+    public static string String(JsonElement message, string field, string what, int max = BackendText.QuoteChars)
+    {
+        var value = Field(message, field, what);
+        return value.ValueKind == JsonValueKind.String ? ClippedString(value, field, what, max) : throw Wrong(field, "a string", value, what, message);
+    }
+
+    public static string? OptionalString(JsonElement message, string field, string what, int max = BackendText.QuoteChars)
+        => message.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? String(message, field, what, max) : null;
+
+    public static byte[] Base64(JsonElement message, string field, string what)
+    {
+        var value = Field(message, field, what);
+        if (value.ValueKind != JsonValueKind.String)
+            throw Wrong(field, "a base64 string", value, what, message);
+        try
+        {
+            return value.GetBytesFromBase64();
+        }
+        catch (FormatException)
+        {
+            throw Wrong(field, "valid base64 (RFC 4648, with padding)", value, what, message);
+        }
+    }
+
+    public static JsonElement Array(JsonElement message, string field, string what)
+    {
+        var value = Field(message, field, what);
+        return value.ValueKind == JsonValueKind.Array ? value : throw Wrong(field, "an array", value, what, message);
+    }
+
+    public static JsonElement Object(JsonElement value, string what)
+        => value.ValueKind == JsonValueKind.Object
+            ? value
+            : throw BackendFindingException.Protocol($"{what} is {BackendText.Clip(value)}, not a JSON object");
+
+    private static JsonElement Field(JsonElement message, string field, string what)
+        => Object(message, what).TryGetProperty(field, out var value)
+            ? value
+            : throw BackendFindingException.Protocol($"{what} lacks the field \"{field}\": {BackendText.Clip(message)}");
+
+    private static string ClippedString(JsonElement value, string field, string what, int max)
+    {
+        try
+        {
+            return BackendText.Clip(value.GetString(), max);
+        }
+        catch (InvalidOperationException)
+        {
+            throw BackendFindingException.Protocol($"{what} has \"{field}\" that is not valid UTF-8");
+        }
+    }
+
+    private static BackendFindingException Wrong(string field, string expected, JsonElement value, string what, JsonElement message)
+        => BackendFindingException.Protocol($"{what} has \"{field}\": {BackendText.Clip(value, 60)}, not {expected}: {BackendText.Clip(message)}");
+}
