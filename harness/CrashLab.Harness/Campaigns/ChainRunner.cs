@@ -54,7 +54,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
         var start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
         if (start.Process == null)
-            return Ended(start.Verdict, snapshot, modelBefore, null);
+            return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
         var backend = start.Process;
         await using (backend.ConfigureAwait(false))
         {

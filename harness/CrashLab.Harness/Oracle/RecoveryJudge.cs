@@ -51,6 +51,9 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
         var verdict = process.Fatal is { } fatal
             ? Refusal($"answered fatal: \"{fatal}\"")
             : await JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
+        // A reply to an id never sent (or a request it called malformed) during the judged start is a finding too.
+        if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && process.Findings.FirstOrDefault() is { } stray)
+            verdict = RecoveryVerdict.Violated(Violation.From(stray), verdict.DurableDataAtRisk);
         return new JudgedStart(verdict, process, started);
     }
 

@@ -6,7 +6,7 @@ namespace CrashLab.Harness.Tests.Backends;
 /// <summary>The launcher against backends that misbehave in every way the issue lists: each is a clear finding, never a harness crash.</summary>
 public sealed class BackendProcessTests : IDisposable
 {
-    private static readonly HarnessTimeouts Quick = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2)) { MaxLineBytes = 1 << 20 };
+    internal static readonly HarnessTimeouts Quick = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2)) { MaxLineBytes = 1 << 20 };
     private readonly string _dir = Directory.CreateTempSubdirectory("crashlab-fake-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -22,6 +22,7 @@ public sealed class RecoveryJudgeTests
         var verdict = new RecoveryJudge(_h.Model, faultsExplainRefusal: true).Refusal("answered fatal (damaged)");
 
         Assert.Equal(RecoveryVerdict.Kind.Refused, verdict.Outcome);
+        Assert.Contains("answered fatal (damaged)", verdict.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
