@@ -1,3 +1,4 @@
+using System.Reflection;
 using CrashLab.Engine.Host.Protocol;
 using CrashLab.Storage;
 using CrashLab.Wal;
@@ -14,7 +15,9 @@ namespace CrashLab.Engine.Host.Hosting;
 /// </summary>
 internal sealed class EngineStartup
 {
-    public const string BackendName = "crashlab-reference/0.1.0";
+    /// <summary>The name in ready: the build's version, so a certificate names the engine it checked.</summary>
+    public static readonly string BackendName = "crashlab-reference/" + (typeof(EngineStartup).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
     private readonly TaskCompletionSource<int> _exitCode = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
