@@ -19,7 +19,7 @@ catch (UsageException e)
 {
     // A harness reads stdout, a person reads stderr: tell both.
     Console.Error.WriteLine($"crashlab-engine: {e.Message}");
-    Console.Out.Write(System.Text.Encoding.UTF8.GetString(CrashLab.Engine.Host.Protocol.EventLine.Fatal(e.Message)));
+    Console.Out.Write(System.Text.Encoding.UTF8.GetString(CrashLab.Protocol.EventWriter.Line(new CrashLab.Protocol.FatalEvent(e.Message))));
     return 2;
 }
 
@@ -27,7 +27,7 @@ var fs = StorageSetup.Create(settings, Environment.GetEnvironmentVariable, out v
 if (storageProblem != null)
 {
     Console.Error.WriteLine($"crashlab-engine: {storageProblem}");
-    Console.Out.Write(System.Text.Encoding.UTF8.GetString(CrashLab.Engine.Host.Protocol.EventLine.Fatal(storageProblem)));
+    Console.Out.Write(System.Text.Encoding.UTF8.GetString(CrashLab.Protocol.EventWriter.Line(new CrashLab.Protocol.FatalEvent(storageProblem))));
     return 1;
 }
 

@@ -18,7 +18,7 @@ internal static class InternalError
             file = "(could not be written)";
         }
 
-        Console.Error.WriteLine($"crashlab: internal error ({e.GetType().Name}: {Harness.Backends.BackendText.Clip(e.Message)}); this is a bug in CrashLab, please report it with {file}");
+        Console.Error.WriteLine($"crashlab: internal error ({e.GetType().Name}: {CrashLab.Protocol.WireText.Clip(e.Message)}); this is a bug in CrashLab, please report it with {file}");
         return ExitCodes.Infrastructure;
     }
 }

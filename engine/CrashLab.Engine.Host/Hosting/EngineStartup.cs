@@ -1,5 +1,6 @@
 using System.Reflection;
 using CrashLab.Engine.Host.Protocol;
+using CrashLab.Protocol;
 using CrashLab.Storage;
 using CrashLab.Wal;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,7 @@ internal sealed class EngineStartup
         }
         catch (Exception e) when (e is WalException or StorageException or UnauthorizedAccessException or IOException)
         {
-            Write(output, EventLine.Fatal(e.Message));
+            Write(output, EventWriter.Line(new FatalEvent(e.Message)));
             logger.LogCritical("cannot start: {Message}", e.Message);
             return 1;
         }
@@ -73,7 +74,8 @@ internal sealed class EngineStartup
         using (log)
         {
             var status = log.Status;
-            Write(output, EventLine.Ready(settings.Wal.Mutant is { } mutant ? $"{BackendName}+mutant:{mutant}" : BackendName, status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail));
+            var name = settings.Wal.Mutant is { } mutant ? $"{BackendName}+mutant:{mutant}" : BackendName;
+            Write(output, EventWriter.Line(new ReadyEvent(status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail, name)));
             if (log.Corruption is { } corruption)
                 logger.LogWarning("recovery found damage: records from LSN {Lsn} on are lost: {Detail}", corruption.Lsn, corruption.Detail);
             logger.LogInformation("recovered {Records} records ({Bytes} bytes), LSN {First}..{Last}", log.RecoveredRecords, log.RecoveredBytes, status.FirstLsn, status.NextLsn - 1);

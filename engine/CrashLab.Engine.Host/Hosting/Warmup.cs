@@ -1,5 +1,5 @@
-using System.Text;
 using CrashLab.Engine.Host.Protocol;
+using CrashLab.Protocol;
 
 namespace CrashLab.Engine.Host.Hosting;
 
@@ -14,19 +14,11 @@ internal static class Warmup
 
     private static void Run()
     {
-        RequestParser.Parse(Encoding.UTF8.GetBytes("""{"id":1,"op":"append","records":["aGk="],"sync":true}"""));
-        RequestParser.Parse(Encoding.UTF8.GetBytes("""{"id":2,"op":"read","from_lsn":1,"max_records":10}"""));
+        RequestParser.Parse(ProtocolWriter.Line(new AppendRequest([new byte[] { 1, 2 }], Sync: true) { Id = 1 }).AsMemory()[..^1]);
+        RequestParser.Parse(ProtocolWriter.Line(new ReadRequest(1, 10) { Id = 2 }).AsMemory()[..^1]);
         var replies = new ReplyWriter(Stream.Null);
-        replies.Ok(1, json =>
-        {
-            json.WriteNumber("first_lsn", 1);
-            json.WriteStartArray("records");
-            json.WriteStartObject();
-            json.WriteBase64String("data", "warm"u8);
-            json.WriteEndObject();
-            json.WriteEndArray();
-        });
-        replies.Error(2, "bad_request", "warm-up");
+        replies.Send(new ReadReply([new ReadRecord(1, "warm"u8.ToArray())], 2) { Id = 1 });
+        replies.Error(2, ErrorCode.BadRequest, "warm-up");
         replies.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using CrashLab.Protocol;
 using CrashLab.Wal;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,6 @@ namespace CrashLab.Engine.Host.Protocol;
 /// </summary>
 internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILogger logger)
 {
-    public const int MaxLineBytes = 1 << 30;
     private readonly List<Task> _inFlight = [];
 
     /// <summary>One request at a time, each finished before the next is read, and no write-behind (see EngineSettings.Serial).</summary>
@@ -24,19 +23,18 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
     /// <summary>Reads requests until shutdown or end of input; returns the process exit code.</summary>
     public async Task<int> ServeAsync(Stream input)
     {
-        var lines = new LineReader(input, MaxLineBytes);
+        var lines = new LineFramer(input, ProtocolLimits.EngineMaxLineBytes);
         while (true)
         {
-            var line = lines.ReadLine(Serial ? static () => { } : WriteBehind, out var tooLong);
-            if (line == null)
+            if (lines.ReadLine(Serial ? null : WriteBehind) is not { } line)
                 return await ShutdownAsync(null).ConfigureAwait(false);
-            if (tooLong)
+            if (line.TooLong)
             {
-                replies.Error(0, "bad_request", $"line longer than {MaxLineBytes} bytes");
+                replies.Error(0, ErrorCode.BadRequest, $"line longer than {ProtocolLimits.EngineMaxLineBytes} bytes");
                 continue;
             }
 
-            var request = RequestParser.Parse(line.Value);
+            var request = RequestParser.Parse(line.Bytes);
             if (request is ShutdownRequest shutdown)
                 return await ShutdownAsync(shutdown.Id).ConfigureAwait(false);
             try
@@ -53,7 +51,7 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 logger.LogError(e, "request {Id} failed unexpectedly", request.Id);
-                replies.Error(request.Id, "io", $"internal error: {e.Message}");
+                replies.Error(request.Id, ErrorCode.Io, $"internal error: {e.Message}");
             }
         }
     }
@@ -76,7 +74,7 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
                 Track(sync.Id, async () =>
                 {
                     var durable = await log.SyncAsync().ConfigureAwait(false);
-                    replies.Ok(sync.Id, json => json.WriteNumber("durable_lsn", durable));
+                    replies.Send(new SyncReply(durable) { Id = sync.Id });
                 });
                 break;
             case TruncateRequest truncate:
@@ -84,47 +82,21 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
                 Track(truncate.Id, async () =>
                 {
                     var first = await truncation.ConfigureAwait(false);
-                    replies.Ok(truncate.Id, json => json.WriteNumber("first_lsn", first));
+                    replies.Send(new TruncateReply(first) { Id = truncate.Id });
                 });
                 break;
             case ReadRequest read:
                 var result = log.Read(read.FromLsn, read.MaxRecords, read.MaxBytes);
-                replies.Ok(read.Id, json => WriteRecords(json, result));
+                replies.Send(new ReadReply([.. result.Records.Select(r => new ReadRecord(r.Lsn, r.Data))], result.NextLsn) { Id = read.Id });
                 break;
             case StatRequest stat:
                 var status = log.Status;
-                replies.Ok(stat.Id, json =>
-                {
-                    json.WriteNumber("first_lsn", status.FirstLsn);
-                    json.WriteNumber("next_lsn", status.NextLsn);
-                    json.WriteNumber("durable_lsn", status.DurableLsn);
-                });
+                replies.Send(new StatReply(status.FirstLsn, status.NextLsn, status.DurableLsn) { Id = stat.Id });
                 break;
         }
     }
 
-    private void ReplyAppend(long id, AppendTicket ticket, long? durable) => replies.Ok(id, json =>
-    {
-        json.WriteNumber("first_lsn", ticket.FirstLsn);
-        json.WriteNumber("last_lsn", ticket.LastLsn);
-        if (durable is { } d)
-            json.WriteNumber("durable_lsn", d);
-    });
-
-    private static void WriteRecords(Utf8JsonWriter json, ReadResult result)
-    {
-        json.WriteStartArray("records");
-        foreach (var record in result.Records)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("lsn", record.Lsn);
-            json.WriteBase64String("data", record.Data);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteNumber("next_lsn", result.NextLsn);
-    }
+    private void ReplyAppend(long id, AppendTicket ticket, long? durable) => replies.Send(new AppendReply(ticket.FirstLsn, ticket.LastLsn, durable) { Id = id });
 
     /// <summary>Runs a reply that waits for I/O off the reader thread, and remembers it for shutdown.</summary>
     private void Track(long id, Func<Task> work)
@@ -172,7 +144,7 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
         }
 
         if (id is { } ok)
-            replies.Ok(ok);
+            replies.Send(new ShutdownReply { Id = ok });
         return 0;
     }
 
@@ -180,10 +152,10 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
     {
         var code = e.Kind switch
         {
-            WalErrorKind.NoSpace => "no_space",
-            WalErrorKind.Poisoned => "poisoned",
-            WalErrorKind.BadRequest => "bad_request",
-            _ => "io",
+            WalErrorKind.NoSpace => ErrorCode.NoSpace,
+            WalErrorKind.Poisoned => ErrorCode.Poisoned,
+            WalErrorKind.BadRequest => ErrorCode.BadRequest,
+            _ => ErrorCode.Io,
         };
         if (e.Kind is not WalErrorKind.BadRequest)
             logger.LogWarning("request {Id} failed: {Code}: {Message}", id, code, e.Message);

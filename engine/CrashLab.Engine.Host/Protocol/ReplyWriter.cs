@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Text.Json;
 using System.Threading.Channels;
+using CrashLab.Protocol;
 
 namespace CrashLab.Engine.Host.Protocol;
 
@@ -20,37 +19,10 @@ internal sealed class ReplyWriter : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    /// <summary>Queues one JSON object, written by <paramref name="write"/>, as one line.</summary>
-    public void Send(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            write(json);
-            json.WriteEndObject();
-        }
+    /// <summary>Queues one reply, as one line.</summary>
+    public void Send(Reply reply) => _queue.Writer.TryWrite(ProtocolWriter.Line(reply));
 
-        var line = new byte[buffer.WrittenCount + 1];
-        buffer.WrittenSpan.CopyTo(line);
-        line[^1] = (byte)'\n';
-        _queue.Writer.TryWrite(line);
-    }
-
-    public void Ok(long id, Action<Utf8JsonWriter>? fields = null) => Send(json =>
-    {
-        json.WriteNumber("id", id);
-        json.WriteBoolean("ok", true);
-        fields?.Invoke(json);
-    });
-
-    public void Error(long id, string error, string message) => Send(json =>
-    {
-        json.WriteNumber("id", id);
-        json.WriteBoolean("ok", false);
-        json.WriteString("error", error);
-        json.WriteString("message", message);
-    });
+    public void Error(long id, string code, string message) => Send(new ErrorReply(code, message) { Id = id });
 
     private async Task PumpAsync()
     {

@@ -1,26 +1,9 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Json;
 
 namespace CrashLab.Harness.Backends;
 
 public sealed partial class BackendProcess
 {
-    private static byte[] Request(long id, string op, Action<Utf8JsonWriter>? fields)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("id", id);
-            json.WriteString("op", op);
-            fields?.Invoke(json);
-            json.WriteEndObject();
-        }
-
-        return [.. buffer.WrittenSpan, (byte)'\n'];
-    }
-
     /// <summary>
     /// Writes one request line. A backend that stops reading its stdin fills the pipe and would
     /// block the write forever: past the request timeout that is a liveness finding, and the
@@ -87,12 +70,17 @@ public sealed partial class BackendProcess
 
     private async Task PumpStdoutAsync()
     {
-        var lines = new StdoutLines(_process.StandardOutput.BaseStream, _timeouts.MaxLineBytes);
+        var lines = new LineFramer(_process.StandardOutput.BaseStream, _timeouts.MaxLineBytes);
         string reason;
         try
         {
-            while (await lines.ReadAsync().ConfigureAwait(false) is { } line)
-                Dispatch(line);
+            while (await lines.ReadLineAsync().ConfigureAwait(false) is { } line && !lines.EndedInsideLine)
+            {
+                if (line.TooLong)
+                    throw BackendFindingException.Protocol($"stdout line longer than {Size(lines.MaxLineBytes)} without a newline (flooding?); it begins: {WireText.Clip(line.Bytes.Span, 120)}");
+                Dispatch(line.Bytes);
+            }
+
             reason = "the backend closed stdout";
             // Half a line is the mark of a SIGKILL mid-write (ours, or a crash point's), not of bad framing.
             if (lines.EndedInsideLine && !_killed && !(await ExitsSoonAsync().ConfigureAwait(false) && _process.ExitCode == KilledBySigkill))
@@ -116,7 +104,7 @@ public sealed partial class BackendProcess
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever the backend wrote, it must end as a finding, never as a pump that died silently.
-            var finding = BackendFindingException.Protocol($"stdout could not be understood: {BackendText.Clip(e.Message)}");
+            var finding = BackendFindingException.Protocol($"stdout could not be understood: {WireText.Clip(e.Message)}");
             _findings.Enqueue(finding);
             reason = finding.Message;
             Kill();
@@ -125,47 +113,42 @@ public sealed partial class BackendProcess
         Close(reason);
     }
 
-    private void Dispatch(ReadOnlyMemory<byte> line)
+    private static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
+
+    private void Dispatch(ReadOnlyMemory<byte> bytes)
     {
-        JsonElement message;
+        BackendLine line;
         try
         {
-            using var document = JsonDocument.Parse(line);
-            message = document.RootElement.Clone();
+            line = BackendLineParser.Parse(bytes);
         }
-        catch (JsonException)
+        catch (ProtocolException e)
         {
-            throw BackendFindingException.Protocol($"stdout carried a line that is not JSON (or nested too deeply): {Abbreviate(line)}");
+            throw BackendFindingException.Protocol(e.Message);
         }
 
-        if (message.ValueKind != JsonValueKind.Object)
-            throw BackendFindingException.Protocol($"stdout carried a JSON value that is not an object: {Abbreviate(line)}");
-        if (message.TryGetProperty("event", out var kind))
+        if (line is not BackendLine.Answer answer)
         {
-            if (kind.ValueKind != JsonValueKind.String || !(kind.ValueEquals("ready") || kind.ValueEquals("fatal")))
-                throw BackendFindingException.Protocol($"unknown event {BackendText.Clip(kind, 60)}: {Abbreviate(line)}");
-            if (!_startEvent.TrySetResult(message))
-                throw BackendFindingException.Protocol($"a second start event: {Abbreviate(line)}");
+            if (!_startEvent.TrySetResult(line))
+                throw BackendFindingException.Protocol($"a second start event: {Abbreviate(bytes)}");
             return;
         }
 
-        if (!message.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.Number || !idElement.TryGetInt64(out var id))
-            throw BackendFindingException.Protocol($"a reply without an integer id: {Abbreviate(line)}");
         if (!_startEvent.Task.IsCompleted)
-            throw BackendFindingException.Protocol($"a reply before the ready event: {Abbreviate(line)}");
-        if (!_pending.TryRemove(id, out var waiter))
+            throw BackendFindingException.Protocol($"a reply before the ready event: {Abbreviate(bytes)}");
+        if (!_pending.TryRemove(answer.Id, out var waiter))
         {
-            _findings.Enqueue(BackendFindingException.Protocol(id == 0 ? $"the backend rejected a request as malformed: {Abbreviate(line)}" : $"a reply with unknown id {id}: {Abbreviate(line)}"));
+            _findings.Enqueue(BackendFindingException.Protocol(answer.Id == 0 ? $"the backend rejected a request as malformed: {Abbreviate(bytes)}" : $"a reply with unknown id {answer.Id}: {Abbreviate(bytes)}"));
             return;
         }
 
         try
         {
-            waiter.TrySetResult(Reply.Parse(message, id));
+            waiter.Reply.TrySetResult(BackendLineParser.ParseReply(answer.Id, answer.Body, waiter.Sent));
         }
-        catch (BackendFindingException finding)
+        catch (ProtocolException e)
         {
-            waiter.TrySetException(finding);
+            waiter.Reply.TrySetException(BackendFindingException.Protocol(e.Message));
         }
     }
 
@@ -177,7 +160,7 @@ public sealed partial class BackendProcess
         foreach (var (id, waiter) in _pending)
         {
             if (_pending.TryRemove(id, out _))
-                waiter.TrySetException(_findings.TryPeek(out var f) ? f : exited);
+                waiter.Reply.TrySetException(_findings.TryPeek(out var f) ? f : exited);
         }
     }
 
@@ -238,5 +221,5 @@ public sealed partial class BackendProcess
     private static string StderrLine(ReadOnlySpan<byte> bytes, long cut)
         => Encoding.UTF8.GetString(bytes).TrimEnd('\r') + (cut > 0 ? $"... ({cut} more bytes of this line)" : "");
 
-    internal static string Abbreviate(ReadOnlyMemory<byte> line) => BackendText.Clip(line.Span, 120);
+    internal static string Abbreviate(ReadOnlyMemory<byte> line) => WireText.Clip(line.Span, 120);
 }

@@ -68,7 +68,7 @@ public sealed class CampaignTally
         public void SawReady(string name)
         {
             if (ReadyName == null && name.Length > 0)
-                ReadyName = Backends.BackendText.Clip(name, 120);
+                ReadyName = CrashLab.Protocol.WireText.Clip(name, 120);
             parent?.SawReady(name);
         }
 
@@ -79,7 +79,7 @@ public sealed class CampaignTally
         public void FatalStart(string reason)
         {
             Interlocked.Increment(ref _fatalStarts);
-            LastFatal = Backends.BackendText.Clip(reason, 1000);
+            LastFatal = CrashLab.Protocol.WireText.Clip(reason, 1000);
             parent?.FatalStart(reason);
         }
 

@@ -11,14 +11,14 @@ public static class LogFetcher
 
     /// <summary>Reads the whole log through <paramref name="read"/> into <paramref name="check"/>.</summary>
     /// <param name="readErrorsInjected">Reads are failing on purpose: an <c>io</c> answer is honest, and ends the check with only what ready claimed judged (null if that holds).</param>
-    public static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, Backends.ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected = false)
+    public static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected = false)
     {
         var from = ready.FirstLsn;
         while (from < ready.NextLsn && check.Violations.Count == 0)
         {
             var start = from;
             var page = await read(start).ConfigureAwait(false);
-            if (page.Error == "io" && readErrorsInjected)
+            if (page.Error == ErrorCode.Io && readErrorsInjected)
                 return check.FinishUnread() is { Count: > 0 } claims ? claims : null;
             if (page.Error != null)
                 return [Violation.ReadFailed(start, page.Error, page.Message)];

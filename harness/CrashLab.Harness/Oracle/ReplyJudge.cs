@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using CrashLab.Harness.Backends;
 
 namespace CrashLab.Harness.Oracle;
@@ -23,20 +22,20 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
 
     public Action<Reply> OnAppend(IssuedBatch batch, bool sync) => reply =>
     {
-        if (!reply.Ok)
+        if (reply is ErrorReply error)
         {
-            (batch.State, batch.Error) = (BatchState.Failed, reply.Error);
-            RefusedWithoutFault("append", reply);
+            (batch.State, batch.Error) = (BatchState.Failed, error.Code);
+            RefusedWithoutFault(Op.Append, error);
             return;
         }
 
-        var first = reply.Long("first_lsn");
-        var last = reply.Long("last_lsn");
+        var (first, last, durable) = (AppendReply)reply;
         if (last - first + 1 != batch.Records.Length)
             throw BackendFindingException.Protocol($"append of {batch.Records.Length} records acknowledged as LSNs {first}..{last}");
         if (first < model.LogNext)
             Violations.Enqueue(Violation.LsnsReused(batch.Index, first, model.LogNext));
-        long? durable = sync ? reply.Long("durable_lsn") : null;
+        if (!sync)
+            durable = null;
         lock (_gate)
         {
             foreach (var (f, l, other) in _acked)
@@ -64,21 +63,21 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
         var sentBefore = model.NextBatchIndex;
         return reply =>
         {
-            if (!reply.Ok)
+            if (reply is ErrorReply error)
             {
-                RefusedWithoutFault("sync", reply);
+                RefusedWithoutFault(Op.Sync, error);
                 return;
             }
 
             lock (_gate)
-                Claim(sentBefore, reply.Long("durable_lsn"), "sync");
+                Claim(sentBefore, ((SyncReply)reply).DurableLsn, Op.Sync);
         };
     }
 
     public Action<Reply> OnTruncate(long before) => reply =>
     {
-        if (reply.Ok && reply.Long("first_lsn") > before)
-            Violations.Enqueue(Violation.TruncateAnsweredAbove(before, reply.Long("first_lsn")));
+        if (reply is TruncateReply { FirstLsn: var first } && first > before)
+            Violations.Enqueue(Violation.TruncateAnsweredAbove(before, first));
     };
 
     public Action<Reply> OnStat()
@@ -88,11 +87,10 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
             floor = Math.Max(model.DurableLsn, _statDurable);
         return reply =>
         {
-            if (!reply.Ok)
+            if (reply is not StatReply (var first, var next, var durable))
                 return;
-            var (first, next, durable) = (reply.Long("first_lsn"), reply.Long("next_lsn"), reply.Long("durable_lsn"));
             if (first > next || durable >= next)
-                throw BackendFindingException.Protocol($"stat is inconsistent: {BackendText.Clip(reply.Body)}");
+                throw BackendFindingException.Protocol($"stat is inconsistent: {Field.FirstLsn} {first}, {Field.NextLsn} {next}, {Field.DurableLsn} {durable}");
             lock (_gate)
             {
                 if (durable < floor)
@@ -109,31 +107,29 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
         var known = model.HighestAcknowledgedLsn;
         return reply =>
         {
-            if (!reply.Ok)
+            if (reply is ErrorReply error)
             {
-                if (reply.Error is not ("io" or "poisoned") && !(tolerateBadRequest && reply.Error == "bad_request"))
-                    Violations.Enqueue(Violation.Protocol($"read from LSN {from} (within the acknowledged log) failed: {reply.Error}: {reply.Message}"));
+                if (error.Code is not (ErrorCode.Io or ErrorCode.Poisoned) && !(tolerateBadRequest && error.Code == ErrorCode.BadRequest))
+                    Violations.Enqueue(Violation.Protocol($"read from LSN {from} (within the acknowledged log) failed: {error.Code}: {error.Message}"));
                 return;
             }
 
-            var records = reply.Array("records");
-            var what = $"record of read reply {reply.Id}";
-            var count = records.GetArrayLength();
+            var (records, next) = (ReadReply)reply;
+            var count = records.Count;
             if (count == 0 && from <= known)
                 Violations.Enqueue(Violation.EmptyRead(from, known + 1));
-            else if (reply.Long("next_lsn") != from + count)
-                Violations.Enqueue(Violation.ReadNextMismatch(from, count, reply.Long("next_lsn")));
+            else if (next != from + count)
+                Violations.Enqueue(Violation.ReadNextMismatch(from, count, next));
             var lsn = from;
-            foreach (var record in records.EnumerateArray())
+            foreach (var (got, bytes) in records)
             {
-                var got = JsonFields.Long(record, "lsn", what);
                 if (got != lsn)
                 {
                     Violations.Enqueue(Violation.LsnOutOfOrder(lsn, got));
                     return;
                 }
 
-                var data = JsonFields.Base64(record, "data", what);
+                var data = bytes.Span;
                 if (model.At(lsn) is { } id && !model.Payloads.Matches(id, data))
                 {
                     Violations.Enqueue(Violation.WrongBytesRead(lsn, Violation.Abbreviate(model.Payloads.Bytes(id)), Violation.Abbreviate(data)));
@@ -158,9 +154,9 @@ public sealed class ReplyJudge(ChainModel model, bool faultsPossible)
         model.AcknowledgedDurable(durable);
     }
 
-    private void RefusedWithoutFault(string op, Reply reply)
+    private void RefusedWithoutFault(string op, ErrorReply error)
     {
-        if (!faultsPossible && reply.Error is "io" or "no_space" or "poisoned")
-            Violations.Enqueue(Violation.RefusedWithoutFault(op, reply.Error));
+        if (!faultsPossible && error.Code is ErrorCode.Io or ErrorCode.NoSpace or ErrorCode.Poisoned)
+            Violations.Enqueue(Violation.RefusedWithoutFault(op, error.Code));
     }
 }

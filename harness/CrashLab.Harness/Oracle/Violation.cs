@@ -13,12 +13,12 @@ public sealed record Violation(string Rule, string Message)
     /// <summary>Messages quote the backend: bounded, whatever it wrote, so every report and case file can hold them.</summary>
     public const int MaxMessageChars = 4000;
 
-    private readonly string _message = BackendText.Clip(Message, MaxMessageChars);
+    private readonly string _message = WireText.Clip(Message, MaxMessageChars);
 
     public string Message
     {
         get => _message;
-        init => _message = BackendText.Clip(value, MaxMessageChars);
+        init => _message = WireText.Clip(value, MaxMessageChars);
     }
 
     public long? Lsn { get; init; }

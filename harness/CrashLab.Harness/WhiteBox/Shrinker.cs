@@ -66,8 +66,8 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
         var requests = input.Requests ?? [];
         // The run's recorded appends start after the batches its recovery judge issued (the probe).
         var firstBatch = requests.FirstOrDefault(r => r.Records is { Length: > 0 })?.Records![0].Batch ?? file.Model?.NextBatchIndex ?? 0;
-        if (requests.Any(r => r.Op != "append"))
-            yield return With(file, input with { Requests = Renumber(requests.Where(r => r.Op == "append"), firstBatch) });
+        if (requests.Any(r => r.Op != Op.Append))
+            yield return With(file, input with { Requests = Renumber(requests.Where(r => r.Op == Op.Append), firstBatch) });
         for (var chunk = Math.Max(1, requests.Count / 2); chunk >= 1; chunk /= 2)
         {
             for (var start = requests.Count - chunk; start >= 0; start -= chunk)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Oracle;
 
@@ -66,22 +65,22 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         if (Interlocked.Read(ref _liveBytes) > generator.Profile.MaxLiveLogBytes && model.HighestAcknowledgedLsn >= Floor())
         {
             Interlocked.Exchange(ref _liveBytes, generator.Profile.MaxLiveLogBytes / 4);
-            return new RecordedRequest("truncate") { BeforeLsn = model.PointKeeping(generator.Profile.MaxLiveLogBytes / 4, Floor()) };
+            return new RecordedRequest(Op.Truncate) { BeforeLsn = model.PointKeeping(generator.Profile.MaxLiveLogBytes / 4, Floor()) };
         }
 
         return generator.NextOp() switch
         {
-            WorkloadGenerator.Op.Sync => new RecordedRequest("sync"),
+            WorkloadGenerator.Op.Sync => new RecordedRequest(Op.Sync),
             WorkloadGenerator.Op.Truncate when model.HighestAcknowledgedLsn >= Floor()
-                => new RecordedRequest("truncate") { BeforeLsn = generator.TruncationPoint(Floor(), model.DurableLsn, model.HighestAcknowledgedLsn + 1) },
+                => new RecordedRequest(Op.Truncate) { BeforeLsn = generator.TruncationPoint(Floor(), model.DurableLsn, model.HighestAcknowledgedLsn + 1) },
             WorkloadGenerator.Op.Read when model.HighestAcknowledgedLsn >= Floor()
-                => new RecordedRequest("read") { FromLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn), MaxBytes = generator.ReadMaxBytes() },
-            WorkloadGenerator.Op.Stat => new RecordedRequest("stat"),
+                => new RecordedRequest(Op.Read) { FromLsn = generator.Between(Floor(), model.HighestAcknowledgedLsn), MaxBytes = generator.ReadMaxBytes() },
+            WorkloadGenerator.Op.Stat => new RecordedRequest(Op.Stat),
             _ => NewAppend(),
         };
     }
 
-    private RecordedRequest NewAppend() => new("append") { Records = generator.Batch(model.NextBatchIndex), Sync = generator.SyncAppend() };
+    private RecordedRequest NewAppend() => new(Op.Append) { Records = generator.Batch(model.NextBatchIndex), Sync = generator.SyncAppend() };
 
     /// <summary>Sends one request (it is on stdin when this returns) and returns the task that handles its reply.</summary>
     private async Task<Task> SubmitAsync(RecordedRequest request, CancellationToken stop)
@@ -89,25 +88,20 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         _sent.Add(request);
         switch (request.Op)
         {
-            case "sync":
+            case Op.Sync:
                 var onSync = _judge.OnSync();
-                return Handle(await backend.SubmitAsync("sync", cancellationToken: stop).ConfigureAwait(false), onSync);
-            case "truncate":
+                return Handle(await backend.SubmitAsync(new SyncRequest(), stop).ConfigureAwait(false), onSync);
+            case Op.Truncate:
                 var before = request.BeforeLsn!.Value;
                 model.RequestedTruncation(before);
-                return Handle(await backend.SubmitAsync("truncate", j => j.WriteNumber("before_lsn", before), stop).ConfigureAwait(false), _judge.OnTruncate(before));
-            case "read":
+                return Handle(await backend.SubmitAsync(new TruncateRequest(before), stop).ConfigureAwait(false), _judge.OnTruncate(before));
+            case Op.Read:
                 var from = request.FromLsn!.Value;
                 var onRead = _judge.OnRead(from, tolerateBadRequest: _script != null);
-                return Handle(await backend.SubmitAsync("read", j =>
-                {
-                    j.WriteNumber("from_lsn", from);
-                    j.WriteNumber("max_records", 64);
-                    j.WriteNumber("max_bytes", request.MaxBytes ?? RecordedRequest.DefaultReadMaxBytes);
-                }, stop).ConfigureAwait(false), onRead);
-            case "stat":
+                return Handle(await backend.SubmitAsync(new ReadRequest(from, 64, request.MaxBytes ?? RecordedRequest.DefaultReadMaxBytes), stop).ConfigureAwait(false), onRead);
+            case Op.Stat:
                 var onStat = _judge.OnStat();
-                return Handle(await backend.SubmitAsync("stat", cancellationToken: stop).ConfigureAwait(false), onStat);
+                return Handle(await backend.SubmitAsync(new StatRequest(), stop).ConfigureAwait(false), onStat);
             default:
                 return (await SubmitAppendAsync(request, stop).ConfigureAwait(false)).Handled;
         }
@@ -121,14 +115,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
             throw new InvalidOperationException($"a recorded append names batch {ids.FirstOrDefault().Batch}, but the model is at batch {model.NextBatchIndex}");
         var batch = model.Issue(ids);
         Interlocked.Add(ref _liveBytes, ids.Sum(id => (long)id.Length));
-        var reply = await backend.SubmitAsync("append", json =>
-        {
-            json.WriteStartArray("records");
-            foreach (var id in ids)
-                json.WriteBase64StringValue(model.Payloads.Bytes(id));
-            json.WriteEndArray();
-            json.WriteBoolean("sync", sync);
-        }, stop).ConfigureAwait(false);
+        var reply = await backend.SubmitAsync(new AppendRequest([.. ids.Select(id => (ReadOnlyMemory<byte>)model.Payloads.Bytes(id))], sync), stop).ConfigureAwait(false);
         return (batch, Handle(reply, _judge.OnAppend(batch, sync)));
     }
 

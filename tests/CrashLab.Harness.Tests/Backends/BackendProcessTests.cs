@@ -24,7 +24,7 @@ public sealed class BackendProcessTests : IDisposable
     {
         await using var backend = await Start("garbage");
 
-        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync(new StatRequest()));
 
         Assert.Equal("protocol", finding.Rule);
         Assert.Contains("not JSON", finding.Message, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class BackendProcessTests : IDisposable
     {
         await using var backend = await Start("flood-stdout");
 
-        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync(new StatRequest()));
 
         Assert.Contains("longer than", finding.Message, StringComparison.Ordinal);
         Assert.NotEqual(0, await backend.WaitForExitAsync(TimeSpan.FromSeconds(5)));
@@ -49,7 +49,7 @@ public sealed class BackendProcessTests : IDisposable
         // Keep talking to it while it floods, until the flood has overflowed the log's budget.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (backend.Stderr.Dropped == 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
-            Assert.True((await backend.RequestAsync("stat")).Ok);
+            Assert.True((await backend.RequestAsync(new StatRequest())).Ok);
 
         Assert.True(backend.Stderr.Dropped > 0, "the backend's stderr flood never exceeded the log's budget");
         Assert.InRange(backend.Stderr.ToString().Length, 1, 80 << 10);
@@ -60,7 +60,7 @@ public sealed class BackendProcessTests : IDisposable
     {
         await using var backend = await Start("close-stdout");
 
-        var error = await Record.ExceptionAsync(() => backend.RequestAsync("stat"));
+        var error = await Record.ExceptionAsync(() => backend.RequestAsync(new StatRequest()));
 
         var finding = Assert.IsType<BackendFindingException>(error);
         Assert.Contains("closed stdout but kept running", finding.Message, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class BackendProcessTests : IDisposable
     {
         await using var backend = await Start("hang");
 
-        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+        var finding = await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync(new StatRequest()));
 
         Assert.Equal("6-liveness", finding.Rule);
         Assert.Contains("no reply within", finding.Message, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class BackendProcessTests : IDisposable
     {
         await using var backend = await Start("exit-early");
 
-        await Assert.ThrowsAsync<BackendExitedException>(() => backend.RequestAsync("stat"));
+        await Assert.ThrowsAsync<BackendExitedException>(() => backend.RequestAsync(new StatRequest()));
         Assert.Equal(3, await backend.WaitForExitAsync(TimeSpan.FromSeconds(5)));
     }
 
@@ -91,7 +91,7 @@ public sealed class BackendProcessTests : IDisposable
     {
         await using var backend = await Start("unknown-id");
 
-        await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync("stat"));
+        await Assert.ThrowsAsync<BackendFindingException>(() => backend.RequestAsync(new StatRequest()));
 
         Assert.Contains(backend.Findings, f => f.Message.Contains("unknown id", StringComparison.Ordinal));
     }

@@ -111,9 +111,16 @@ public sealed class ReplyJudgeTests
         Assert.Equal(BatchState.Failed, batch.State);
     }
 
+    /// <summary>A reply as the parser reads it, for the request its fields answer.</summary>
     private static Reply Reply(string json)
     {
         var element = JsonDocument.Parse(json).RootElement;
-        return Harness.Backends.Reply.Parse(element, element.GetProperty("id").GetInt64());
+        bool Has(string field) => element.TryGetProperty(field, out _);
+        Request sent = Has(Field.Records) ? new ReadRequest(1)
+            : Has(Field.LastLsn) || Has(Field.Error) ? new AppendRequest([], Has(Field.DurableLsn))
+            : Has(Field.NextLsn) ? new StatRequest()
+            : Has(Field.DurableLsn) ? new SyncRequest()
+            : new TruncateRequest(1);
+        return BackendLineParser.ParseReply(element.GetProperty(Field.Id).GetInt64(), element, sent);
     }
 }

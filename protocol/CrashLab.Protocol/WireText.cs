@@ -2,13 +2,13 @@ using System.Text;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace CrashLab.Harness.Backends;
+namespace CrashLab.Protocol;
 
 /// <summary>
-/// Bounds what a backend wrote before it reaches a message, a report or a case file: never
-/// trust the system under test to keep its strings short, printable or on one line.
+/// Bounds what the other side wrote before it reaches a message, a report or a case file: never
+/// trust it to keep its strings short, printable or on one line.
 /// </summary>
-public static class BackendText
+public static class WireText
 {
     /// <summary>Longest backend string quoted in a message.</summary>
     public const int QuoteChars = 300;

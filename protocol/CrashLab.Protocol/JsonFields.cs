@@ -1,11 +1,11 @@
 using System.Text.Json;
 
-namespace CrashLab.Harness.Backends;
+namespace CrashLab.Protocol;
 
 /// <summary>
-/// Strict reads of the fields of a backend's message: a missing, mistyped or out-of-range field
-/// is a protocol finding that names the field and quotes the message, never an exception of
-/// System.Text.Json escaping into the harness.
+/// Strict reads of a message's fields: a missing, mistyped or out-of-range field is a
+/// <see cref="ProtocolException"/> that names the field and quotes the message, never an
+/// exception of System.Text.Json escaping into the caller.
 /// </summary>
 public static class JsonFields
 {
@@ -38,13 +38,13 @@ public static class JsonFields
     }
 
     /// <summary>A string field, clipped to <paramref name="max"/> characters (a backend's words, bounded).</summary>
-    public static string String(JsonElement message, string field, string what, int max = BackendText.QuoteChars)
+    public static string String(JsonElement message, string field, string what, int max = WireText.QuoteChars)
     {
         var value = Field(message, field, what);
         return value.ValueKind == JsonValueKind.String ? ClippedString(value, field, what, max) : throw Wrong(field, "a string", value, what, message);
     }
 
-    public static string? OptionalString(JsonElement message, string field, string what, int max = BackendText.QuoteChars)
+    public static string? OptionalString(JsonElement message, string field, string what, int max = WireText.QuoteChars)
         => message.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? String(message, field, what, max) : null;
 
     public static byte[] Base64(JsonElement message, string field, string what)
@@ -71,25 +71,25 @@ public static class JsonFields
     public static JsonElement Object(JsonElement value, string what)
         => value.ValueKind == JsonValueKind.Object
             ? value
-            : throw BackendFindingException.Protocol($"{what} is {BackendText.Clip(value)}, not a JSON object");
+            : throw new ProtocolException($"{what} is {WireText.Clip(value)}, not a JSON object");
 
     private static JsonElement Field(JsonElement message, string field, string what)
         => Object(message, what).TryGetProperty(field, out var value)
             ? value
-            : throw BackendFindingException.Protocol($"{what} lacks the field \"{field}\": {BackendText.Clip(message)}");
+            : throw new ProtocolException($"{what} lacks the field \"{field}\": {WireText.Clip(message)}");
 
     private static string ClippedString(JsonElement value, string field, string what, int max)
     {
         try
         {
-            return BackendText.Clip(value.GetString(), max);
+            return WireText.Clip(value.GetString(), max);
         }
         catch (InvalidOperationException)
         {
-            throw BackendFindingException.Protocol($"{what} has \"{field}\" that is not valid UTF-8");
+            throw new ProtocolException($"{what} has \"{field}\" that is not valid UTF-8");
         }
     }
 
-    private static BackendFindingException Wrong(string field, string expected, JsonElement value, string what, JsonElement message)
-        => BackendFindingException.Protocol($"{what} has \"{field}\": {BackendText.Clip(value, 60)}, not {expected}: {BackendText.Clip(message)}");
+    private static ProtocolException Wrong(string field, string expected, JsonElement value, string what, JsonElement message)
+        => new ProtocolException($"{what} has \"{field}\": {WireText.Clip(value, 60)}, not {expected}: {WireText.Clip(message)}");
 }

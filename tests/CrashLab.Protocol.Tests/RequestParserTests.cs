@@ -1,8 +1,8 @@
 using System.Text;
-using CrashLab.Engine.Host.Protocol;
 
-namespace CrashLab.Engine.Host.Tests.Protocol;
+namespace CrashLab.Protocol.Tests;
 
+/// <summary>The backend side of the strict parser: every malformed request gets an answer that says why.</summary>
 public sealed class RequestParserTests
 {
     [Theory]
@@ -49,6 +49,6 @@ public sealed class RequestParserTests
     {
         var read = Assert.IsType<ReadRequest>(RequestParser.Parse("{\"id\":1,\"op\":\"read\",\"from_lsn\":40}"u8.ToArray()));
 
-        Assert.Equal((40, RequestParser.DefaultMaxRecords, RequestParser.DefaultMaxBytes), (read.FromLsn, read.MaxRecords, read.MaxBytes));
+        Assert.Equal((40, ProtocolLimits.DefaultMaxRecords, ProtocolLimits.DefaultMaxBytes), (read.FromLsn, read.MaxRecords, read.MaxBytes));
     }
 }
