@@ -6,6 +6,7 @@ var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them 
 {
     CampaignCommand.Create(),
     CertifyCommand.Create(),
+    CheckCommand.Create(),
     CrashStateCommand.Create(),
     ReplayCommand.Create(),
     ShrinkCommand.Create(),

@@ -6,6 +6,7 @@ public sealed class HelpTests
     [Theory]
     [InlineData("campaign")]
     [InlineData("certify")]
+    [InlineData("check")]
     [InlineData("crash-state")]
     [InlineData("replay")]
     [InlineData("shrink")]

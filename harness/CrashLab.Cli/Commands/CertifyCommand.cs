@@ -66,6 +66,18 @@ internal static class CertifyCommand
 
         if (CommonOptions.CannotRun("certify", settings.Backend) is { } cannot)
             return (cannot, null);
+
+        // A backend that does not speak the protocol gets the check's precise report, not a confusing violation minutes later.
+        var report = new StringWriter();
+        var checkedCode = await CheckCommand.RunAsync(settings.Backend, report).ConfigureAwait(false);
+        if (checkedCode != ExitCodes.Pass)
+        {
+            Console.Write(report.ToString());
+            Console.WriteLine("certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again");
+            return (checkedCode, null);
+        }
+
+        Console.WriteLine(report.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
         if (tally == null)
             return (code, null);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
 using Polly;
 
 namespace CrashLab.Harness.Backends;
@@ -18,8 +17,8 @@ public sealed partial class BackendProcess : IAsyncDisposable
     private readonly Stream _stdin;
     private readonly HarnessTimeouts _timeouts;
     private readonly ResiliencePipeline _requestTimeout;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<Reply>> _pending = new();
-    private readonly TaskCompletionSource<JsonElement> _startEvent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<long, (Request Sent, TaskCompletionSource<Reply> Reply)> _pending = new();
+    private readonly TaskCompletionSource<BackendLine> _startEvent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<BackendFindingException> _findings = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Task _stdoutPump;
@@ -95,7 +94,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
         })
         .Build();
 
-    private static Process Launch(BackendSpec spec, BackendEnvironment environment)
+    internal static Process Launch(BackendSpec spec, BackendEnvironment environment)
     {
         var (executable, arguments) = ProcessGroup.Wrap(spec.Executable, spec.Arguments);
         var start = new ProcessStartInfo(executable)
@@ -116,8 +115,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
     {
         try
         {
-            var first = await _startEvent.Task.WaitAsync(_timeouts.Request).ConfigureAwait(false);
-            return first.TryGetProperty("event", out var name) && name.ValueEquals("ready");
+            return await _startEvent.Task.WaitAsync(_timeouts.Request).ConfigureAwait(false) is BackendLine.Ready;
         }
         catch (Exception e) when (e is BackendExitedException or BackendFindingException or TimeoutException)
         {
@@ -139,7 +137,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
         var status = !_process.HasExited ? "still running"
             : _process.ExitCode > 128 ? $"killed by signal {_process.ExitCode - 128}"
             : $"exit status {_process.ExitCode}";
-        return Stderr.LastLine() is { } last ? $"{status}; its stderr ends: \"{BackendText.Clip(last)}\"" : $"{status}; nothing on stderr";
+        return Stderr.LastLine() is { } last ? $"{status}; its stderr ends: \"{WireText.Clip(last)}\"" : $"{status}; nothing on stderr";
     }
 
     private async Task AwaitStartAsync(CancellationToken cancellationToken)
@@ -151,7 +149,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
         catch (BackendExitedException)
         {
             if (await ExecFailureAsync().ConfigureAwait(false) is { } failure)
-                throw new BackendSpawnException($"cannot run the backend: {BackendText.Clip(failure)}");
+                throw new BackendSpawnException($"cannot run the backend: {WireText.Clip(failure)}");
             throw;
         }
     }
@@ -168,7 +166,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
     private async Task AwaitStartEventAsync(CancellationToken cancellationToken)
     {
         var ready = new ResiliencePipelineBuilder().AddTimeout(_timeouts.Ready).Build();
-        JsonElement first;
+        BackendLine first;
         try
         {
             first = await ready.ExecuteAsync(async ct => await _startEvent.Task.WaitAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -179,28 +177,29 @@ public sealed partial class BackendProcess : IAsyncDisposable
             throw BackendFindingException.Liveness($"no ready event within {_timeouts.Ready.TotalSeconds:0.#} s (recovery must finish within the run's timeout)");
         }
 
-        if (first.GetProperty("event").ValueEquals("fatal"))
-            Fatal = JsonFields.OptionalString(first, "message", "the fatal event", 1000) ?? "";
+        if (first is BackendLine.Fatal fatal)
+            Fatal = fatal.Event.Message;
         else
-            Ready = ReadyEvent.Parse(first);
+            Ready = ((BackendLine.Ready)first).Event;
     }
 
     /// <summary>Sends one request and waits for its reply (a hang past the timeout is a liveness finding).</summary>
-    public async Task<Reply> RequestAsync(string op, Action<Utf8JsonWriter>? fields = null, CancellationToken cancellationToken = default)
-        => await (await SubmitAsync(op, fields, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    public async Task<Reply> RequestAsync(Request request, CancellationToken cancellationToken = default)
+        => await (await SubmitAsync(request, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>
     /// Writes one request and returns once it is on the backend's stdin, with the task of its reply:
     /// requests pipelined this way reach the backend in call order.
     /// </summary>
-    public async Task<Task<Reply>> SubmitAsync(string op, Action<Utf8JsonWriter>? fields = null, CancellationToken cancellationToken = default)
+    public async Task<Task<Reply>> SubmitAsync(Request request, CancellationToken cancellationToken = default)
     {
         var id = Interlocked.Increment(ref _nextId);
+        var sent = request with { Id = id };
         var reply = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
+        _pending[id] = (sent, reply);
         try
         {
-            await SendLineAsync(Request(id, op, fields), cancellationToken).ConfigureAwait(false);
+            await SendLineAsync(ProtocolWriter.Line(sent), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -208,7 +207,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
             throw;
         }
 
-        return AwaitReplyAsync(id, op, reply);
+        return AwaitReplyAsync(id, sent.Op, reply);
     }
 
     /// <summary>
@@ -235,32 +234,11 @@ public sealed partial class BackendProcess : IAsyncDisposable
     public void Kill()
     {
         _killed = true;
-        try
-        {
-            if (ProcessGroup.Available)
-                ProcessGroup.Kill(_process.Id);
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        ProcessGroup.KillAll(_process);
     }
 
     /// <summary>The exit code if the process ends by itself within <paramref name="timeout"/>; null (and still running) otherwise.</summary>
-    public async Task<int?> ExitedOnItsOwnAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            return _process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
+    public Task<int?> ExitedOnItsOwnAsync(TimeSpan timeout) => ProcessGroup.ExitWithinAsync(_process, timeout);
 
     /// <summary>Waits for the process to end; kills it if it does not within <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
