@@ -16,14 +16,13 @@ var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them 
     MergeCommand.Create(),
 };
 
+// "crashlab help [command]" is "crashlab [command] --help".
+if (args is ["help", .. var rest])
+    args = [.. rest, "--help"];
+
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
-{
-    foreach (var error in parse.Errors)
-        Console.Error.WriteLine($"crashlab: {error.Message}");
-    Console.Error.WriteLine("Run 'crashlab --help' for usage.");
-    return ExitCodes.Usage;
-}
+    return UsageErrors.Report(parse, root);
 
 // Signals are ours (StopSignals): a campaign must write its reports before it exits.
 _ = StopSignals.Current;

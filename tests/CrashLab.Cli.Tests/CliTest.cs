@@ -17,7 +17,7 @@ public abstract class CliTest : IDisposable
 
     /// <summary>A campaign of three crash states against a Python backend written from <paramref name="source"/>.</summary>
     protected Task<Crashlab.Result> CampaignAsync(string name, string source)
-        => Crashlab.RunAsync("campaign", "--backend-cmd", PythonBackend(name, source), "--cycles", "3", "--out", Out);
+        => Crashlab.RunAsync("campaign", "--backend-cmd", PythonBackend(name, source), "--budget", "3", "--out", Out);
 
     public void Dispose()
     {

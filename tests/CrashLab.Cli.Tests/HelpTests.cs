@@ -20,6 +20,7 @@ public sealed class HelpTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Examples:", result.Stdout, StringComparison.Ordinal);
         Assert.Contains(command, result.Stdout, StringComparison.Ordinal);
     }
 

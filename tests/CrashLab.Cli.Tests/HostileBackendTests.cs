@@ -11,7 +11,7 @@ public sealed class HostileBackendTests : CliTest
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", Scripted(new { start = new[] { Ready }, huge_mib = 256, then = "hang" }), "--cycles", "3", "--out", Out);
+        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", Scripted(new { start = new[] { Ready }, huge_mib = 256, then = "hang" }), "--budget", "3", "--out", Out);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("rule protocol: stdout line longer than 64 MiB", result.Stdout, StringComparison.Ordinal);

@@ -12,7 +12,8 @@ internal static class CampaignCommand
         var backend = CommonOptions.Backend();
         var command = CommonOptions.BackendCommand();
         var scenario = new Option<string>("--scenario") { Description = "a scenario name, a comma-separated list, or all", DefaultValueFactory = _ => "process-kill" };
-        var cycles = new Option<int?>("--cycles") { Description = "crash states to check per scenario (default: the scenario's budget)" };
+        var cycles = new Option<int?>("--budget") { Description = "crash states to check per scenario (default: the scenario's own budget); not with --duration" };
+        var oldCycles = CommonOptions.Renamed("--cycles", "--budget");
         var duration = new Option<string?>("--duration") { Description = "time budget for the whole campaign, e.g. 60s or 5m" };
         var seed = CommonOptions.Seed();
         var workers = CommonOptions.Workers();
@@ -22,8 +23,12 @@ internal static class CampaignCommand
         var chains = CommonOptions.Chains();
         var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
         {
-            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains,
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, oldCycles,
         };
+        CommonOptions.Examples(result,
+            "crashlab campaign --budget 200                          # the reference engine, scenario process-kill",
+            "crashlab campaign --backend-cmd \"python3 my_wal.py\" --duration 5m --scenario all",
+            "crashlab campaign --backend mutant:torn-tail-not-cut --scenario power-loss-torn-sectors");
         result.SetAction((parse, token) => RunAsync(new CampaignRequest(
             parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
             parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains)), token));
@@ -42,7 +47,9 @@ internal static class CampaignCommand
             if (!backend.WhiteBox && scenarios.FirstOrDefault(s => s.NeedsShim) is { } shim)
                 return CommonOptions.Usage("campaign", $"scenario {shim.Name} needs a white-box backend (one running on the CrashLab shim); {backend} is black-box");
             if (request.Cycles is < 1)
-                return CommonOptions.Usage("campaign", "--cycles must be at least 1");
+                return CommonOptions.Usage("campaign", "--budget must be at least 1");
+            if (request.Cycles != null && request.Duration != null)
+                return CommonOptions.Usage("campaign", "give --budget (crash states per scenario) or --duration (time for the whole campaign), not both");
             if (request.Chains is < 1)
                 return CommonOptions.Usage("campaign", "--chains must be at least 1");
             settings = new CampaignSettings(backend, request.Backend ?? request.Command ?? "reference", request.Command != null, scenarios, request.Seed, request.Workers, request.Out.FullName)

@@ -23,6 +23,7 @@ internal static class CertifyCommand
         {
             backend, command, level, budget, seed, workers, output, shard, chains,
         };
+        CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300");
         result.SetAction(async (parse, token) => (await CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
             parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains)).ConfigureAwait(false)).Code);
         return result;

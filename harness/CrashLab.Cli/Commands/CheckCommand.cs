@@ -15,7 +15,7 @@ internal static class CheckCommand
         {
             backend, command,
         };
-        result.Description += "\n\nExample:\n  crashlab check --backend-cmd \"python3 examples/backends/python/simple_wal.py\"";
+        CommonOptions.Examples(result, "crashlab check --backend-cmd \"python3 examples/backends/python/simple_wal.py\"", "crashlab check --backend-cmd \"./target/release/my-wal --dir-from-env\"");
         result.SetAction(async (parse, token) =>
         {
             BackendSpec spec;

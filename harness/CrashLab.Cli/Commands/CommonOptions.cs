@@ -30,6 +30,18 @@ internal static class CommonOptions
 
     public static Option<int?> Chains() => new("--chains") { Description = "chains per scenario for the whole campaign (a fixed amount of work, split across shards); each chain is a data directory through the scenario's chain_cycles crashes" };
 
+    /// <summary>Appends an "Examples:" section to a command's help.</summary>
+    public static void Examples(Command command, params string[] lines)
+        => command.Description += "\n\nExamples:\n" + string.Join("\n", lines.Select(l => "  " + l));
+
+    /// <summary>A hidden option kept only to say what it is called now.</summary>
+    public static Option<string?> Renamed(string old, string now)
+    {
+        var option = new Option<string?>(old) { Hidden = true, Arity = ArgumentArity.ZeroOrOne };
+        option.Validators.Add(r => r.AddError($"{old} is now {now} (crash states to check per scenario)"));
+        return option;
+    }
+
     public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
 
     /// <summary>--backend / --backend-cmd as a backend to run; a <see cref="FormatException"/> (a usage error) for an unknown mutant.</summary>

@@ -31,6 +31,7 @@ internal static class CrashStateCommand
         {
             data, trace, output, mode, seed, sector, count,
         };
+        CommonOptions.Examples(command, "crashlab crash-state --data DIR --trace TRACE --out STATES --mode random-subset --seed 3");
         command.SetAction(parse => Run(
             parse.GetValue(data)!, parse.GetValue(trace)!, parse.GetValue(output)!,
             CrashModes.Parse(parse.GetValue(mode)!), parse.GetValue(seed), parse.GetValue(sector), parse.GetValue(count)));

@@ -15,6 +15,7 @@ internal static class MergeCommand
         {
             dirs, output,
         };
+        CommonOptions.Examples(result, "crashlab merge shard-0 shard-1 shard-2 --out merged");
         result.SetAction(parse => Run(parse.GetValue(dirs)!, parse.GetValue(output)!));
         return result;
     }

@@ -27,6 +27,7 @@ internal static class ProveCommand
         {
             mutants, budget, referenceBudget, seed, workers, output,
         };
+        CommonOptions.Examples(result, "crashlab prove                                     # every mutant, then the reference engine at L4", "crashlab prove --mutants torn-tail-not-cut,python:sync-lies --reference-budget 0");
         result.SetAction((parse, token) => RunAsync(parse.GetValue(mutants)!, parse.GetValue(budget), parse.GetValue(referenceBudget), parse.GetValue(seed),
             parse.GetValue(workers), parse.GetValue(output)!, token));
         return result;

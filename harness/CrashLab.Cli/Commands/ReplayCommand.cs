@@ -18,6 +18,7 @@ internal static class ReplayCommand
         {
             caseFile, backend, command, keep,
         };
+        CommonOptions.Examples(result, "crashlab replay crashlab-out/cases/case-process-kill-9730166c44e64dc7-3.json", "crashlab replay CASE.json --backend-cmd \"python3 my_wal_fixed.py\"   # after a fix");
         result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), parse.GetValue(keep), token));
         return result;
     }

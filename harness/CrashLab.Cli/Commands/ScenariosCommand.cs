@@ -10,6 +10,7 @@ internal static class ScenariosCommand
     {
         var verbose = new Option<bool>("--describe") { Description = "also print each scenario's description" };
         var result = new Command("scenarios", "List the named scenarios of the conformance suite (name, level, crash model, default budget) for --scenario.") { verbose };
+        CommonOptions.Examples(result, "crashlab scenarios --describe");
         result.SetAction(parse =>
         {
             ScenarioCatalog catalog;
@@ -24,7 +25,7 @@ internal static class ScenariosCommand
 
             foreach (var s in catalog.All)
             {
-                var model = s.CrashModel == CrashModel.Process ? "process-kill" : "power-loss";
+                var model = s.CrashModel == CrashModel.Process ? "process" : "power-loss";
                 Console.WriteLine($"{s.Name,-30} {s.Level}  {model,-12} budget {s.Budget,4}{(s.NeedsShim ? "  white-box" : "")}");
                 if (parse.GetValue(verbose))
                     Console.WriteLine($"    {s.Description}");

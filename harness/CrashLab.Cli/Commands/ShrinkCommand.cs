@@ -18,6 +18,7 @@ internal static class ShrinkCommand
         {
             caseFile, output, attempts,
         };
+        CommonOptions.Examples(result, "crashlab shrink CASE.json --out CASE.min.json && crashlab replay CASE.min.json");
         result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(output), parse.GetValue(attempts), token));
         return result;
     }

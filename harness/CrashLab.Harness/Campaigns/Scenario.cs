@@ -79,12 +79,14 @@ public sealed record Scenario
     }
 }
 
-/// <summary>What a kill does to storage.</summary>
+/// <summary>What a kill does to storage; spelled "process" and "power-loss" everywhere (files, output, docs).</summary>
 public enum CrashModel
 {
     /// <summary>SIGKILL; the OS keeps every completed write.</summary>
+    [JsonStringEnumMemberName("process")]
     Process,
 
     /// <summary>SIGKILL, then a crash state from the shim's journal (white-box).</summary>
+    [JsonStringEnumMemberName("power-loss")]
     PowerLoss,
 }

@@ -74,14 +74,43 @@ public sealed record CaseFile
 
     public static CaseFile Load(string path)
     {
+        string text;
         try
         {
-            var file = JsonSerializer.Deserialize<CaseFile>(File.ReadAllText(path), Json) ?? throw new FormatException("empty");
-            return file.SchemaVersion == Schema ? file : throw new FormatException($"schema {file.SchemaVersion} is not {Schema}");
+            text = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is JsonException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FormatException($"{path} is not a readable case file: {e.Message}", e);
+            throw new FormatException($"{path} cannot be read: {e.Message}", e);
+        }
+
+        // Say what the file is instead, in words: never a .NET type name.
+        var schema = SchemaOf(text);
+        if (schema == ReportWriter.ReportSchema)
+            throw new FormatException($"{path} is a campaign report, not a case file: replay one of the case files it names (in its cases/ directory)");
+        if (schema != Schema)
+            throw new FormatException($"{path} is not a CrashLab case file (expected \"schema\": \"{Schema}\"{(schema != null ? $", found \"{schema}\"" : "")})");
+        try
+        {
+            return JsonSerializer.Deserialize<CaseFile>(text, Json) ?? throw new FormatException("empty");
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            var where = (e as JsonException)?.Path is { } jsonPath ? $" at {jsonPath}" : "";
+            throw new FormatException($"{path} is a damaged case file: a field{where} does not hold what a case file holds there", e);
+        }
+    }
+
+    private static string? SchemaOf(string text)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

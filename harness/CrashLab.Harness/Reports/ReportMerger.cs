@@ -56,7 +56,7 @@ public static class ReportMerger
     {
         var path = Path.Combine(dir, "report.json");
         if (!File.Exists(path))
-            throw new FormatException($"{dir} holds no report.json");
+            throw new FormatException(Directory.Exists(dir) ? $"{dir} holds no report.json (give the --out directory of each shard)" : $"{dir} does not exist");
         try
         {
             var json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty");

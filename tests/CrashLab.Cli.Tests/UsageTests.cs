@@ -1,0 +1,57 @@
+namespace CrashLab.Cli.Tests;
+
+/// <summary>Every wrong command line gets one plain sentence (no .NET type names), a suggestion where one fits, and exit 2.</summary>
+public sealed class UsageTests : CliTest
+{
+    [Theory]
+    [InlineData(new[] { "campaign", "--seed", "abc" }, "crashlab campaign: 'abc' is not a valid value for --seed: expected a whole number")]
+    [InlineData(new[] { "campain" }, "unknown command 'campain'; did you mean 'campaign'?")]
+    [InlineData(new[] { "campaign", "--budgt", "3" }, "unknown option '--budgt'; did you mean '--budget'?")]
+    [InlineData(new[] { "campaign", "--cycles", "3" }, "--cycles is now --budget")]
+    [InlineData(new[] { "campaign", "--budget", "3", "--duration", "5s" }, "give --budget (crash states per scenario) or --duration")]
+    [InlineData(new[] { "campaign", "--duration", "soon" }, "'soon' is not a duration")]
+    [InlineData(new[] { "certify", "--level", "L9" }, "crashlab certify:")]
+    [InlineData(new[] { "merge", "/no/such/dir" }, "/no/such/dir does not exist")]
+    [InlineData(new[] { "replay", "/no/such/case.json" }, "does not exist")]
+    [InlineData(new[] { "campaign", "--backend", "mutant:nosuch" }, "unknown mutant 'nosuch'")]
+    [InlineData(new string[0], "a command is needed")]
+    public async Task Run_WrongCommandLine_Exits2WithAPlainSentence(string[] arguments, string expected)
+    {
+        var result = await Crashlab.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ErrorInASubcommand_PointsAtThatSubcommandsHelp()
+    {
+        var result = await Crashlab.RunAsync("campaign", "--seed", "-1");
+
+        Assert.Contains("Run 'crashlab campaign --help' for usage.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_AReportInsteadOfACase_SaysWhichFileToGive()
+    {
+        var report = Path.Combine(Dir, "report.json");
+        await File.WriteAllTextAsync(report, """{"schema":"crashlab-report/1","backend":"reference"}""");
+
+        var result = await Crashlab.RunAsync("replay", report);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a campaign report, not a case file", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_AsACommand_ShowsTheSubcommandsHelpWithExamples()
+    {
+        var result = await Crashlab.RunAsync("help", "campaign");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Examples:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("crashlab campaign --budget", result.Stdout, StringComparison.Ordinal);
+    }
+}
