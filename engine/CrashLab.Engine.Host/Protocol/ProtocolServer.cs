@@ -17,9 +17,6 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
     /// <summary>One request at a time, each finished before the next is read, and no write-behind (see EngineSettings.Serial).</summary>
     public bool Serial { get; init; }
 
-    /// <summary>Called once, after the first request was dispatched.</summary>
-    public Action? FirstRequestHandled { get; init; }
-
     /// <summary>Reads requests until shutdown or end of input; returns the process exit code.</summary>
     public async Task<int> ServeAsync(Stream input)
     {
@@ -42,7 +39,6 @@ internal sealed class ProtocolServer(WriteAheadLog log, ReplyWriter replies, ILo
                 Dispatch(request);
                 if (Serial)
                     await Task.WhenAll(_inFlight).ConfigureAwait(false);
-                FirstRequestHandled?.Invoke();
             }
             catch (WalException e)
             {
