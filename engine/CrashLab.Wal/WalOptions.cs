@@ -18,11 +18,8 @@ public sealed record WalOptions
     /// </summary>
     public bool ZeroFillOnDemand { get; init; }
 
-    /// <summary>
-    /// A deliberate bug to inject (the conformance suite's known-bad backends); null for the real engine.
-    /// See <see cref="Mutants"/>.
-    /// </summary>
-    public string? Mutant { get; init; }
+    /// <summary>A deliberate bug to inject (the conformance suite's known-bad backends); <see cref="Mutant.None"/> for the real engine.</summary>
+    public Mutant Mutant { get; init; }
 
     /// <summary>Buffered unsynced bytes at which an appender writes them out itself.</summary>
     public int WriteBehindBytes { get; init; } = 1 << 20;
@@ -31,8 +28,6 @@ public sealed record WalOptions
     {
         if (SegmentBytes is < WalLimits.MinSegmentBytes or > WalLimits.MaxSegmentBytes || SegmentBytes % 4096 != 0)
             throw new ArgumentException($"segment size {SegmentBytes} must be a multiple of 4096 between {WalLimits.MinSegmentBytes} and {WalLimits.MaxSegmentBytes} bytes");
-        if (Mutant != null && !Mutants.All.ContainsKey(Mutant))
-            throw new ArgumentException($"unknown mutant '{Mutant}' (known: {string.Join(", ", Mutants.All.Keys)})");
         if (WriteBehindBytes < 4096)
             throw new ArgumentException($"write-behind {WriteBehindBytes} must be at least 4096 bytes");
     }

@@ -102,7 +102,7 @@ public sealed partial class WriteAheadLog
 
         try
         {
-            if (_options.Is(Mutants.PartialGroupSync) && sync && chunks.Count > 0)
+            if (_options.Is(Mutant.PartialGroupSync) && sync && chunks.Count > 0)
                 WriteSyncingPart(chunks, toSync);
             else
                 WriteAndSync(chunks, toSync);
@@ -167,13 +167,13 @@ public sealed partial class WriteAheadLog
             chunk.Segment.File.Write(WriteOffset(chunk), chunk.Data);
         foreach (var segment in toSync)
         {
-            if (_options.Is(Mutants.AckBeforeFdatasync))
+            if (_options.Is(Mutant.AckBeforeFdatasync))
                 continue;
             try
             {
                 segment.File.DataSync();
             }
-            catch (StorageException) when (_options.Is(Mutants.RetryFailedFsync))
+            catch (StorageException) when (_options.Is(Mutant.RetryFailedFsync))
             {
                 segment.File.DataSync();
             }
@@ -195,7 +195,7 @@ public sealed partial class WriteAheadLog
 
     /// <summary>The write-offset-wrong mutant puts every write after a segment's first 8 bytes too far.</summary>
     private long WriteOffset(Writing.PendingWrites.Chunk chunk)
-        => _options.Is(Mutants.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
+        => _options.Is(Mutant.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
 
     /// <summary>Waits, up to a quarter of the last flush's duration, until as many requests queue as the last group held.</summary>
     private void GatherGroup()

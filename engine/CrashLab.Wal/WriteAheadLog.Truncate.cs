@@ -19,7 +19,7 @@ public sealed partial class WriteAheadLog
             if (beforeLsn <= _firstLsn)
                 return _firstLsn;
             PrepareSegments(_tail.SegmentsNeededForMarker());
-            var marker = _options.Is(Mutants.TruncateOffByOne) ? beforeLsn + 1 : beforeLsn;
+            var marker = _options.Is(Mutant.TruncateOffByOne) ? beforeLsn + 1 : beforeLsn;
             Encode(() => _tail.EncodeTruncation(marker, _durableLsn));
             sequence = ++_encodedSeq;
             _firstLsn = beforeLsn;

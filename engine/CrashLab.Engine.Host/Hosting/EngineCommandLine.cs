@@ -47,7 +47,8 @@ internal static class EngineCommandLine
                     wal = wal with { SegmentBytes = ParseSize(Value(args, ref i)) };
                     break;
                 case "--mutant":
-                    wal = wal with { Mutant = Value(args, ref i) };
+                    var name = Value(args, ref i);
+                    wal = wal with { Mutant = Mutants.TryParse(name, out var mutant) ? mutant : throw new UsageException($"unknown mutant '{name}' (known: {string.Join(", ", Mutants.All.Keys)})") };
                     break;
                 case "--inline-prepare":
                     wal = wal with { PrepareSegmentsInBackground = false };

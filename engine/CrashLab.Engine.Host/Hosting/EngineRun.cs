@@ -48,7 +48,7 @@ internal static class EngineRun
         using (log)
         {
             var status = log.Status;
-            var name = settings.Wal.Mutant is { } mutant ? $"{BackendName}+mutant:{mutant}" : BackendName;
+            var name = settings.Wal.Mutant != Mutant.None ? $"{BackendName}+mutant:{settings.Wal.Mutant.Name()}" : BackendName;
             Write(output, EventWriter.Line(new ReadyEvent(status.FirstLsn, status.NextLsn, log.Corruption?.Lsn, log.Corruption?.Detail, name)));
             if (log.Corruption is { } corruption)
                 logger.LogWarning("recovery found damage: records from LSN {Lsn} on are lost: {Detail}", corruption.Lsn, corruption.Detail);

@@ -43,7 +43,7 @@ internal sealed class FrameCursor
         if (frame.Length < FrameHeader.Size + header.Length)
             return Reject("file ends inside a frame");
         payload = frame[FrameHeader.Size..];
-        if (_options.Is(Mutants.ChecksumsNotVerified))
+        if (_options.Is(Mutant.ChecksumsNotVerified))
             return FrameStatus.Valid;
         return FrameHeader.PayloadCrcOf(payload) == header.PayloadCrc ? FrameStatus.Valid : Reject("payload checksum mismatch");
     }
@@ -83,7 +83,7 @@ internal sealed class FrameCursor
         {
             _windowLength = want > 0 ? _segment.File.Read(offset, _window.AsSpan(0, want)) : 0;
         }
-        catch (Storage.StorageException) when (_options.Is(Mutants.ReadErrorAsEnd) || _options.Is(Mutants.ReadErrorCutAndReported))
+        catch (Storage.StorageException) when (_options.Is(Mutant.ReadErrorAsEnd) || _options.Is(Mutant.ReadErrorCutAndReported))
         {
             _windowLength = 0;
             _segment.ReadFailedAsEnd = true;

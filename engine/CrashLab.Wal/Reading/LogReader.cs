@@ -17,7 +17,7 @@ internal static class LogReader
         while (records.Count < maxRecords && fromLsn + records.Count < limitLsn)
         {
             var status = cursor.TryRead(offset, out var header, out var payload);
-            if (status != FrameStatus.Valid && options.Is(Mutants.SkipBadRecord))
+            if (status != FrameStatus.Valid && options.Is(Mutant.SkipBadRecord))
             {
                 offset = cursor.NextValidRecordStart(offset);
                 if (offset < 0)

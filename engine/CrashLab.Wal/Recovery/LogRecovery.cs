@@ -27,10 +27,10 @@ internal static class LogRecovery
             if (brokenHeader != null && scan.Stop.SegmentIndex == segments.Count - 1 && scan.ChainBroken)
                 scan.StopReason = brokenHeader;
             var corruption = DamageClassifier.Classify(segments, scan, options);
-            if (options.Is(Mutants.ReadErrorCutAndReported) && segments.Exists(s => s.ReadFailedAsEnd))
+            if (options.Is(Mutant.ReadErrorCutAndReported) && segments.Exists(s => s.ReadFailedAsEnd))
                 corruption ??= new CorruptionReport(scan.NextLsn, "a read failed: the log ends here");
             var tailOffset = scan.Cut.Offset;
-            if (options.Is(Mutants.TornTailNotCut))
+            if (options.Is(Mutant.TornTailNotCut))
                 tailOffset = PastGarbage(segments[scan.Cut.SegmentIndex], scan.Cut.Offset, scan.LastNonZero);
             else
                 TailCutter.Cut(segments, scan.Cut, scan.LastNonZero);
@@ -44,7 +44,7 @@ internal static class LogRecovery
 
             var first = Math.Max(scan.LogicalStart, scan.FirstRecordLsn ?? scan.NextLsn);
             var next = scan.NextLsn;
-            if (options.Is(Mutants.LsnRestartAfterTruncate) && scan.LogicalStart > 1)
+            if (options.Is(Mutant.LsnRestartAfterTruncate) && scan.LogicalStart > 1)
                 next = 1 + (scan.NextLsn - first);
             return new RecoveredLog(candidates.Items[0].Header!.Value.LogId, live, Math.Min(first, next), next,
                 tailOffset, scan.Index, corruption, scan.Records, scan.Bytes);

@@ -32,7 +32,7 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain, WalOptions option
         while (true)
         {
             var status = cursor.TryRead(_offset, out var header, out var payload);
-            if (status != FrameStatus.Valid && options.Is(Mutants.SkipBadRecord) && SkipTo(cursor))
+            if (status != FrameStatus.Valid && options.Is(Mutant.SkipBadRecord) && SkipTo(cursor))
                 continue;
             if (status != FrameStatus.Valid)
                 return Stop(status == FrameStatus.NoRoom ? "no room for a frame before the segment end" : cursor.Problem);

@@ -59,7 +59,7 @@ internal sealed class SegmentCandidates : IDisposable
             {
                 read = file.Read(0, header);
             }
-            catch (StorageException) when (options.Is(Mutants.ReadErrorAsEnd))
+            catch (StorageException) when (options.Is(Mutant.ReadErrorAsEnd))
             {
                 read = 0;
             }

@@ -85,7 +85,7 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
                 if (first && LogIndex.Wants(lsn, !_segmentHasRecordStart))
                     index.Add(new LogIndex.Entry(lsn, Active!, Offset));
                 _segmentHasRecordStart |= first;
-                var flags = last && (i == records.Count - 1 || options.Is(Mutants.NonAtomicBatch)) ? FrameFlags.BatchEnd : FrameFlags.None;
+                var flags = last && (i == records.Count - 1 || options.Is(Mutant.NonAtomicBatch)) ? FrameFlags.BatchEnd : FrameFlags.None;
                 Put(kind, flags, lsn, (uint)done, data.Slice(done, n), durableLsn);
                 done += n;
                 if (last)
@@ -145,7 +145,7 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
 
         var path = Path.Combine(directory, SegmentNames.For(number));
         fs.Rename(prepared, path);
-        if (!options.Is(Mutants.NoDirFsync))
+        if (!options.Is(Mutant.NoDirFsync))
             fs.SyncDirectory(directory);
         Active = new Segment(number, firstLsn, segmentBytes, logId, fs.Open(path, OpenMode.OpenExisting));
         segments.Add(Active);

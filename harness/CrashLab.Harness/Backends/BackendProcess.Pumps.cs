@@ -15,10 +15,13 @@ public sealed partial class BackendProcess
             throw new BackendExitedException(why);
         if (!await _writeGate.WaitAsync(_timeouts.Request, cancellationToken).ConfigureAwait(false))
             throw StoppedReading();
-        var write = WriteAsync(line, cancellationToken);
+
+        // Once a line has started, the caller's token no longer applies: a request abandoned half-way
+        // (or after it reached the backend) would leave its reply with no one waiting for its id.
+        var write = WriteAsync(line);
         try
         {
-            await write.WaitAsync(_timeouts.Request, cancellationToken).ConfigureAwait(false);
+            await write.WaitAsync(_timeouts.Request, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -35,12 +38,12 @@ public sealed partial class BackendProcess
         _writeGate.Release();
     }
 
-    private async Task WriteAsync(byte[] line, CancellationToken cancellationToken)
+    private async Task WriteAsync(byte[] line)
     {
         try
         {
-            await _stdin.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-            await _stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _stdin.WriteAsync(line).ConfigureAwait(false);
+            await _stdin.FlushAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

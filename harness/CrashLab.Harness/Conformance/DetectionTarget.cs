@@ -1,4 +1,5 @@
 using CrashLab.Harness.Backends;
+using CrashLab.Wal;
 
 namespace CrashLab.Harness.Conformance;
 
@@ -26,19 +27,19 @@ public sealed record DetectionTarget(string Mutant, string Scenario)
     /// <summary>Every mutant of the reference engine, each with the scenario built for its class of bug.</summary>
     public static IReadOnlyList<DetectionTarget> All { get; } =
     [
-        new("write-offset-wrong", "process-kill"),
-        new("truncate-off-by-one", "kill-during-truncation"),
-        new("lsn-restart-after-truncate", "kill-during-truncation"),
-        new("ack-before-fdatasync", "power-loss-drop-all"),
-        new("partial-group-sync", "power-loss-drop-all"),
-        new("no-dir-fsync", "power-loss-lost-dir-entries"),
-        new("non-atomic-batch", "power-loss-torn-sectors"),
-        new("torn-tail-not-cut", "power-loss-torn-sectors"),
-        new("skip-bad-record", "power-loss-torn-sectors"),
-        new("retry-failed-fsync", "fsync-eio"),
-        new("read-error-as-end", "read-eio-recovery"),
-        new("read-error-cut-and-reported", "read-eio-recovery"),
-        new("checksums-not-verified", "bitflip-at-rest"),
+        new(Wal.Mutant.WriteOffsetWrong.Name(), "process-kill"),
+        new(Wal.Mutant.TruncateOffByOne.Name(), "kill-during-truncation"),
+        new(Wal.Mutant.LsnRestartAfterTruncate.Name(), "kill-during-truncation"),
+        new(Wal.Mutant.AckBeforeFdatasync.Name(), "power-loss-drop-all"),
+        new(Wal.Mutant.PartialGroupSync.Name(), "power-loss-drop-all"),
+        new(Wal.Mutant.NoDirFsync.Name(), "power-loss-lost-dir-entries"),
+        new(Wal.Mutant.NonAtomicBatch.Name(), "power-loss-torn-sectors"),
+        new(Wal.Mutant.TornTailNotCut.Name(), "power-loss-torn-sectors"),
+        new(Wal.Mutant.SkipBadRecord.Name(), "power-loss-torn-sectors"),
+        new(Wal.Mutant.RetryFailedFsync.Name(), "fsync-eio"),
+        new(Wal.Mutant.ReadErrorAsEnd.Name(), "read-eio-recovery"),
+        new(Wal.Mutant.ReadErrorCutAndReported.Name(), "read-eio-recovery"),
+        new(Wal.Mutant.ChecksumsNotVerified.Name(), "bitflip-at-rest"),
         new("python:ack-before-write", "process-kill"),
         new("python:refuse-appends", "process-kill"),
         new("python:fatal-after-crash", "process-kill"),

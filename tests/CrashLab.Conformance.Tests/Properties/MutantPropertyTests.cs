@@ -16,10 +16,11 @@ public sealed class MutantPropertyTests(ITestOutputHelper output)
     [MemberData(nameof(AllMutants))]
     public async Task Counterexample_ForEachMutant_IsFoundAndShrunk(string mutant)
     {
-        var chain = new SimulatedChain(mutant);
+        Assert.True(Mutants.TryParse(mutant, out var kind), mutant);
+        var chain = new SimulatedChain(kind);
         bool Holds(SimCase c) => chain.RunAsync(c).GetAwaiter().GetResult() == null;
 
-        var (original, shrunk, seed) = PropertyRunner.FindCounterexample($"mutant {mutant}", SimCaseArbitrary.Cases(FaultsFor(mutant)), Holds, tests: 500);
+        var (original, shrunk, seed) = PropertyRunner.FindCounterexample($"mutant {mutant}", SimCaseArbitrary.Cases(FaultsFor(kind)), Holds, tests: 500);
 
         output.WriteLine($"{mutant}: {original.Steps.Length} steps / {original.RecordBytes} B shrunk to {shrunk.Steps.Length} steps / {shrunk.RecordBytes} B (replay {PropertyRunner.ReplayVariable}={seed})");
         output.WriteLine($"  shrunk: {shrunk}");
@@ -30,11 +31,11 @@ public sealed class MutantPropertyTests(ITestOutputHelper output)
     }
 
     /// <summary>The faults a mutant's bug needs to show (most need none: crashes alone expose them).</summary>
-    private static SimFault[] FaultsFor(string mutant) => mutant switch
+    private static SimFault[] FaultsFor(Mutant mutant) => mutant switch
     {
-        Mutants.RetryFailedFsync => [SimFault.FsyncEio],
-        Mutants.ReadErrorAsEnd or Mutants.ReadErrorCutAndReported => [SimFault.ReadEioInRecovery],
-        Mutants.ChecksumsNotVerified => [SimFault.BitFlipAtRest],
+        Mutant.RetryFailedFsync => [SimFault.FsyncEio],
+        Mutant.ReadErrorAsEnd or Mutant.ReadErrorCutAndReported => [SimFault.ReadEioInRecovery],
+        Mutant.ChecksumsNotVerified => [SimFault.BitFlipAtRest],
         _ => [SimFault.None],
     };
 }

@@ -18,7 +18,7 @@ public sealed class SimulatedRecoveryPropertyTests(ITestOutputHelper output)
         PropertyRunner.Check("reference engine, simulated disk", SimCaseArbitrary.Cases(AllFaults), c =>
         {
             cases++;
-            var violation = new SimulatedChain(mutant: null).RunAsync(c).GetAwaiter().GetResult();
+            var violation = new SimulatedChain(Wal.Mutant.None).RunAsync(c).GetAwaiter().GetResult();
             if (violation != null)
                 output.WriteLine($"{violation} in {c}");
             return violation == null;

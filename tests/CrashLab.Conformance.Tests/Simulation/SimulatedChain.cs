@@ -14,7 +14,7 @@ namespace CrashLab.Conformance.Tests.Simulation;
 /// simulated disk, and judges every recovery with the harness's own oracle (the chain model and
 /// recovery check a real campaign uses). Returns the first violation, or null.
 /// </summary>
-public sealed class SimulatedChain(string? mutant)
+public sealed class SimulatedChain(Mutant mutant)
 {
     private const string Root = "/sim";
     private const string LogDir = "/sim/log";

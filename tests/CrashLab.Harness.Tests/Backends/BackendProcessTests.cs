@@ -97,6 +97,24 @@ public sealed class BackendProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_CancelledWhileItsLineIsBeingWritten_StillWaitsForItsReply()
+    {
+        var script = new Fakes.HostileScript { Then = "hang" };
+        script.Start.Add(Fakes.HostileLines.Ready());
+        script.Replies.Add([Fakes.HostileLines.Line("""{"id":$ID,"ok":true,"first_lsn":1,"last_lsn":1}""")]);
+        await using var backend = await BackendProcess.StartAsync(script.WriteTo(_dir), new BackendEnvironment(_dir), Quick, CancellationToken.None);
+        using var kill = new CancellationTokenSource();
+
+        // A 6 MiB line takes a while to cross the pipe; the kill token fires while it does.
+        var submitted = backend.SubmitAsync(new AppendRequest([new byte[6 << 20]], Sync: false), kill.Token);
+        kill.Cancel();
+        var reply = await await submitted;
+
+        Assert.IsType<AppendReply>(reply);
+        Assert.Empty(backend.Findings);
+    }
+
+    [Fact]
     public async Task Kill_BackendWithAChildProcess_LeavesNoOrphan()
     {
         var marker = $"1{Random.Shared.Next(100000, 999999)}";
