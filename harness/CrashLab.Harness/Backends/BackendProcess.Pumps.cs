@@ -183,46 +183,7 @@ public sealed partial class BackendProcess
         }
     }
 
-    /// <summary>Keeps the backend's stderr, bounded: lines are cut at <see cref="MaxStderrLine"/> bytes, however long the backend makes them.</summary>
-    private async Task PumpStderrAsync()
-    {
-        var stream = _process.StandardError.BaseStream;
-        var chunk = new byte[16 << 10];
-        var line = new byte[MaxStderrLine];
-        var (length, cut) = (0, 0L);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
-            {
-                var rest = chunk.AsSpan(0, read);
-                while (true)
-                {
-                    var newline = rest.IndexOf((byte)'\n');
-                    var part = newline < 0 ? rest : rest[..newline];
-                    var take = Math.Min(line.Length - length, part.Length);
-                    part[..take].CopyTo(line.AsSpan(length));
-                    (length, cut) = (length + take, cut + part.Length - take);
-                    if (newline < 0)
-                        break;
-                    Stderr.Add(StderrLine(line.AsSpan(0, length), cut));
-                    (length, cut) = (0, 0);
-                    rest = rest[(newline + 1)..];
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-        }
-
-        if (length > 0)
-            Stderr.Add(StderrLine(line.AsSpan(0, length), cut));
-    }
-
-    private const int MaxStderrLine = 4096;
-
-    private static string StderrLine(ReadOnlySpan<byte> bytes, long cut)
-        => Encoding.UTF8.GetString(bytes).TrimEnd('\r') + (cut > 0 ? $"... ({cut} more bytes of this line)" : "");
+    private Task PumpStderrAsync() => Stderr.PumpAsync(_process.StandardError.BaseStream);
 
     internal static string Abbreviate(ReadOnlyMemory<byte> line) => WireText.Clip(line.Span, 120);
 }

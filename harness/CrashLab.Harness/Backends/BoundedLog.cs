@@ -32,6 +32,46 @@ public sealed class BoundedLog(int headBytes = 16 << 10, int tailBytes = 48 << 1
         }
     }
 
+    /// <summary>Reads a stream (a backend's stderr) to its end into this log: lines are cut at <see cref="MaxLineBytes"/> bytes, however long the writer makes them.</summary>
+    public async Task PumpAsync(Stream stream)
+    {
+        var chunk = new byte[16 << 10];
+        var line = new byte[MaxLineBytes];
+        var (length, cut) = (0, 0L);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+            {
+                var rest = chunk.AsSpan(0, read);
+                while (true)
+                {
+                    var newline = rest.IndexOf((byte)'\n');
+                    var part = newline < 0 ? rest : rest[..newline];
+                    var take = Math.Min(line.Length - length, part.Length);
+                    part[..take].CopyTo(line.AsSpan(length));
+                    (length, cut) = (length + take, cut + part.Length - take);
+                    if (newline < 0)
+                        break;
+                    Add(LineOf(line.AsSpan(0, length), cut));
+                    (length, cut) = (0, 0);
+                    rest = rest[(newline + 1)..];
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
+
+        if (length > 0)
+            Add(LineOf(line.AsSpan(0, length), cut));
+    }
+
+    public const int MaxLineBytes = 4096;
+
+    private static string LineOf(ReadOnlySpan<byte> bytes, long cut)
+        => Encoding.UTF8.GetString(bytes).TrimEnd('\r') + (cut > 0 ? $"... ({cut} more bytes of this line)" : "");
+
     /// <summary>Bytes of log dropped from the middle to stay within budget.</summary>
     public long Dropped
     {

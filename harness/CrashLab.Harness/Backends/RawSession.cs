@@ -20,11 +20,7 @@ public sealed class RawSession : IAsyncDisposable
         _process = process;
         _stdin = process.StandardInput.BaseStream;
         _stdout = new LineFramer(process.StandardOutput.BaseStream, ProtocolLimits.HarnessMaxLineBytes);
-        _stderrPump = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-                Stderr.Add(WireText.Clip(line, 4096));
-        });
+        _stderrPump = Task.Run(() => Stderr.PumpAsync(process.StandardError.BaseStream));
     }
 
     public BoundedLog Stderr { get; } = new();
