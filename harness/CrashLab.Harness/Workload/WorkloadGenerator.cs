@@ -9,8 +9,12 @@ public sealed class WorkloadGenerator(WorkloadProfile profile, ulong seed)
     private static readonly int[] EdgeSizes = [0, 1, 7, 8, 511, 512, 513, 4095, 4096, 4097, 12 << 10];
 
     private readonly SplitMix _random = new(seed);
+    private bool? _quiet;
 
     public WorkloadProfile Profile => profile;
+
+    /// <summary>This run sends no truncation (drawn once per run, and only where the profile asks for quiet runs).</summary>
+    private bool Quiet => _quiet ??= profile.QuietRunShare > 0 && Unit() < profile.QuietRunShare;
 
     public enum Op { Append, Sync, Truncate, Read, Stat }
 
@@ -20,7 +24,7 @@ public sealed class WorkloadGenerator(WorkloadProfile profile, ulong seed)
         if ((roll -= profile.SyncShare) < 0)
             return Op.Sync;
         if ((roll -= profile.TruncateShare) < 0)
-            return Op.Truncate;
+            return Quiet ? Op.Append : Op.Truncate;
         if ((roll -= profile.ReadShare) < 0)
             return Op.Read;
         return (roll -= profile.StatShare) < 0 ? Op.Stat : Op.Append;

@@ -20,6 +20,12 @@ public sealed record WorkloadProfile
 
     public double TruncateShare { get; init; } = 0.02;
 
+    /// <summary>
+    /// Share of runs that send no truncation at all: a bug that keeps a stale truncation bound shows
+    /// only at a restart that no newer truncation preceded (a newer one rewrites the evidence).
+    /// </summary>
+    public double QuietRunShare { get; init; }
+
     public double ReadShare { get; init; } = 0.04;
 
     public double StatShare { get; init; } = 0.02;

@@ -1,0 +1,27 @@
+using CrashLab.Harness.Workload;
+
+namespace CrashLab.Harness.Tests.Workload;
+
+/// <summary>Quiet runs: some runs must send no truncation, so a stale bound meets a restart before a newer truncation rewrites it.</summary>
+public sealed class WorkloadGeneratorTests
+{
+    [Fact]
+    public void NextOp_QuietRunShareOne_NeverTruncates()
+    {
+        var generator = new WorkloadGenerator(new WorkloadProfile { TruncateShare = 1, QuietRunShare = 1 }, 5);
+
+        Assert.DoesNotContain(WorkloadGenerator.Op.Truncate, Enumerable.Range(0, 200).Select(_ => generator.NextOp()));
+    }
+
+    [Fact]
+    public void NextOp_HalfTheRunsQuiet_SomeRunsTruncateAndSomeNever()
+    {
+        var runs = Enumerable.Range(0, 100)
+            .Select(seed => new WorkloadGenerator(new WorkloadProfile { TruncateShare = 0.5, QuietRunShare = 0.5 }, (ulong)seed))
+            .Select(g => Enumerable.Range(0, 50).Count(_ => g.NextOp() == WorkloadGenerator.Op.Truncate))
+            .ToList();
+
+        Assert.InRange(runs.Count(n => n == 0), 25, 75);
+        Assert.InRange(runs.Count(n => n > 0), 25, 75);
+    }
+}
