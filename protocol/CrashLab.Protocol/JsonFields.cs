@@ -20,12 +20,6 @@ public static class JsonFields
     public static long? OptionalLong(JsonElement message, string field, string what)
         => message.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? Long(message, field, what) : null;
 
-    public static int Int(JsonElement message, string field, string what)
-    {
-        var value = Long(message, field, what);
-        return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Wrong(field, "a 32-bit integer", message.GetProperty(field), what, message);
-    }
-
     public static bool Bool(JsonElement message, string field, string what)
     {
         var value = Field(message, field, what);

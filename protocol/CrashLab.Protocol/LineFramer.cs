@@ -21,9 +21,6 @@ public sealed class LineFramer(Stream input, int maxLineBytes)
 
     public int MaxLineBytes => maxLineBytes;
 
-    /// <summary>True when a whole line is already buffered, so the next read will not block.</summary>
-    public bool HasBufferedLine => _buffer.AsSpan(_start, _end - _start).Contains((byte)'\n');
-
     /// <summary>The next line, or null at end of input; <paramref name="beforeBlocking"/> runs before each read that may block.</summary>
     public Line? ReadLine(Action? beforeBlocking = null)
     {

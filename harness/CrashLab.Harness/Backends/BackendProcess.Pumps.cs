@@ -169,19 +169,7 @@ public sealed partial class BackendProcess
 
     private const int KilledBySigkill = 137;
 
-    private async Task<bool> ExitsSoonAsync()
-    {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        try
-        {
-            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    private async Task<bool> ExitsSoonAsync() => await ProcessGroup.ExitWithinAsync(_process, TimeSpan.FromMilliseconds(500)).ConfigureAwait(false) != null;
 
     private Task PumpStderrAsync() => Stderr.PumpAsync(_process.StandardError.BaseStream);
 

@@ -132,11 +132,12 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// </summary>
     public async Task<string> LastWordsAsync()
     {
-        await ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-        var status = !_process.HasExited ? "still running"
-            : _process.ExitCode > 128 ? $"killed by signal {_process.ExitCode - 128}"
-            : $"exit status {_process.ExitCode}";
+        var status = await EndAsync().ConfigureAwait(false) switch
+        {
+            null => "still running",
+            > 128 and var code => $"killed by signal {code - 128}",
+            var code => $"exit status {code}",
+        };
         return Stderr.LastLine() is { } last ? $"{status}; its stderr ends: \"{WireText.Clip(last)}\"" : $"{status}; nothing on stderr";
     }
 
@@ -157,10 +158,17 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// <summary>setsid's own complaint when it could not exec the backend (a bad interpreter line, say): the program never ran.</summary>
     private async Task<string?> ExecFailureAsync()
     {
-        if (!ProcessGroup.Available || await ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false) is not (126 or 127))
+        if (!ProcessGroup.Available || await EndAsync().ConfigureAwait(false) is not (126 or 127))
             return null;
-        await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         return Stderr.LastLine() is { } line && line.StartsWith("setsid: failed to execute", StringComparison.Ordinal) ? line["setsid: ".Length..] : null;
+    }
+
+    /// <summary>The exit code once the backend has ended (null if it has not within 2 s), with its stderr read to the end.</summary>
+    private async Task<int?> EndAsync()
+    {
+        var exit = await ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        return exit;
     }
 
     private async Task AwaitStartEventAsync(CancellationToken cancellationToken)

@@ -6,11 +6,8 @@ namespace CrashLab.Harness.Backends;
 /// </summary>
 public sealed record HarnessTimeouts(TimeSpan Ready, TimeSpan Request)
 {
-    /// <summary>
-    /// The longest reply the harness's own reads can draw is under 28 MiB (4 MiB of records plus one
-    /// 16 MiB record, base64); a line past this limit is a flood, not a reply.
-    /// </summary>
-    public int MaxLineBytes { get; init; } = 64 << 20;
+    /// <summary>A stdout line past this is a flood, not a reply (<see cref="ProtocolLimits.HarnessMaxLineBytes"/>; tests lower it).</summary>
+    public int MaxLineBytes { get; init; } = ProtocolLimits.HarnessMaxLineBytes;
 
     public static HarnessTimeouts Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
 }

@@ -9,7 +9,7 @@ public sealed class ProtocolLog(BackendProcess backend, CancellationToken cancel
 
     public async Task<LogFetcher.Page> ReadAsync(long fromLsn)
     {
-        var reply = await backend.RequestAsync(new ReadRequest(fromLsn, 1000, ProtocolLimits.HarnessReadMaxBytes), cancellationToken).ConfigureAwait(false);
+        var reply = await backend.RequestAsync(new ReadRequest(fromLsn, ProtocolLimits.DefaultMaxRecords, ProtocolLimits.HarnessReadMaxBytes), cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             ReadReply read => new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, r.Data.ToArray()))], read.NextLsn),

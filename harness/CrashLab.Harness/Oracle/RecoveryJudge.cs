@@ -21,18 +21,14 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var process = await BackendProcess.SpawnAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
-        RecoveryVerdict? failed = null;
+        RecoveryVerdict? notReady;
         try
         {
-            await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
+            notReady = await AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)
         {
-            failed = RecoveryVerdict.Violated(Violation.From(finding));
-        }
-        catch (BackendExitedException)
-        {
-            failed = Refusal($"exited before ready ({await process.LastWordsAsync().ConfigureAwait(false)})");
+            notReady = RecoveryVerdict.Violated(Violation.From(finding));
         }
         catch
         {
@@ -40,21 +36,37 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
             throw;
         }
 
-        if (failed != null)
+        if (notReady != null && process.Fatal == null)
         {
             // The process is gone, but its words stay with the verdict: the case file keeps its stderr.
             await process.DisposeAsync().ConfigureAwait(false);
-            return new JudgedStart(failed, null, clock.Elapsed) { StartStderr = process.Stderr.ToString() };
+            return new JudgedStart(notReady, null, clock.Elapsed) { StartStderr = process.Stderr.ToString() };
         }
 
         var started = clock.Elapsed;
-        var verdict = process.Fatal is { } fatal
-            ? Refusal($"answered fatal: \"{fatal}\"")
-            : await JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
+        var verdict = notReady ?? await JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
         // A reply to an id never sent (or a request it called malformed) during the judged start is a finding too.
         if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && process.Findings.FirstOrDefault() is { } stray)
             verdict = RecoveryVerdict.Violated(Violation.From(stray), verdict.DurableDataAtRisk);
         return new JudgedStart(verdict, process, started);
+    }
+
+    /// <summary>
+    /// Waits for the backend's ready event: null once it is ready, or the verdict on a backend that
+    /// answered fatal or exited first (a <see cref="Refusal"/>, in its own words). Protocol findings propagate.
+    /// </summary>
+    public async Task<RecoveryVerdict?> AwaitReadyAsync(BackendProcess process, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendExitedException)
+        {
+            return Refusal($"exited before ready ({await process.LastWordsAsync().ConfigureAwait(false)})");
+        }
+
+        return process.Fatal is { } fatal ? Refusal($"answered fatal: \"{fatal}\"") : null;
     }
 
     /// <summary>The backend answered fatal or exited before ready; <paramref name="how"/> says which.</summary>

@@ -34,18 +34,12 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             RecoveryVerdict verdict;
             try
             {
-                await process.WaitForStartAsync(cancellationToken).ConfigureAwait(false);
-                verdict = process.Fatal is { } fatal
-                    ? judge.Refusal($"answered fatal: \"{fatal}\"")
-                    : await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
+                verdict = await judge.AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false)
+                    ?? await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
             }
             catch (BackendFindingException finding)
             {
                 return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString() };
-            }
-            catch (BackendExitedException)
-            {
-                verdict = judge.Refusal($"exited before ready ({await process.LastWordsAsync().ConfigureAwait(false)})");
             }
 
             // The crash point can fire while the backend recovers, or while the judge reads its log or
