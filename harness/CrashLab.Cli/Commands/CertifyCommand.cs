@@ -69,16 +69,13 @@ internal static class CertifyCommand
             return (cannot, null);
 
         // A backend that does not speak the protocol gets the check's precise report, not a confusing violation minutes later.
-        var report = new StringWriter();
-        var checkedCode = await CheckCommand.RunAsync(settings.Backend, report).ConfigureAwait(false);
+        var checkedCode = await CheckCommand.RunAsync(settings.Backend, Console.Out, linesOnlyOnFailure: true).ConfigureAwait(false);
         if (checkedCode != ExitCodes.Pass)
         {
-            Console.Write(report.ToString());
             Console.WriteLine("certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again");
             return (checkedCode, null);
         }
 
-        Console.WriteLine(report.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
         if (tally == null)
             return (code, null);

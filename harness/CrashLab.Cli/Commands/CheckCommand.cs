@@ -33,14 +33,22 @@ internal static class CheckCommand
         return result;
     }
 
-    /// <summary>Runs every check, printing each line to <paramref name="output"/>; exit 0 if all passed, 1 otherwise.</summary>
-    internal static async Task<int> RunAsync(BackendSpec backend, TextWriter output)
+    /// <summary>Runs every check, printing each line and a summary to <paramref name="output"/>; exit 0 if all passed, 1 otherwise.</summary>
+    /// <param name="linesOnlyOnFailure">Print the per-check lines only when one failed (certify's preamble).</param>
+    internal static async Task<int> RunAsync(BackendSpec backend, TextWriter output, bool linesOnlyOnFailure = false)
     {
         var work = Directory.CreateTempSubdirectory("crashlab-check-").FullName;
         try
         {
-            var results = await new ProtocolCheck(backend, HarnessTimeouts.Default.Request).RunAsync(Path.Combine(work, "data"), r => output.WriteLine(r)).ConfigureAwait(false);
+            var results = await new ProtocolCheck(backend, HarnessTimeouts.Default.Request)
+                .RunAsync(Path.Combine(work, "data"), linesOnlyOnFailure ? _ => { } : r => output.WriteLine(r)).ConfigureAwait(false);
             var failed = results.Count(r => !r.Passed);
+            if (linesOnlyOnFailure && failed > 0)
+            {
+                foreach (var result in results)
+                    output.WriteLine(result);
+            }
+
             output.WriteLine(failed == 0
                 ? $"check: all {results.Count} checks passed: {backend} speaks protocol v1"
                 : $"check: {failed} of {results.Count} checks FAILED: {backend} does not speak protocol v1 correctly (see docs/protocol.md)");
