@@ -1,5 +1,6 @@
 using CrashLab.Engine.Host.Hosting;
 using CrashLab.Protocol;
+using CrashLab.Storage.Faults.Shim;
 using CrashLab.Storage.Physical;
 
 if (args is ["-h" or "--help"])
@@ -21,7 +22,7 @@ catch (UsageException e)
     return 2;
 }
 
-var fs = StorageSetup.Create(settings, Environment.GetEnvironmentVariable, out var storageProblem);
+var fs = ShimEnvironment.Create(settings.DataDirectory, Environment.GetEnvironmentVariable, out var storageProblem);
 if (storageProblem != null)
 {
     Console.Error.WriteLine($"crashlab-engine: {storageProblem}");

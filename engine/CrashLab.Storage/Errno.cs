@@ -17,6 +17,8 @@ public static class Errno
     public const int EFBIG = 27;
     public const int ENOSPC = 28;
     public const int EROFS = 30;
+    public const int ENOSYS = 38;
+    public const int EPROTO = 71;
     public const int EOPNOTSUPP = 95;
     public const int EDQUOT = 122;
 

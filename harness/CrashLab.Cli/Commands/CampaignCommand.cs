@@ -21,31 +21,33 @@ internal static class CampaignCommand
         var keepGoing = CommonOptions.KeepGoing();
         var shard = CommonOptions.Shard();
         var chains = CommonOptions.Chains();
+        var fs = CommonOptions.Fs();
         var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
         {
-            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, oldCycles,
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, oldCycles,
         };
         CommonOptions.Examples(result,
             "crashlab campaign --budget 200                          # the reference engine, scenario process-kill",
             "crashlab campaign --backend-cmd \"python3 my_wal.py\" --duration 5m --scenario all",
-            "crashlab campaign --backend mutant:torn-tail-not-cut --scenario power-loss-torn-sectors");
+            "crashlab campaign --backend mutant:torn-tail-not-cut --scenario power-loss-torn-sectors",
+            "crashlab campaign --backend-cmd \"./my_rust_wal\" --scenario power-loss-torn-sectors   # through FUSE (root)");
         result.SetAction((parse, token) => RunAsync(new CampaignRequest(
             parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains)), token));
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!), token));
         return result;
     }
 
-    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains);
+    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs);
 
     private static async Task<int> RunAsync(CampaignRequest request, CancellationToken token)
     {
         CampaignSettings settings;
         try
         {
-            var backend = CommonOptions.ParseBackend(request.Backend, request.Command);
             var scenarios = ScenarioCatalog.Load(EngineLocator.Scenarios()).Select(request.Scenario);
+            var backend = CommonOptions.WithFs(CommonOptions.ParseBackend(request.Backend, request.Command), request.Fs, scenarios.Any(s => s.NeedsShim));
             if (!backend.WhiteBox && scenarios.FirstOrDefault(s => s.NeedsShim) is { } shim)
-                return CommonOptions.Usage("campaign", $"scenario {shim.Name} needs a white-box backend (one running on the CrashLab shim); {backend} is black-box");
+                return CommonOptions.Usage("campaign", $"scenario {shim.Name} needs the CrashLab shim: {backend} is a black-box backend and --fs direct keeps it off FUSE (use --fs auto or fuse)");
             if (request.Cycles is < 1)
                 return CommonOptions.Usage("campaign", "--budget must be at least 1");
             if (request.Cycles != null && request.Duration != null)
@@ -76,9 +78,13 @@ internal static class CampaignCommand
         {
             var signals = StopSignals.Current;
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(token, signals.Abort);
+            if (settings.Backend.Fuse)
+                Fuse.Mounting.MountPoints.SweepStale();
             var runner = new CampaignRunner(settings);
             using var onStop = signals.Stop.Register(() => runner.Tally.StoppedBy = signals.Received);
             var tally = await runner.RunAsync(abort.Token, signals.Stop).ConfigureAwait(false);
+            if (settings.Backend.Fuse)
+                Fuse.Mounting.MountPoints.SweepStale();
             Console.WriteLine(ReportWriter.Summary(settings, tally));
             if (tally.Violations > 0)
                 return (ExitCodes.Violation, tally);

@@ -19,13 +19,15 @@ internal static class CertifyCommand
         var output = CommonOptions.Out("crashlab-certificate");
         var shard = CommonOptions.Shard();
         var chains = CommonOptions.Chains();
+        var fs = CommonOptions.Fs();
         var result = new Command("certify", "Run every scenario up to a certification level and issue a certificate (exit 0 only if certified at that level).")
         {
-            backend, command, level, budget, seed, workers, output, shard, chains,
+            backend, command, level, budget, seed, workers, output, shard, chains, fs,
         };
-        CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300");
+        CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300",
+            "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L4              # L2-L4 through FUSE (root, /dev/fuse)");
         result.SetAction(async (parse, token) => (await CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains)).ConfigureAwait(false)).Code);
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!).ConfigureAwait(false)).Code);
         return result;
     }
 
@@ -34,7 +36,7 @@ internal static class CertifyCommand
         => Certificate.LevelNames.TakeWhile(l => catalog.All.Where(s => s.Level == l).All(s => !s.NeedsShim)).LastOrDefault() ?? "none";
 
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
-    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null)
+    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto)
     {
         CampaignSettings settings;
         ScenarioCatalog catalog;
@@ -43,11 +45,11 @@ internal static class CertifyCommand
         {
             if (budget is < 1)
                 return (CommonOptions.Usage("certify", "--budget must be at least 1"), null);
-            var backend = CommonOptions.ParseBackend(backendName, command);
-            whiteBox = backend.WhiteBox;
             catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
+            var backend = CommonOptions.WithFs(CommonOptions.ParseBackend(backendName, command), fs, string.CompareOrdinal(level, BlackBoxCeiling(catalog)) > 0);
+            whiteBox = backend.WhiteBox;
             if (!whiteBox && BlackBoxCeiling(catalog) is var ceiling && string.CompareOrdinal(level, ceiling) > 0)
-                return (CommonOptions.Usage("certify", $"a black-box backend can be certified at {ceiling} at most: {level} needs scenarios that inject faults through the CrashLab shim (power loss, torn writes, fsync errors), and a --backend-cmd backend does not run on it. Ask for --level {ceiling}."), null);
+                return (CommonOptions.Usage("certify", $"a black-box backend can be certified at {ceiling} at most: {level} needs scenarios that inject faults through the CrashLab shim (power loss, torn writes, fsync errors), and with --fs direct a --backend-cmd backend does not run on it. Ask for --level {ceiling}, or leave --fs at auto to run it on a FUSE mount."), null);
             var scenarios = catalog.UpTo(level).Where(s => whiteBox || !s.NeedsShim)
                 .Select(s => budget is { } b ? s with { Budget = Math.Max(1, b / Math.Max(1, catalog.All.Count(o => o.Level == s.Level && (whiteBox || !o.NeedsShim)))) } : s)
                 .ToList();
@@ -91,7 +93,7 @@ internal static class CertifyCommand
             return (code, null);
         }
 
-        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed);
+        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null };
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
         Console.WriteLine();

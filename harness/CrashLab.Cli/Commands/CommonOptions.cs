@@ -42,6 +42,39 @@ internal static class CommonOptions
         return option;
     }
 
+    public const string FsAuto = "auto", FsFuse = "fuse", FsDirect = "direct";
+
+    public static Option<string> Fs()
+    {
+        var option = new Option<string>("--fs")
+        {
+            Description = "how the backend meets the shim: auto (a --backend-cmd backend runs on a FUSE mount when a scenario needs power loss or faults), fuse (always on a FUSE mount; needs root and /dev/fuse), direct (never)",
+            DefaultValueFactory = _ => FsAuto,
+        };
+        option.AcceptOnlyFromAmong(FsAuto, FsFuse, FsDirect);
+        return option;
+    }
+
+    /// <summary>
+    /// The backend as --fs asks: through crashlab-fuse for --fs fuse, or for --fs auto when a
+    /// black-box backend meets scenarios that need the shim. A usage error naming what is missing
+    /// when this machine cannot mount FUSE.
+    /// </summary>
+    public static BackendSpec WithFs(BackendSpec backend, string fs, bool needsShim)
+    {
+        if (fs != FsFuse && (fs != FsAuto || !needsShim || backend.WhiteBox))
+            return backend;
+        if (Fuse.Mounting.FuseAvailability.Missing() is { } missing)
+        {
+            throw new FormatException(fs == FsFuse
+                ? $"--fs fuse cannot be used here: {missing}"
+                : $"{backend} is a black-box backend: power loss and injected faults reach it only through a FUSE mount, and FUSE cannot be used here: {missing}. Run process-kill scenarios (level L1) or use --fs direct to see what runs without it.");
+        }
+
+        var (executable, prefix) = EngineLocator.FindFuse();
+        return backend.ThroughFuse(executable, prefix);
+    }
+
     public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
 
     /// <summary>--backend / --backend-cmd as a backend to run; a <see cref="FormatException"/> (a usage error) for an unknown mutant.</summary>
@@ -82,7 +115,7 @@ internal static class CommonOptions
     public static BackendSpec BackendOf(Harness.Reports.CaseFile saved, string? backendOverride = null, string? commandOverride = null)
         => backendOverride != null || commandOverride != null
             ? ParseBackend(backendOverride, commandOverride)
-            : saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null);
+            : WithFs(saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null), saved.Fs ?? FsDirect, needsShim: true);
 
     /// <summary>Loads a case file and the backend to run it with; a usage error (exit 2) as a sentence otherwise.</summary>
     public static bool TryLoadCase(string command, FileInfo file, string? backendOverride, string? commandOverride,

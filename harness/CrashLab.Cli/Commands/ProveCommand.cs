@@ -23,17 +23,20 @@ internal static class ProveCommand
         workers.DefaultValueFactory = _ => 2;
         workers.Description = "mutants run at once (one worker each), and the reference certification's workers";
         var output = CommonOptions.Out("crashlab-proof");
+        var fs = CommonOptions.Fs();
+        fs.Description = "fuse: run every mutant and the reference engine as black-box programs on a FUSE mount of the shim (the proof that FUSE carries the same model); auto or direct: as they are";
         var result = new Command("prove", "Detection proof: run every known-bad mutant against the scenario built for its bug (each must be caught within the budget), then certify the reference engine at L4.")
         {
-            mutants, budget, referenceBudget, seed, workers, output,
+            mutants, budget, referenceBudget, seed, workers, output, fs,
         };
-        CommonOptions.Examples(result, "crashlab prove                                     # every mutant, then the reference engine at L4", "crashlab prove --mutants torn-tail-not-cut,python:sync-lies --reference-budget 0");
+        CommonOptions.Examples(result, "crashlab prove                                     # every mutant, then the reference engine at L4", "crashlab prove --mutants torn-tail-not-cut,python:sync-lies --reference-budget 0",
+            "crashlab prove --fs fuse                           # the same proof, every backend on a FUSE mount (root)");
         result.SetAction((parse, token) => RunAsync(parse.GetValue(mutants)!, parse.GetValue(budget), parse.GetValue(referenceBudget), parse.GetValue(seed),
-            parse.GetValue(workers), parse.GetValue(output)!, token));
+            parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(fs)!, token));
         return result;
     }
 
-    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, CancellationToken token)
+    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, string fs, CancellationToken token)
     {
         IReadOnlyList<DetectionTarget> targets;
         ScenarioCatalog catalog;
@@ -47,6 +50,7 @@ internal static class ProveCommand
             catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
             foreach (var target in targets)
                 catalog.Select(target.Scenario);
+            CommonOptions.WithFs(CommonOptions.ParseBackend(null, null), fs, needsShim: false);
         }
         catch (FormatException e)
         {
@@ -62,6 +66,7 @@ internal static class ProveCommand
             {
                 Parallel = workers,
                 Budget = budget,
+                Placement = backend => CommonOptions.WithFs(backend, fs, needsShim: false),
                 Completed = r => Console.Error.WriteLine($"  done: {r.ToLine()}"),
             };
             try
@@ -83,7 +88,7 @@ internal static class ProveCommand
         var certified = true;
         if (referenceBudget != 0)
         {
-            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token).ConfigureAwait(false);
+            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token, fs: fs).ConfigureAwait(false);
             if (certificate == null)
                 return code;
             certified = certificate.Certified;

@@ -26,9 +26,11 @@ public sealed partial class BackendProcess : IAsyncDisposable
     private long _nextId;
     private volatile string? _closed;
     private volatile bool _killed;
+    private readonly string? _mountPoint;
 
-    private BackendProcess(Process process, HarnessTimeouts timeouts)
+    private BackendProcess(Process process, HarnessTimeouts timeouts, string? mountPoint)
     {
+        _mountPoint = mountPoint;
         _process = process;
         _timeouts = timeouts;
         _stdin = process.StandardInput.BaseStream;
@@ -81,7 +83,8 @@ public sealed partial class BackendProcess : IAsyncDisposable
             throw new BackendSpawnException($"cannot run the backend '{spec.Executable}': {e.Message}");
         }
 
-        return new BackendProcess(process, timeouts);
+        // A FUSE backend's mount is stale once its daemon dies with the group: released at dispose.
+        return new BackendProcess(process, timeouts, spec.Fuse ? Fuse.Mounting.MountPoints.For(environment.DataDir) : null);
     }
 
     /// <summary>Retries only a failed spawn (the harness's own transient trouble), never anything the backend does.</summary>
@@ -271,6 +274,8 @@ public sealed partial class BackendProcess : IAsyncDisposable
             Kill();
         await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        if (_mountPoint != null)
+            Fuse.Mounting.MountPoints.Release(_mountPoint);
         _process.Dispose();
         _writeGate.Dispose();
     }

@@ -34,8 +34,29 @@ public sealed record BackendSpec(string Name, string Executable, IReadOnlyList<s
         throw new FormatException($"unknown backend '{backend}': use 'reference', 'mutant:<name>' or --backend-cmd \"...\"");
     }
 
+    /// <summary>
+    /// True when the backend runs on a FUSE mount of its data directory served by crashlab-fuse:
+    /// any program then gets the shim (fault plan, undo journal, crash points) of a white-box one.
+    /// </summary>
+    public bool Fuse { get; init; }
+
+    /// <summary>
+    /// The same backend started by crashlab-fuse, which mounts the shim over the data directory and
+    /// runs the backend on the mount. The reference engine so started runs with its own shim off:
+    /// it is a black-box program like any other.
+    /// </summary>
+    public BackendSpec ThroughFuse(string fuseExecutable, IReadOnlyList<string> fusePrefix)
+        => Fuse ? this : new BackendSpec(Name, fuseExecutable, [.. fusePrefix, "run", "--", Executable, .. Arguments], WhiteBox: true) { Fuse = true, Program = Executable };
+
+    /// <summary>The backend's own program (for a FUSE run, not the daemon's).</summary>
+    public string Program { get => field ?? Executable; init; }
+
     /// <summary>Throws <see cref="BackendSpawnException"/> (with the OS error) when the program cannot be run at all.</summary>
-    public void EnsureRunnable() => ProgramPath.Resolve(Executable);
+    public void EnsureRunnable()
+    {
+        ProgramPath.Resolve(Executable);
+        ProgramPath.Resolve(Program);
+    }
 
     public override string ToString() => Name;
 }

@@ -41,10 +41,13 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
         return await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
+    /// <summary>How each mutant is run: as it is, or on a FUSE mount (prove --fs fuse).</summary>
+    public Func<BackendSpec, BackendSpec> Placement { get; init; } = backend => backend;
+
     private async Task<DetectionResult> RunOneAsync(DetectionTarget target, CancellationToken cancellationToken)
     {
         var scenario = catalog.Select(target.Scenario)[0];
-        var backend = target.Backend(mutantBackend);
+        var backend = Placement(target.Backend(mutantBackend));
         var settings = new CampaignSettings(backend, backend.Name, false, [scenario], seed, 1, Path.Combine(outDir, "mutants", target.Mutant))
         {
             StatesPerScenario = Budget,

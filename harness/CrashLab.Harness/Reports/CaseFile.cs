@@ -30,6 +30,9 @@ public sealed record CaseFile
 
     public bool BackendIsCommand { get; init; }
 
+    /// <summary>"fuse": the backend ran on a FUSE mount of the shim, and replay and shrink mount it again.</summary>
+    public string? Fs { get; init; }
+
     public Scenario Scenario { get; init; } = new();
 
     public ulong CampaignSeed { get; init; }

@@ -24,6 +24,7 @@ public static class CaseRecorder
         {
             Backend = settings.BackendLabel,
             BackendIsCommand = settings.BackendIsCommand,
+            Fs = settings.Backend.Fuse ? "fuse" : null,
             Scenario = settings.Scenario,
             CampaignSeed = settings.CampaignSeed,
             ChainSeed = settings.ChainSeed,

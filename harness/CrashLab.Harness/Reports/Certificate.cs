@@ -26,6 +26,9 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
 
     public string CrashLabCommit { get; init; } = BuildInfo.Commit;
 
+    /// <summary>"fuse" when the backend ran on a FUSE mount of the shim; null when it ran directly.</summary>
+    public string? Fs { get; init; }
+
     /// <summary>The name the backend gave in its ready event (null if it never became ready).</summary>
     public string? BackendReported { get; init; }
 
@@ -75,7 +78,7 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}{(BackendReported != null ? $" (reports itself as \"{BackendReported}\")" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}{(BackendReported != null ? $" (reports itself as \"{BackendReported}\")" : "")}{(Fs == "fuse" ? ", run on a FUSE mount of the shim" : "")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  requested {Requested}, seed {Seed}, {Date:yyyy-MM-dd HH:mm} UTC, checked by CrashLab {CrashLabVersion} (commit {CrashLabCommit})");
         foreach (var level in Levels)
         {

@@ -28,6 +28,7 @@ public static class ReportWriter
         ["crashlab_commit"] = BuildInfo.Commit,
         ["seed"] = settings.Seed,
         ["white_box"] = settings.Backend.WhiteBox,
+        ["fs"] = settings.Backend.Fuse ? "fuse" : "direct",
         ["workers"] = settings.Workers,
         ["shard"] = new JsonObject { ["index"] = settings.Shard.Index, ["count"] = settings.Shard.Count },
         ["chains_per_scenario"] = settings.Chains,

@@ -188,7 +188,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
 
     private static List<string> Injected(string trace)
     {
-        var log = Path.Combine(trace, "injected.log");
+        var log = Path.Combine(trace, Storage.Faults.Shim.ShimEnvironment.InjectedLog);
         return File.Exists(log) ? [.. File.ReadLines(log).Where(line => line.Length > 0)] : [];
     }
 }

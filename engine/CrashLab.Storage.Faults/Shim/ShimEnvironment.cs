@@ -1,26 +1,28 @@
-using CrashLab.Storage;
 using CrashLab.Storage.Faults.Journal;
 using CrashLab.Storage.Faults.Plans;
-using CrashLab.Storage.Faults.Shim;
 using CrashLab.Storage.Physical;
 
-namespace CrashLab.Engine.Host.Hosting;
+namespace CrashLab.Storage.Faults.Shim;
 
 /// <summary>
-/// Chooses the file system under the engine: the physical one, or — when the harness sets
+/// Chooses the file system under a data directory: the physical one, or — when the harness sets
 /// CRASHLAB_FAULT_PLAN and/or CRASHLAB_TRACE_DIR (white-box runs) — the faulty shim over it,
-/// with the undo journal in the trace directory.
+/// with the undo journal in the trace directory. The engine host and the FUSE daemon both ask here.
 /// </summary>
-internal static class StorageSetup
+public static class ShimEnvironment
 {
+    public const string FaultPlanVariable = "CRASHLAB_FAULT_PLAN";
+    public const string TraceDirVariable = "CRASHLAB_TRACE_DIR";
+
     /// <summary>One line per injected fault, in the trace directory: the harness reads it to know which runs had media faults.</summary>
     public const string InjectedLog = "injected.log";
 
-    public static IFileSystem Create(EngineSettings settings, Func<string, string?> environment, out string? problem)
+    /// <param name="crash">What a crash point does; the default kills this process.</param>
+    public static IFileSystem Create(string dataDirectory, Func<string, string?> environment, out string? problem, Action? crash = null)
     {
         problem = null;
-        var planPath = environment("CRASHLAB_FAULT_PLAN");
-        var traceDir = environment("CRASHLAB_TRACE_DIR");
+        var planPath = environment(FaultPlanVariable);
+        var traceDir = environment(TraceDirVariable);
         if (string.IsNullOrEmpty(planPath) && string.IsNullOrEmpty(traceDir))
             return PhysicalFileSystem.Instance;
 
@@ -40,8 +42,8 @@ internal static class StorageSetup
         {
             try
             {
-                Directory.CreateDirectory(settings.DataDirectory);
-                journal = new UndoJournal(settings.DataDirectory, traceDir);
+                Directory.CreateDirectory(dataDirectory);
+                journal = new UndoJournal(dataDirectory, traceDir);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageException)
             {
@@ -53,6 +55,6 @@ internal static class StorageSetup
         Action<string>? injected = string.IsNullOrEmpty(traceDir)
             ? null
             : line => File.AppendAllText(Path.Combine(traceDir, InjectedLog), line + "\n");
-        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, settings.DataDirectory, journal, injected: injected);
+        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected);
     }
 }

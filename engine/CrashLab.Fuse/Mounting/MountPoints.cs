@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using CrashLab.Fuse.Kernel;
+
+namespace CrashLab.Fuse.Mounting;
+
+/// <summary>
+/// Where CrashLab mounts, and the clean-up that makes sure no mount outlives its daemon. A
+/// backing directory's mount point is derived from its path (so the harness can find it without
+/// being told), under one root outside every work directory (so deleting a work directory never
+/// walks into a mount). Each mount's source names its daemon's pid: a mount whose daemon is gone is
+/// stale, and <see cref="SweepStale"/> unmounts it — the next run cleans up after a killed one.
+/// </summary>
+public static class MountPoints
+{
+    private const string SourcePrefix = "crashlab:";
+
+    public static string Root { get; } = Path.Combine(Path.GetTempPath(), "crashlab-fuse");
+
+    public static string For(string backingDir)
+    {
+        var full = Path.GetFullPath(backingDir).TrimEnd('/');
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..16];
+        return Path.Combine(Root, hash);
+    }
+
+    /// <summary>The mount source that names this daemon.</summary>
+    public static string SourceFor(int daemonPid) => SourcePrefix + daemonPid;
+
+    /// <summary>CrashLab's mounts now present: (mount point, daemon pid).</summary>
+    public static IReadOnlyList<(string MountPoint, int DaemonPid)> Mounted()
+    {
+        var found = new List<(string, int)>();
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            // id parent major:minor root mount-point options [optional...] - type source super-options
+            var fields = line.Split(' ');
+            var dash = Array.IndexOf(fields, "-");
+            if (dash < 0 || dash + 2 >= fields.Length || fields[dash + 1] != FuseChannel.FileSystemType)
+                continue;
+            var source = fields[dash + 2];
+            var pid = source.StartsWith(SourcePrefix, StringComparison.Ordinal) && int.TryParse(source.AsSpan(SourcePrefix.Length), out var p) ? p : 0;
+            found.Add((fields[4].Replace("\\040", " ", StringComparison.Ordinal), pid));
+        }
+
+        return found;
+    }
+
+    /// <summary>Unmounts every CrashLab mount whose daemon is no longer running; returns how many.</summary>
+    public static int SweepStale()
+    {
+        var swept = 0;
+        foreach (var (mountPoint, pid) in Mounted())
+        {
+            if (DaemonAlive(pid))
+                continue;
+            if (Release(mountPoint))
+                swept++;
+        }
+
+        return swept;
+    }
+
+    /// <summary>Lazily unmounts <paramref name="mountPoint"/> if it is mounted, and removes the empty directory.</summary>
+    public static bool Release(string mountPoint)
+    {
+        var unmounted = FuseChannel.Unmount(mountPoint);
+        try
+        {
+            Directory.Delete(mountPoint);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return unmounted;
+    }
+
+    /// <summary>A zombie or a reused pid is not a daemon: its command line must name crashlab-fuse.</summary>
+    private static bool DaemonAlive(int pid)
+    {
+        try
+        {
+            return pid > 0 && File.ReadAllText($"/proc/{pid}/cmdline").Contains("crashlab-fuse", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using CrashLab.Fuse.Kernel;
+using CrashLab.Storage;
+
+namespace CrashLab.Fuse.Server;
+
+internal sealed partial class FuseServer
+{
+    private const uint AccessModeMask = 3;
+    private const uint CreateExclusive = 0x80;
+
+    private int Open(in FuseRequest request)
+    {
+        if (Backing(request.NodeId) is not { } path)
+            return -Errno.ENOENT;
+        var flags = request.Reader().U32();
+        var file = shim.Open(path, (flags & AccessModeMask) == 0 ? OpenMode.ReadOnly : OpenMode.OpenExisting);
+        OpenOut(file);
+        return 0;
+    }
+
+    private int Create(in FuseRequest request)
+    {
+        var body = request.Reader();
+        var (flags, mode) = (body.U32(), body.U32());
+        body.Skip(8);
+        var name = body.Name();
+        if (_nodes.PathOf(request.NodeId) is not { } parent)
+            return -Errno.ENOENT;
+        var rel = NodeTable.Child(parent, name);
+        var file = shim.Open(BackingOf(rel), (flags & CreateExclusive) != 0 ? OpenMode.CreateNew : OpenMode.OpenOrCreate);
+        var error = Check(Native.Chmod(BackingOf(rel), mode & 0xFFF));
+        if (error == 0)
+            error = Entry(rel);
+        if (error < 0)
+        {
+            file.Dispose();
+            return error;
+        }
+
+        OpenOut(file);
+        return 0;
+    }
+
+    private void OpenOut(IStorageFile file)
+    {
+        var handle = _nextHandle++;
+        _files[handle] = file;
+        _reply.U64(handle).U32(FuseFlags.OpenKeepCache).U32(0);
+    }
+
+    private int Read(in FuseRequest request)
+    {
+        var body = request.Reader();
+        var (fh, offset, size) = (body.U64(), body.U64(), body.U32());
+        if (!_files.TryGetValue(fh, out var file))
+            return -Errno.EBADF;
+        var data = _reply.Take((int)Math.Min(size, FuseFlags.MaxWrite));
+        var read = file.Read((long)offset, data);
+        _reply.Shrink(data.Length - read);
+        return 0;
+    }
+
+    private int Write(in FuseRequest request)
+    {
+        var body = request.Reader();
+        var (fh, offset, size) = (body.U64(), body.U64(), body.U32());
+        body.Skip(20);
+        if (!_files.TryGetValue(fh, out var file))
+            return -Errno.EBADF;
+        var data = body.Rest((int)size);
+        file.Write((long)offset, data);
+        _reply.U32((uint)data.Length).U32(0);
+        return 0;
+    }
+
+    private int Release(in FuseRequest request)
+    {
+        if (_files.Remove(request.Reader().U64(), out var file))
+            file.Dispose();
+        return 0;
+    }
+
+    /// <summary>fsync and fdatasync as the program asked (the datasync flag), through the shim: this is where durability is earned.</summary>
+    private int Fsync(in FuseRequest request)
+    {
+        var body = request.Reader();
+        var (fh, flags) = (body.U64(), body.U32());
+        if (!_files.TryGetValue(fh, out var file))
+            return -Errno.EBADF;
+        if ((flags & FuseFlags.FsyncDataOnly) != 0)
+            file.DataSync();
+        else
+            file.Sync();
+        return 0;
+    }
+
+    /// <summary>
+    /// fallocate: plain preallocation grows the file through the shim (ENOSPC applies); a punched
+    /// hole or zeroed range is a write of zeros, which is what it is to the persistence model;
+    /// KEEP_SIZE reservations change nothing a crash could show.
+    /// </summary>
+    private int Fallocate(in FuseRequest request)
+    {
+        var body = request.Reader();
+        var (fh, offset, length, mode) = (body.U64(), (long)body.U64(), (long)body.U64(), body.U32());
+        if (!_files.TryGetValue(fh, out var file))
+            return -Errno.EBADF;
+        var keepSize = (mode & FuseFlags.FallocKeepSize) != 0;
+        switch (mode & ~FuseFlags.FallocKeepSize)
+        {
+            case 0 when !keepSize:
+                if (file.Length < offset + length)
+                    file.Preallocate(offset + length);
+                return 0;
+            case 0:
+                return 0;
+            case FuseFlags.FallocPunchHole or FuseFlags.FallocZeroRange:
+                var end = keepSize || mode == FuseFlags.FallocPunchHole ? Math.Min(offset + length, file.Length) : offset + length;
+                if (end > offset)
+                    file.Write(offset, new byte[end - offset]);
+                return 0;
+            default:
+                return -Errno.EOPNOTSUPP;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using CrashLab.Fuse.Kernel;
+using CrashLab.Storage;
+
+namespace CrashLab.Fuse.Server;
+
+/// <summary>
+/// Serves the kernel's FUSE requests from a backing directory, routing every operation the
+/// persistence model knows (write, set-length, fallocate, create, rename, unlink, fsync, fsyncdir,
+/// and reads) through an <see cref="IFileSystem"/>: the CrashLab shim. One thread answers one
+/// request at a time, so the shim sees the operations in one total order and a crash point at
+/// operation k lands on the same operation in every run of the same program.
+/// </summary>
+internal sealed partial class FuseServer(FuseChannel channel, string backingRoot, IFileSystem shim, TextWriter log)
+{
+    private const int NoReply = 1;
+    private const ulong ValidSeconds = 1;
+
+    private readonly NodeTable _nodes = new();
+    private readonly ReplyBuffer _reply = new();
+    private readonly Dictionary<ulong, IStorageFile> _files = [];
+    private readonly Dictionary<ulong, List<DirectoryEntry>> _directories = [];
+    private readonly string _root = Path.GetFullPath(backingRoot).TrimEnd('/');
+    private ulong _nextHandle = 1;
+
+    /// <summary>Answers requests until the file system is unmounted.</summary>
+    public void Run()
+    {
+        var buffer = new byte[FuseFlags.MaxWrite + 64 * 1024];
+        while (channel.Receive(buffer) is var length && length > 0)
+        {
+            var request = FuseRequest.Parse(buffer.AsMemory(0, length));
+            _reply.Start(request.Unique);
+            int result;
+            try
+            {
+                result = Dispatch(request);
+            }
+            catch (StorageException e)
+            {
+                result = -(e.ErrorNumber > 0 ? e.ErrorNumber : Errno.EIO);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                log.WriteLine($"crashlab-fuse: {request.Opcode}: {e.Message}");
+                result = -Errno.EIO;
+            }
+
+            if (result == NoReply)
+                continue;
+            if (result < 0)
+                _reply.Start(request.Unique, result);
+            channel.Send(_reply.Finish());
+        }
+    }
+
+    private int Dispatch(in FuseRequest request) => request.Opcode switch
+    {
+        FuseOpcode.Init => Init(request),
+        FuseOpcode.Destroy => 0,
+        FuseOpcode.Forget or FuseOpcode.BatchForget or FuseOpcode.Interrupt => NoReply,
+        FuseOpcode.Lookup => Lookup(request),
+        FuseOpcode.GetAttr => GetAttr(request),
+        FuseOpcode.SetAttr => SetAttr(request),
+        FuseOpcode.ReadLink => ReadLink(request),
+        FuseOpcode.Symlink => Symlink(request),
+        FuseOpcode.MkNod => MkNod(request),
+        FuseOpcode.MkDir => MkDir(request),
+        FuseOpcode.Unlink => Unlink(request),
+        FuseOpcode.RmDir => RmDir(request),
+        FuseOpcode.Rename => Rename(request, hasFlags: false),
+        FuseOpcode.Rename2 => Rename(request, hasFlags: true),
+        FuseOpcode.Link => Link(request),
+        FuseOpcode.Open => Open(request),
+        FuseOpcode.Create => Create(request),
+        FuseOpcode.Read => Read(request),
+        FuseOpcode.Write => Write(request),
+        FuseOpcode.Flush => 0,
+        FuseOpcode.Release => Release(request),
+        FuseOpcode.Fsync => Fsync(request),
+        FuseOpcode.Fallocate => Fallocate(request),
+        FuseOpcode.OpenDir => OpenDir(request),
+        FuseOpcode.ReadDir => ReadDir(request),
+        FuseOpcode.ReleaseDir => ReleaseDir(request),
+        FuseOpcode.FsyncDir => FsyncDir(request),
+        FuseOpcode.StatFs => StatFs(),
+        FuseOpcode.Access => 0,
+        // No extended attributes, locks stay in the kernel, the rest the kernel does without.
+        _ => -Errno.ENOSYS,
+    };
+
+    private int Init(in FuseRequest request)
+    {
+        var body = request.Reader();
+        var major = body.U32();
+        body.U32();
+        var maxReadahead = body.U32();
+        var offered = body.U32();
+        if (major != FuseFlags.KernelMajor)
+            return -Errno.EPROTO;
+        _reply.U32(FuseFlags.KernelMajor).U32(FuseFlags.KernelMinor).U32(maxReadahead)
+            .U32(offered & (FuseFlags.InitBigWrites | FuseFlags.InitParallelDirOps | FuseFlags.InitMaxPages))
+            .U16(16).U16(12).U32(FuseFlags.MaxWrite).U32(1).U16(FuseFlags.MaxPages).U16(0).U32(0).Zeros(28);
+        return 0;
+    }
+
+    /// <summary>The backing path of a node, or null (ENOENT) when it has no name left.</summary>
+    private string? Backing(ulong nodeId) => _nodes.PathOf(nodeId) is { } rel ? BackingOf(rel) : null;
+
+    private string BackingOf(string rel) => rel.Length == 0 ? _root : _root + "/" + rel;
+
+    /// <summary>Appends fuse_entry_out for the named child, remembering its node.</summary>
+    private int Entry(string rel)
+    {
+        var error = FileStat.TryRead(BackingOf(rel), out var stat);
+        if (error < 0)
+            return error;
+        var nodeId = _nodes.Remember(rel, stat.Inode);
+        _reply.U64(nodeId).U64(0).U64(ValidSeconds).U64(ValidSeconds).U32(0).U32(0);
+        stat.WriteAttr(_reply, nodeId);
+        return 0;
+    }
+
+    private int Attr(string path, ulong nodeId)
+    {
+        var error = FileStat.TryRead(path, out var stat);
+        if (error < 0)
+            return error;
+        _reply.U64(ValidSeconds).U32(0).U32(0);
+        stat.WriteAttr(_reply, nodeId);
+        return 0;
+    }
+
+    private static int Check(int result) => result == 0 ? 0 : -Native.Errno;
+}
