@@ -70,6 +70,9 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    [LibraryImport(Lib, EntryPoint = "setsid")]
+    public static partial int SetSid();
+
     [LibraryImport(Lib, EntryPoint = "getppid")]
     public static partial int GetParentPid();
 

@@ -25,6 +25,9 @@ internal static class FuseRun
             return 2;
         }
 
+        // The fence kills our process group: it must be ours alone (the harness starts us with
+        // setsid already; anyone else gets a group of our own here, never a SIGKILL of theirs).
+        _ = Native.SetSid();
         Directory.CreateDirectory(backing);
         var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: KillGroup);
         if (problem != null)
