@@ -89,6 +89,7 @@ internal static class FuseRun
         start.Environment["CRASHLAB_DATA_DIR"] = mountPoint;
         start.Environment.Remove(ShimEnvironment.FaultPlanVariable);
         start.Environment.Remove(ShimEnvironment.TraceDirVariable);
+        start.Environment.Remove(OperationPacing.Variable);
         try
         {
             using var child = Process.Start(start)!;

@@ -17,6 +17,7 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private readonly IOperationRecorder? _recorder;
     private readonly Action _crash;
     private readonly Action<string>? _injected;
+    private readonly OperationPacing? _pacing;
     private readonly string _root;
     private readonly object _gate = new();
     private long _operations;
@@ -27,8 +28,10 @@ public sealed partial class FaultyFileSystem : IFileSystem
     /// <param name="root">The data directory whose files the space quota counts.</param>
     /// <param name="crash">What a crash point does; the default is SIGKILL of this process.</param>
     /// <param name="injected">Told of every fault just before it strikes ("op kind path"), e.g. to log it in the trace.</param>
-    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null)
+    /// <param name="pacing">Replays: holds each operation until the harness has sent what the original run had sent before it.</param>
+    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null, OperationPacing? pacing = null)
     {
+        _pacing = pacing;
         _injected = injected;
         plan.Validate();
         _inner = inner;
@@ -119,6 +122,7 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private long Begin()
     {
         var op = ++_operations;
+        _pacing?.Begin(op);
         if (_plan.Crash is { Perform: false } crash && crash.AtOp == op)
             Crash();
         return op;

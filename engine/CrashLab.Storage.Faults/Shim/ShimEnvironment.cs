@@ -55,6 +55,7 @@ public static class ShimEnvironment
         Action<string>? injected = string.IsNullOrEmpty(traceDir)
             ? null
             : line => File.AppendAllText(Path.Combine(traceDir, InjectedLog), line + "\n");
-        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected);
+        var pacing = environment(OperationPacing.Variable) is { Length: > 0 } pacingFile ? OperationPacing.Open(pacingFile) : null;
+        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing);
     }
 }

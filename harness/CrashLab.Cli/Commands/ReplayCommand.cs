@@ -14,17 +14,20 @@ internal static class ReplayCommand
         var backend = CommonOptions.Backend();
         var command = CommonOptions.BackendCommand();
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "keep the replay's working files (data, trace, crash states) in this new directory" };
+        var attempts = new Option<int>("--attempts") { Description = "runs before a FUSE case counts as not reproduced (a backend with racing threads can take another path in one run)", DefaultValueFactory = _ => 5 };
         var result = new Command("replay", "Re-run a saved failure: restore the data directory it left, restart the backend, judge the recovery again.")
         {
-            caseFile, backend, command, keep,
+            caseFile, backend, command, keep, attempts,
         };
         CommonOptions.Examples(result, "crashlab replay crashlab-out/cases/case-process-kill-9730166c44e64dc7-3.json", "crashlab replay CASE.json --backend-cmd \"python3 my_wal_fixed.py\"   # after a fix");
-        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), parse.GetValue(keep), token));
+        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), parse.GetValue(keep), parse.GetValue(attempts), token));
         return result;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, DirectoryInfo? keep, CancellationToken token)
+    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, DirectoryInfo? keep, int attempts, CancellationToken token)
     {
+        if (attempts < 1)
+            return CommonOptions.Usage("replay", "--attempts must be at least 1");
         if (!CommonOptions.TryLoadCase("replay", file, backendOverride, commandOverride, out var saved, out var backend, out var usage))
             return usage;
 
@@ -37,7 +40,7 @@ internal static class ReplayCommand
         var work = keep != null ? Directory.CreateDirectory(keep.FullName).FullName : Directory.CreateTempSubdirectory("crashlab-replay-").FullName;
         try
         {
-            var outcome = await CaseReplayer.ReplayAsync(saved, backend, work, HarnessTimeouts.Default, token).ConfigureAwait(false);
+            var outcome = await CaseReplayer.ReplayAsync(saved, backend, work, HarnessTimeouts.Default, token, backend.Fuse ? attempts : 1).ConfigureAwait(false);
             if (outcome.Notes.Length > 0)
                 Console.WriteLine($"note: {outcome.Notes}");
             if (outcome.Violation == null)

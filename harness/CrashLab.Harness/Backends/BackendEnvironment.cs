@@ -6,7 +6,7 @@ namespace CrashLab.Harness.Backends;
 /// harness's own environment is removed; the rest (PATH, HOME, ...) is inherited so that a
 /// command such as "python3 my_wal.py" still resolves.
 /// </summary>
-public sealed record BackendEnvironment(string DataDir, string? FaultPlan = null, string? TraceDir = null)
+public sealed record BackendEnvironment(string DataDir, string? FaultPlan = null, string? TraceDir = null, string? Pacing = null)
 {
     public void ApplyTo(IDictionary<string, string?> environment, bool whiteBox)
     {
@@ -18,5 +18,7 @@ public sealed record BackendEnvironment(string DataDir, string? FaultPlan = null
             environment["CRASHLAB_FAULT_PLAN"] = Path.GetFullPath(FaultPlan);
         if (whiteBox && TraceDir != null)
             environment["CRASHLAB_TRACE_DIR"] = Path.GetFullPath(TraceDir);
+        if (whiteBox && Pacing != null)
+            environment[Storage.Faults.Shim.OperationPacing.Variable] = Path.GetFullPath(Pacing);
     }
 }

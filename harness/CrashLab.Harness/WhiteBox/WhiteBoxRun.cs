@@ -4,6 +4,7 @@ using CrashLab.Harness.Workload;
 using CrashLab.Storage.Faults.CrashStates;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Shim;
 
 namespace CrashLab.Harness.WhiteBox;
 
@@ -24,7 +25,8 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         await File.WriteAllTextAsync(planFile, input.Plan.ToJson(), cancellationToken).ConfigureAwait(false);
         var faultsPlanned = input.Plan.Faults.Length > 0 || model.MediaFaultPending;
 
-        var process = await BackendProcess.SpawnAsync(backend, new BackendEnvironment(dataDir, planFile, trace), timeouts, cancellationToken).ConfigureAwait(false);
+        using var pacing = OperationPacing.Create(Path.Combine(workDir, "pacing"));
+        var process = await BackendProcess.SpawnAsync(backend, new BackendEnvironment(dataDir, planFile, trace, Pacing: Path.Combine(workDir, "pacing")), timeouts, cancellationToken).ConfigureAwait(false);
         WorkloadRunner runner;
         string? readyName;
         await using (process.ConfigureAwait(false))
@@ -56,7 +58,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome { BackendFatal = true, FatalReason = verdict.Reason, Stderr = process.Stderr.ToString() };
 
             readyName = process.Ready?.Backend;
-            runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned);
+            runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned) { Pacing = pacing };
             if (input.Requests != null)
                 runner.Script(input.Requests);
             await LoadAsync(process, runner, input, cancellationToken).ConfigureAwait(false);

@@ -18,4 +18,7 @@ public sealed record RecordedRequest(string Op)
     public long? MaxBytes { get; init; }
 
     public const long DefaultReadMaxBytes = 1 << 20;
+
+    /// <summary>Mutating file-system operations the shim had begun when this request was sent: a replay sends it at the same point.</summary>
+    public long? AtOp { get; init; }
 }

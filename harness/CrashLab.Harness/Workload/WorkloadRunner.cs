@@ -1,5 +1,6 @@
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Oracle;
+using CrashLab.Storage.Faults.Shim;
 
 namespace CrashLab.Harness.Workload;
 
@@ -24,6 +25,9 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     /// <summary>Every request of this run, in the order sent.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _sent;
 
+    /// <summary>The lockstep with the shim: each request records the operation count at its sending; a script is sent at those counts.</summary>
+    public OperationPacing? Pacing { get; init; }
+
     /// <summary>Send exactly these requests (a replay) instead of generating them; the run ends when they are all sent.</summary>
     public void Script(IEnumerable<RecordedRequest> requests) => _script = requests.GetEnumerator();
 
@@ -32,15 +36,22 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         _liveBytes = model.LiveBytes(Floor());
         using var slots = new SemaphoreSlim(generator.Profile.MaxInFlight);
         var replies = new List<Task>();
+        // A paced replay sends each request when the original did; the in-flight limit held then.
+        var paced = _script != null && Pacing != null;
         try
         {
             while (!stop.IsCancellationRequested && _judge.Violations.IsEmpty)
             {
-                await slots.WaitAsync(stop).ConfigureAwait(false);
+                var limited = !paced;
+                if (limited)
+                    await slots.WaitAsync(stop).ConfigureAwait(false);
                 if (NextRequest() is not { } request)
                     break;
+                paced = paced && AwaitTurn(request);
+                if (_script == null && Pacing != null)
+                    request = request with { AtOp = Pacing.Begun };
                 var reply = await SubmitAsync(request, stop).ConfigureAwait(false);
-                replies.Add(reply.ContinueWith(_ => slots.Release(), TaskScheduler.Default));
+                replies.Add(limited ? reply.ContinueWith(_ => slots.Release(), TaskScheduler.Default) : reply);
             }
         }
         catch (OperationCanceledException)
@@ -55,7 +66,20 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
             _judge.Violations.Enqueue(Violation.From(finding));
         }
 
+        Pacing?.Allow(long.MaxValue);
         await Task.WhenAll(replies).ConfigureAwait(false);
+    }
+
+    /// <summary>Lets the shim run up to the request's recorded operation and waits for it there; false (pacing ends) after a stall.</summary>
+    private bool AwaitTurn(RecordedRequest request)
+    {
+        if (request.AtOp is not { } at)
+            return true;
+        Pacing!.Allow(at);
+        if (Pacing.AwaitBegun(at))
+            return true;
+        Pacing.Allow(long.MaxValue);
+        return false;
     }
 
     private RecordedRequest? NextRequest()
