@@ -9,11 +9,11 @@ public sealed class CertifyTests : CliTest
     [Theory]
     [InlineData("L2")]
     [InlineData("L4")]
-    public async Task Certify_BlackBoxAboveL1_Exits2BeforeRunningAnything(string level)
+    public async Task Certify_BlackBoxAboveL1WithFsDirect_Exits2BeforeRunningAnything(string level)
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await Crashlab.RunAsync("certify", "--backend-cmd", "python3 wal.py", "--level", level, "--out", Dir);
+        var result = await Crashlab.RunAsync("certify", "--backend-cmd", "python3 wal.py", "--level", level, "--fs", "direct", "--out", Dir);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"a black-box backend can be certified at L1 at most: {level} needs", result.Stderr, StringComparison.Ordinal);

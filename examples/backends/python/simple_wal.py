@@ -59,7 +59,10 @@ class Log:
         self.deferred = []
         self.corruption = None
         self.recover()
+        created = not os.path.exists(self.path)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if created:
+            sync_directory(self.dir)  # else a power cut can lose the new file's name, and every record in it
 
     def recover(self):
         data = b""
@@ -71,8 +74,10 @@ class Log:
             length, crc = HEADER.unpack_from(data, at)
             body = data[at + HEADER.size: at + HEADER.size + length]
             if len(body) != length or zlib.crc32(body) != crc or length < BATCH.size:
-                # A whole frame that fails its checksum is damage, not a torn tail (which ends the file short).
-                damaged = len(body) == length
+                # A whole frame that fails its checksum is damage, not a torn tail (which ends the file
+                # short) -- unless a whole sector of it reads as zeros: a power cut kept a later write
+                # and lost this one, or part of it, which no bit flip does.
+                damaged = len(body) == length and not never_written(data, at, at + HEADER.size + length)
                 break
             first, count = BATCH.unpack_from(body, 0)
             pos, records = BATCH.size, []
@@ -208,6 +213,19 @@ def frame_of(first, records):
     return HEADER.pack(len(body), zlib.crc32(body)) + body
 
 
+def never_written(data, start, end):
+    """True if a 512-byte sector overlapping data[start:end] is all zeros (or the header is)."""
+    if not any(data[start:start + HEADER.size]):
+        return True
+    return any(not any(data[s:s + 512]) for s in range(start - start % 512, min(end, len(data)), 512))
+
+
+def sync_directory(directory):
+    dfd = os.open(directory, os.O_RDONLY)
+    os.fsync(dfd)
+    os.close(dfd)
+
+
 def write_durably(directory, path, content):
     tmp = path + ".tmp"
     with open(tmp, "wb" if isinstance(content, bytes) else "w") as f:
@@ -215,9 +233,7 @@ def write_durably(directory, path, content):
         f.flush()
         os.fsync(f.fileno())
     os.rename(tmp, path)
-    dfd = os.open(directory, os.O_RDONLY)
-    os.fsync(dfd)
-    os.close(dfd)
+    sync_directory(directory)
 
 
 def handle(log, req):

@@ -113,9 +113,10 @@ internal static class CommonOptions
 
     /// <summary>The backend a case file names, unless the command line overrides it.</summary>
     public static BackendSpec BackendOf(Harness.Reports.CaseFile saved, string? backendOverride = null, string? commandOverride = null)
-        => backendOverride != null || commandOverride != null
-            ? ParseBackend(backendOverride, commandOverride)
-            : WithFs(saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null), saved.Fs ?? FsDirect, needsShim: true);
+        => WithFs(
+            backendOverride != null || commandOverride != null ? ParseBackend(backendOverride, commandOverride)
+                : saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null),
+            saved.Fs ?? (saved.WhiteBox != null ? FsAuto : FsDirect), needsShim: saved.WhiteBox != null);
 
     /// <summary>Loads a case file and the backend to run it with; a usage error (exit 2) as a sentence otherwise.</summary>
     public static bool TryLoadCase(string command, FileInfo file, string? backendOverride, string? commandOverride,

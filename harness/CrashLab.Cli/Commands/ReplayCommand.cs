@@ -30,6 +30,9 @@ internal static class ReplayCommand
             return CommonOptions.Usage("replay", "--attempts must be at least 1");
         if (!CommonOptions.TryLoadCase("replay", file, backendOverride, commandOverride, out var saved, out var backend, out var usage))
             return usage;
+        // Another backend (a fix) is judged by what it acknowledges itself, not by what the original acknowledged.
+        if ((backendOverride != null || commandOverride != null) && saved.WhiteBox != null)
+            saved = saved with { WhiteBox = saved.WhiteBox with { ModelAfterRun = null } };
 
         Console.WriteLine($"case: {file.Name} — scenario {saved.Scenario.Name}, chain seed {saved.ChainSeed:x16}, cycle {saved.Cycle}, {saved.Stage}");
         Console.WriteLine($"saved violation: rule {saved.Violation.Rule}: {saved.Violation.Message}");
