@@ -40,7 +40,7 @@ public static class CrashComposer
         var free = new List<int>();
         for (var i = 0; i < pending.Count; i++)
         {
-            outcomes[i] = pending[i].Fate == Fate.Kept ? Outcome.Kept : Outcome.Lost;
+            outcomes[i] = pending[i].Fate == Fate.Kept || mode == CrashMode.KeepAll ? Outcome.Kept : Outcome.Lost;
             if (pending[i].Fate == Fate.Free)
                 free.Add(i);
         }

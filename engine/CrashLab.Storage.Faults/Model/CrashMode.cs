@@ -11,6 +11,12 @@ public enum CrashMode
 
     /// <summary>Operations kept in issue order up to a random cut; the one at the cut torn (its first sectors only); the rest lost.</summary>
     Prefix,
+
+    /// <summary>
+    /// No power loss: every operation survives, as after a process crash (the operating system
+    /// kept its page cache). Used for process-kill runs on FUSE, so they replay like power-loss ones.
+    /// </summary>
+    KeepAll,
 }
 
 public static class CrashModes
@@ -19,6 +25,7 @@ public static class CrashModes
     {
         CrashMode.DropAll => "drop-all",
         CrashMode.RandomSubset => "random-subset",
+        CrashMode.KeepAll => "keep-all",
         _ => "prefix",
     };
 
@@ -27,6 +34,7 @@ public static class CrashModes
         "drop-all" => CrashMode.DropAll,
         "random-subset" => CrashMode.RandomSubset,
         "prefix" => CrashMode.Prefix,
-        _ => throw new FormatException($"unknown crash mode '{text}' (drop-all, random-subset, prefix)"),
+        "keep-all" => CrashMode.KeepAll,
+        _ => throw new FormatException($"unknown crash mode '{text}' (drop-all, random-subset, prefix, keep-all)"),
     };
 }

@@ -83,8 +83,8 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 bool ChainMayContinue() => ++cycles <= scenario.ChainCycles && MayContinue(claim: true);
                 var chainSettings = new ChainSettings(settings.Backend, settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
                     Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts);
-                if (scenario.NeedsShim)
-                    await new WhiteBoxChainRunner(chainSettings, chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
+                if (scenario.NeedsShim || RunsOnFuseAsProcessKill(scenario))
+                    await new WhiteBoxChainRunner(ForFuse(chainSettings), chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
                 else
                     await new ChainRunner(chainSettings, chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
                 tally.Chains.Enqueue(new ChainRecord(chain, seed, chainTally.States, chainTally.Cycles, chainTally.Violations.Count, chainTally.FatalStarts > 0));
@@ -138,4 +138,16 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A process-kill scenario on a FUSE backend runs as a white-box chain whose only crash state
+    /// keeps every operation (no power loss): its cases then carry the transcript and the operation
+    /// of the kill, and replay and shrink exactly like power-loss cases. Bit flips at rest stay with
+    /// the black-box chain, which applies them between lives.
+    /// </summary>
+    private bool RunsOnFuseAsProcessKill(Scenario scenario) => settings.Backend.Fuse && !scenario.NeedsShim && scenario.BitFlipAtRestShare == 0;
+
+    private ChainSettings ForFuse(ChainSettings chain) => RunsOnFuseAsProcessKill(chain.Scenario)
+        ? chain with { Scenario = chain.Scenario with { CrashModes = [Storage.Faults.Model.CrashMode.KeepAll.Name()], SectorSizes = [512], StatesPerKill = 1 } }
+        : chain;
 }
