@@ -17,6 +17,9 @@ internal static class TestEngine
         => new(mutant == null ? BackendSpec.Reference : $"{BackendSpec.MutantPrefix}{mutant}", Executable,
             mutant == null ? ["--segment-bytes", "64KiB"] : ["--segment-bytes", "64KiB", "--mutant", mutant], WhiteBox: true);
 
+    /// <summary>crashlab-fuse, built beside the tests.</summary>
+    public static string Fuse => Path.Combine(AppContext.BaseDirectory, "crashlab-fuse");
+
     /// <summary>A backend exactly as the CLI starts it from <c>--backend</c>.</summary>
     public static BackendSpec AsCli(string backend) => BackendSpec.Parse(backend, null, () => (Executable, []));
 

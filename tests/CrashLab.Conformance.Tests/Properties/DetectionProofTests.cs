@@ -36,4 +36,26 @@ public sealed class DetectionProofTests(ITestOutputHelper output) : IDisposable
             output.WriteLine(result.ToLine());
         Assert.All(results, r => Assert.True(r.Caught && r.States <= DetectionTarget.Budget, r.ToLine()));
     }
+
+    /// <summary>
+    /// FUSE carries the same model: mutants whose bugs only power loss or an fsync error shows are
+    /// caught when the engine runs as a black-box program (its own shim off) on a FUSE mount.
+    /// </summary>
+    [Fact]
+    public async Task Proof_PowerLossAndFsyncMutantsAsBlackBoxProgramsOnFuse_AreCaught()
+    {
+        string[] bugs = [Mutant.AckBeforeFdatasync.Name(), Mutant.NoDirFsync.Name(), Mutant.NonAtomicBatch.Name(), Mutant.RetryFailedFsync.Name()];
+        var proof = new DetectionProof(name => TestEngine.AsCli($"mutant:{name}"), Catalog, 7, _out)
+        {
+            Parallel = 2,
+            Placement = backend => backend.ThroughFuse(TestEngine.Fuse, []),
+        };
+
+        var results = await proof.RunAsync([.. DetectionTarget.All.Where(t => bugs.Contains(t.Mutant))], CancellationToken.None);
+
+        foreach (var result in results)
+            output.WriteLine(result.ToLine());
+        Assert.Equal(bugs.Length, results.Count);
+        Assert.All(results, r => Assert.True(r.Caught && r.States <= DetectionTarget.Budget, r.ToLine()));
+    }
 }
