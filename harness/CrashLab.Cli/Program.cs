@@ -14,6 +14,7 @@ var root = new RootCommand("crashlab — crash-test write-ahead logs: kill them 
     ScenariosCommand.Create(),
     ProveCommand.Create(),
     MergeCommand.Create(),
+    ReportCommand.Create(),
 };
 
 // "crashlab help [command]" is "crashlab [command] --help".

@@ -15,8 +15,9 @@ public sealed class CrashStateBuilder
     private readonly FsImage _durable;
     private readonly IReadOnlyList<PendingOp> _pending;
 
-    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, CrashPoint replayPoint)
+    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events)
     {
+        Events = events;
         _durable = durable;
         _pending = pending;
         ReplayPoint = replayPoint;
@@ -51,7 +52,18 @@ public sealed class CrashStateBuilder
         var pending = state.Tracker.Pending;
         for (var i = pending.Count - 1; i >= 0; i--)
             Undo(image, pending[i], state.Undos);
-        return new CrashStateBuilder(image, pending, new CrashPoint { AtOp = state.LastOperation, Perform = performed });
+        return new CrashStateBuilder(image, pending, new CrashPoint { AtOp = state.LastOperation, Perform = performed }, [.. state.Events]);
+    }
+
+    /// <summary>The latest operations the journal recorded, oldest first (at most <c>JournalState.EventLimit</c>).</summary>
+    public IReadOnlyList<JournalEvent> Events { get; }
+
+    /// <summary>What the crash state of this mode and seed does with each pending operation; operations not listed were durable.</summary>
+    public List<OpFate> Explain(CrashMode mode, ulong seed, int sectorSize = 512)
+    {
+        var fates = new List<OpFate>();
+        CrashComposer.Compose(_durable, _pending, mode, seed, sectorSize, fates);
+        return fates;
     }
 
     /// <summary>One crash state, in memory.</summary>

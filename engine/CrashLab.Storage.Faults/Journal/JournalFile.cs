@@ -14,7 +14,7 @@ public static class JournalFile
     /// <summary>Replays every whole record; a record cut short by the kill is ignored (its operation never ran).</summary>
     internal static JournalState Replay(string traceDir)
     {
-        var state = new JournalState();
+        var state = new JournalState { KeepEvents = true };
         var path = Path.Combine(traceDir, FileName);
         if (!File.Exists(path))
             return state;

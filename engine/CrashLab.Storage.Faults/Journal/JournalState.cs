@@ -21,6 +21,16 @@ internal sealed class JournalState
 
     public long NextInode { get; private set; } = 1;
 
+    /// <summary>Keep the last <see cref="EventLimit"/> operations as <see cref="Events"/> (for reports; the writer does not).</summary>
+    public bool KeepEvents { get; init; }
+
+    public const int EventLimit = 600;
+
+    /// <summary>The latest operations, oldest first, as a timeline shows them.</summary>
+    public Queue<JournalEvent> Events { get; } = new();
+
+    private readonly Dictionary<long, string> _pathOf = [];
+
     /// <param name="OldLength">File length before the operation.</param>
     /// <param name="Before">Bytes the operation replaced (null: they were all zero).</param>
     /// <param name="BeforeLength">How many bytes <paramref name="Before"/> stands for.</param>
@@ -31,6 +41,8 @@ internal sealed class JournalState
     {
         var read = new RecordReader(fields);
         LastOperation = Math.Max(LastOperation, op);
+        if (KeepEvents && type is not (RecordType.Inode or RecordType.Fate or RecordType.Counter))
+            Remember(type, op, fields);
         switch (type)
         {
             case RecordType.Inode:
@@ -155,8 +167,54 @@ internal sealed class JournalState
         return false;
     }
 
+    private void Remember(RecordType type, long op, ReadOnlySpan<byte> fields)
+    {
+        var read = new RecordReader(fields);
+        var seen = type switch
+        {
+            RecordType.Create => new JournalEvent(op, "create", read.Text(), 0, 0),
+            RecordType.Write => new JournalEvent(op, "write", NameOf(read.Long()), read.Long(), read.Int()),
+            RecordType.SetLength => new JournalEvent(op, "set-length", NameOf(read.Long()), 0, SkipThenLong(ref read)),
+            RecordType.Rename => new JournalEvent(op, "rename", RenameText(ref read), 0, 0),
+            RecordType.Unlink => new JournalEvent(op, "unlink", SkipThenText(ref read), 0, 0),
+            RecordType.Sync => SyncEvent(op, ref read),
+            RecordType.SyncDirectory => new JournalEvent(op, "fsync-dir", read.Text() is { Length: > 0 } dir ? dir + "/" : "./", 0, 0),
+            _ => new JournalEvent(op, "sync-failed", NameOf(read.Long()), 0, 0),
+        };
+        Events.Enqueue(seen);
+        if (Events.Count > EventLimit)
+            Events.Dequeue();
+    }
+
+    private JournalEvent SyncEvent(long op, ref RecordReader read)
+    {
+        var file = NameOf(read.Long());
+        return new JournalEvent(op, read.Byte() == 1 ? "fdatasync" : "fsync", file, 0, 0);
+    }
+
+    private string NameOf(long inode) => _pathOf.TryGetValue(inode, out var path) ? path : $"inode {inode}";
+
+    private static long SkipThenLong(ref RecordReader read)
+    {
+        read.Long();
+        return read.Long();
+    }
+
+    private static string SkipThenText(ref RecordReader read)
+    {
+        read.Long();
+        return read.Text();
+    }
+
+    private static string RenameText(ref RecordReader read)
+    {
+        read.Long();
+        return $"{read.Text()} -> {read.Text()}";
+    }
+
     private void Name(string path, long inode)
     {
+        _pathOf[inode] = path;
         Inodes[path] = inode;
         NextInode = Math.Max(NextInode, inode + 1);
     }

@@ -8,7 +8,8 @@ public static class CrashComposer
 {
     private enum Outcome { Lost, Kept, Torn, TornPrefix }
 
-    public static FsImage Compose(FsImage durable, IReadOnlyList<PendingOp> pending, CrashMode mode, ulong seed, int sectorSize)
+    /// <param name="fates">If given, receives what became of each pending operation (for reports).</param>
+    public static FsImage Compose(FsImage durable, IReadOnlyList<PendingOp> pending, CrashMode mode, ulong seed, int sectorSize, List<OpFate>? fates = null)
     {
         var random = new SplitMix(seed);
         var outcomes = Choose(pending, mode, random);
@@ -19,14 +20,20 @@ public static class CrashComposer
             {
                 case Outcome.Kept:
                     pending[i].Apply(image);
+                    fates?.Add(new OpFate(pending[i].Sequence, "kept", null));
                     break;
                 case Outcome.Torn when pending[i] is WriteOp write:
-                    write.ApplyTorn(image, sectorSize, random);
+                    var kept = write.ApplyTorn(image, sectorSize, random);
                     image.TornWrites++;
+                    fates?.Add(new OpFate(pending[i].Sequence, "torn", $"kept sectors {Sectors(kept)} of {write.Sectors(sectorSize)} ({sectorSize} B)"));
                     break;
                 case Outcome.TornPrefix when pending[i] is WriteOp write:
-                    write.ApplyTornPrefix(image, sectorSize, random);
+                    var first = write.ApplyTornPrefix(image, sectorSize, random);
                     image.TornWrites++;
+                    fates?.Add(new OpFate(pending[i].Sequence, "torn", $"kept the first {first} of {write.Sectors(sectorSize)} sectors ({sectorSize} B)"));
+                    break;
+                default:
+                    fates?.Add(new OpFate(pending[i].Sequence, "lost", null));
                     break;
             }
         }
@@ -62,4 +69,6 @@ public static class CrashComposer
 
         return outcomes;
     }
+
+    private static string Sectors(List<int> kept) => kept.Count == 0 ? "none" : string.Join(",", kept);
 }

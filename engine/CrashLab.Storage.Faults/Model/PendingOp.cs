@@ -49,23 +49,35 @@ public sealed class WriteOp(long sequence, long inode, long offset, int length) 
     public override void Apply(FsImage image) => image.Data(inode).Write(Offset, Data);
 
     /// <summary>Applies an arbitrary subset of the write's sectors (each sector is atomic).</summary>
-    public void ApplyTorn(FsImage image, int sectorSize, SplitMix random)
+    /// <returns>The sectors of the write (0 = its first) that reached the disk.</returns>
+    public List<int> ApplyTorn(FsImage image, int sectorSize, SplitMix random)
     {
         var data = image.Data(inode);
-        for (var at = Offset; at < Offset + Data.Length;)
+        var kept = new List<int>();
+        for (var (at, sector) = (Offset, 0); at < Offset + Data.Length; sector++)
         {
             var end = Math.Min(Offset + Data.Length, (at / sectorSize + 1) * sectorSize);
             if (random.Coin())
+            {
                 data.Write(at, Data.AsSpan((int)(at - Offset), (int)(end - at)));
+                kept.Add(sector);
+            }
+
             at = end;
         }
+
+        return kept;
     }
+
+    /// <summary>How many sectors of <paramref name="sectorSize"/> the write touches.</summary>
+    public int Sectors(int sectorSize) => (int)((Offset + Length + sectorSize - 1) / sectorSize - Offset / sectorSize);
 
     /// <summary>
     /// Applies the write's first sectors only, up to a cut strictly inside it: the disk wrote in
     /// order and the power went mid-write (one sector: kept or lost whole).
     /// </summary>
-    public void ApplyTornPrefix(FsImage image, int sectorSize, SplitMix random)
+    /// <returns>How many of its first sectors reached the disk.</returns>
+    public int ApplyTornPrefix(FsImage image, int sectorSize, SplitMix random)
     {
         var firstSector = Offset / sectorSize;
         var sectors = (int)((Offset + Data.Length + sectorSize - 1) / sectorSize - firstSector);
@@ -73,6 +85,7 @@ public sealed class WriteOp(long sequence, long inode, long offset, int length) 
         var end = Math.Min(Offset + Data.Length, (firstSector + keep) * sectorSize);
         if (end > Offset)
             image.Data(inode).Write(Offset, Data.AsSpan(0, (int)(end - Offset)));
+        return keep;
     }
 }
 

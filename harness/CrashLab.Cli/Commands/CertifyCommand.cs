@@ -96,6 +96,7 @@ internal static class CertifyCommand
         var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null };
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
+        ReportWriter.Write(settings, tally, certificate);
         Console.WriteLine();
         Console.WriteLine(certificate.ToText());
         if (certificate.Certified)

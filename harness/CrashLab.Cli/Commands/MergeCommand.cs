@@ -45,7 +45,7 @@ internal static class MergeCommand
             return ExitCodes.Infrastructure;
         }
 
-        ReportWriter.Write(merged.Settings, merged.Tally);
+        ReportWriter.Write(merged.Settings, merged.Tally, certificate);
         Console.WriteLine($"merged {dirs.Length} shard report(s) into {output.FullName}");
         Console.WriteLine(ReportWriter.Summary(merged.Settings, merged.Tally));
         if (certificate != null && merged.IncompleteShards.Count == 0)

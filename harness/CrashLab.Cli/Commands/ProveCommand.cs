@@ -3,6 +3,7 @@ using System.Text.Json;
 using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Conformance;
 using CrashLab.Harness.Reports;
+using CrashLab.Harness.Reports.Html;
 using CrashLab.Wal;
 
 namespace CrashLab.Cli.Commands;
@@ -86,13 +87,18 @@ internal static class ProveCommand
         }
 
         var certified = true;
+        string? referenceVerdict = null;
         if (referenceBudget != 0)
         {
             var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token, fs: fs).ConfigureAwait(false);
             if (certificate == null)
                 return code;
             certified = certificate.Certified;
+            referenceVerdict = certificate.Verdict;
         }
+
+        AtomicFile.Write(Path.Combine(output.FullName, HtmlReport.FileName), HtmlReport.ForProof(results, budget, referenceVerdict));
+        Console.WriteLine($"report: {Path.Combine(output.FullName, HtmlReport.FileName)}");
 
         return results.All(r => r.Caught) && certified ? ExitCodes.Pass : ExitCodes.Violation;
     }

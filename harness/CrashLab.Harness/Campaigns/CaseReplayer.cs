@@ -17,6 +17,9 @@ public static class CaseReplayer
 
         /// <summary>White-box: the model right after the replayed run.</summary>
         public ChainModelState? ModelAfterRun { get; init; }
+
+        /// <summary>White-box, failing in a crash state: the replay's own timeline.</summary>
+        public Timeline? Timeline { get; init; }
     }
 
     /// <param name="attempts">
@@ -69,7 +72,7 @@ public static class CaseReplayer
         var outcome = await run.ExecuteAsync(dataDir, model, input, Directory.CreateDirectory(Path.Combine(workDir, "run")).FullName, cancellationToken).ConfigureAwait(false);
         return (outcome.Violation is { } violation
             ? Judge(saved, violation, $"white-box replay: crash point at operation {input.Plan.Crash?.AtOp}, {input.Requests?.Count ?? 0} requests, crash state {string.Join(", ", input.States)}")
-            : new Outcome(null, false, "")) with { ReplayPoint = outcome.ReplayPoint, ModelAfterRun = outcome.ModelAfterRun };
+            : new Outcome(null, false, "")) with { ReplayPoint = outcome.ReplayPoint, ModelAfterRun = outcome.ModelAfterRun, Timeline = outcome.Timeline };
     }
 
     private static Outcome Judge(CaseFile saved, Violation violation, string notes)

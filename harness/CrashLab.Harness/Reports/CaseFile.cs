@@ -53,6 +53,9 @@ public sealed record CaseFile
 
     public string? Stderr { get; init; }
 
+    /// <summary>White-box cases that failed in a crash state: the kill and the latest file-system operations with their fates.</summary>
+    public Timeline? Timeline { get; init; }
+
     /// <summary>White-box cases: the run to execute again (plan with its crash point, requests, the failing crash state).</summary>
     public WhiteBox.WhiteBoxInput? WhiteBox { get; init; }
 

@@ -17,7 +17,8 @@ public static class CaseRecorder
         ChainModelState model,
         Dictionary<string, string> snapshot,
         string? stderr,
-        WhiteBoxInput? whiteBox = null)
+        WhiteBoxInput? whiteBox = null,
+        Timeline? timeline = null)
     {
         var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}.json");
         var caseFile = new CaseFile
@@ -35,6 +36,7 @@ public static class CaseRecorder
             DataDirectory = snapshot,
             Stderr = stderr,
             WhiteBox = whiteBox,
+            Timeline = timeline,
         };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
         tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path));

@@ -12,9 +12,10 @@ public static class ReportWriter
 {
     public const string ReportSchema = "crashlab-report/1";
 
-    public static void Write(CampaignSettings settings, CampaignTally tally)
+    public static void Write(CampaignSettings settings, CampaignTally tally, Certificate? certificate = null)
     {
         Directory.CreateDirectory(settings.OutDir);
+        AtomicFile.Write(Path.Combine(settings.OutDir, Html.HtmlReport.FileName), Html.HtmlReport.ForCampaign(settings, tally, certificate));
         AtomicFile.Write(Path.Combine(settings.OutDir, "report.json"), Json(settings, tally).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.Write(Path.Combine(settings.OutDir, "junit.xml"), JUnit(settings, tally));
     }
@@ -144,7 +145,7 @@ public static class ReportWriter
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"total: {tally.States} crash states checked, {tally.Violations} violation(s), {tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s");
-        text.Append(CultureInfo.InvariantCulture, $"reports: {Path.Combine(settings.OutDir, "report.json")}, {Path.Combine(settings.OutDir, "junit.xml")}");
+        text.Append(CultureInfo.InvariantCulture, $"reports: {Path.Combine(settings.OutDir, Html.HtmlReport.FileName)}, {Path.Combine(settings.OutDir, "report.json")}, {Path.Combine(settings.OutDir, "junit.xml")}");
         return text.ToString();
     }
 }

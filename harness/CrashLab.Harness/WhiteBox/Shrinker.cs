@@ -51,7 +51,12 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
             var crash = input.Plan.Crash is { } point && outcome.ReplayPoint is { AtOp: > 0 } last && last.AtOp < point.AtOp
                 ? last
                 : input.Plan.Crash;
-            return candidate with { Violation = outcome.Violation, WhiteBox = input with { Plan = input.Plan with { Crash = crash }, ModelAfterRun = outcome.ModelAfterRun } };
+            return candidate with
+            {
+                Violation = outcome.Violation,
+                Timeline = outcome.Timeline,
+                WhiteBox = input with { Plan = input.Plan with { Crash = crash }, ModelAfterRun = outcome.ModelAfterRun },
+            };
         }
         finally
         {

@@ -35,6 +35,9 @@ public sealed record WhiteBoxOutcome
     /// <summary>The model right after the run (before crash states were judged).</summary>
     public ChainModelState? ModelAfterRun { get; init; }
 
+    /// <summary>For a violation in a crash state: the kill and the latest file-system operations with their fates, for reports.</summary>
+    public Reports.Timeline? Timeline { get; init; }
+
     public bool BackendFatal { get; init; }
 
     /// <summary>The name the backend gave in the run's ready event.</summary>

@@ -29,6 +29,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         var process = await BackendProcess.SpawnAsync(backend, new BackendEnvironment(dataDir, planFile, trace, Pacing: Path.Combine(workDir, "pacing")), timeouts, cancellationToken).ConfigureAwait(false);
         WorkloadRunner runner;
         string? readyName;
+        (double Ms, bool CrashPoint) kill;
         await using (process.ConfigureAwait(false))
         {
             // The run's own start may meet its plan's faults (a full disk, a read error) during recovery.
@@ -48,7 +49,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             // probes it: a kill there, not a finding.
             if (verdict.Outcome != RecoveryVerdict.Kind.Accepted && process.Fatal == null && await KilledByCrashPointAsync(process, input.Plan).ConfigureAwait(false))
             {
-                var states = await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], cancellationToken).ConfigureAwait(false);
+                var states = await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], (0, true), cancellationToken).ConfigureAwait(false);
                 return states with { KilledBeforeReady = process.Ready == null };
             }
 
@@ -62,24 +63,25 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             if (input.Requests != null)
                 runner.Script(input.Requests);
             await LoadAsync(process, runner, input, cancellationToken).ConfigureAwait(false);
+            kill = (runner.Elapsed, process.HasExited);
             process.Kill();
             await process.WaitForExitAsync(timeouts.Request).ConfigureAwait(false);
             if (runner.Violations.FirstOrDefault() is { } runViolation)
                 return new WhiteBoxOutcome { Violation = runViolation, Stage = "run", Requests = [.. runner.Requests], Stderr = process.Stderr.ToString() };
         }
 
-        var outcome = await CheckRunAsync(dataDir, trace, model, [.. runner.Requests], input, workDir, cancellationToken).ConfigureAwait(false);
+        var outcome = await CheckRunAsync(dataDir, trace, model, [.. runner.Requests], input, workDir, kill, cancellationToken).ConfigureAwait(false);
         return outcome with { ReadyName = readyName };
     }
 
-    private async Task<WhiteBoxOutcome> CheckRunAsync(string dataDir, string trace, ChainModel model, List<RecordedRequest> requests, WhiteBoxInput input, string workDir, CancellationToken cancellationToken)
+    private async Task<WhiteBoxOutcome> CheckRunAsync(string dataDir, string trace, ChainModel model, List<RecordedRequest> requests, WhiteBoxInput input, string workDir, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken)
     {
         var injected = Injected(trace);
         model.RequestFaultsInjected |= injected.Count > 0;
         if (injected.Any(line => MediaKinds.Any(kind => line.Contains($" {kind} ", StringComparison.Ordinal))))
             model.InjectMediaFault();
         var builder = CrashStateBuilder.Load(dataDir, trace);
-        return await CheckStatesAsync(builder, model, input, workDir, requests, cancellationToken).ConfigureAwait(false);
+        return await CheckStatesAsync(builder, model, input, workDir, requests, kill, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Loads until the requests run out, the backend dies (its crash point), or the timed kill.</summary>
@@ -100,7 +102,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
     }
 
-    private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, CancellationToken cancellationToken)
+    private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken)
     {
         (string, ChainModelState)? continuation = null;
         var continuationTorn = -1;
@@ -129,6 +131,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 {
                     Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
                     StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
+                    Timeline = Reports.Timeline.From(builder.Events, builder.Explain(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint),
                 };
             }
 

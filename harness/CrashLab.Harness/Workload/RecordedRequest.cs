@@ -19,6 +19,23 @@ public sealed record RecordedRequest(string Op)
 
     public const long DefaultReadMaxBytes = 1 << 20;
 
+    /// <summary>Milliseconds from the run's first request to this one's sending (transcript; replay ignores it).</summary>
+    public double? SentMs { get; init; }
+
+    /// <summary>Milliseconds to the reply; null: never answered (the kill came first).</summary>
+    public double? ReplyMs { get; init; }
+
+    /// <summary>The shim's operation count when the reply arrived.</summary>
+    public long? ReplyAtOp { get; init; }
+
+    /// <summary>How it was answered: durable, appended, ok, or error:CODE; null: unanswered.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>An answered append's LSNs.</summary>
+    public long? FirstLsn { get; init; }
+
+    public long? LastLsn { get; init; }
+
     /// <summary>Mutating file-system operations the shim had begun when this request was sent: a replay sends it at the same point.</summary>
     public long? AtOp { get; init; }
 }

@@ -22,8 +22,21 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     /// <summary>Requests sent in this run.</summary>
     public int Sent => _sent.Count;
 
-    /// <summary>Every request of this run, in the order sent.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => _sent;
+    /// <summary>Every request of this run, in the order sent, with when and how each was answered.</summary>
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_answers)
+                return [.. _sent.Select((request, i) => _answers.TryGetValue(i, out var answer) ? answer(request) : request)];
+        }
+    }
+
+    /// <summary>Milliseconds since the first request: the transcript's clock.</summary>
+    public double Elapsed => _clock.Elapsed.TotalMilliseconds;
+
+    private readonly System.Diagnostics.Stopwatch _clock = new();
+    private readonly Dictionary<int, Func<RecordedRequest, RecordedRequest>> _answers = [];
 
     /// <summary>The lockstep with the shim: each request records the operation count at its sending; a script is sent at those counts.</summary>
     public OperationPacing? Pacing { get; init; }
@@ -34,6 +47,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     public async Task RunAsync(CancellationToken stop)
     {
         _liveBytes = model.LiveBytes(Floor());
+        _clock.Start();
         using var slots = new SemaphoreSlim(generator.Profile.MaxInFlight);
         var replies = new List<Task>();
         // A paced replay sends each request when the original did; the in-flight limit held then.
@@ -50,6 +64,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
                 paced = paced && AwaitTurn(request);
                 if (_script == null && Pacing != null)
                     request = request with { AtOp = Pacing.Begun };
+                request = request with { SentMs = Math.Round(Elapsed, 3) };
                 var reply = await SubmitAsync(request, stop).ConfigureAwait(false);
                 replies.Add(limited ? reply.ContinueWith(_ => slots.Release(), TaskScheduler.Default) : reply);
             }
@@ -85,7 +100,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     private RecordedRequest? NextRequest()
     {
         if (_script != null)
-            return _script.MoveNext() ? _script.Current : null;
+            return _script.MoveNext() ? _script.Current with { ReplyMs = null, ReplyAtOp = null, Outcome = null, FirstLsn = null, LastLsn = null } : null;
         if (Interlocked.Read(ref _liveBytes) > generator.Profile.MaxLiveLogBytes && model.HighestAcknowledgedLsn >= Floor())
         {
             Interlocked.Exchange(ref _liveBytes, generator.Profile.MaxLiveLogBytes / 4);
@@ -109,29 +124,30 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     /// <summary>Sends one request (it is on stdin when this returns) and returns the task that handles its reply.</summary>
     private async Task<Task> SubmitAsync(RecordedRequest request, CancellationToken stop)
     {
+        var index = _sent.Count;
         _sent.Add(request);
         switch (request.Op)
         {
             case Op.Sync:
                 var onSync = _judge.OnSync();
-                return Handle(await backend.SubmitAsync(new SyncRequest(), stop).ConfigureAwait(false), onSync);
+                return Handle(index, await backend.SubmitAsync(new SyncRequest(), stop).ConfigureAwait(false), onSync);
             case Op.Truncate:
                 var before = request.BeforeLsn!.Value;
                 model.RequestedTruncation(before);
-                return Handle(await backend.SubmitAsync(new TruncateRequest(before), stop).ConfigureAwait(false), _judge.OnTruncate(before));
+                return Handle(index, await backend.SubmitAsync(new TruncateRequest(before), stop).ConfigureAwait(false), _judge.OnTruncate(before));
             case Op.Read:
                 var from = request.FromLsn!.Value;
                 var onRead = _judge.OnRead(from, tolerateBadRequest: _script != null);
-                return Handle(await backend.SubmitAsync(new ReadRequest(from, 64, request.MaxBytes ?? RecordedRequest.DefaultReadMaxBytes), stop).ConfigureAwait(false), onRead);
+                return Handle(index, await backend.SubmitAsync(new ReadRequest(from, 64, request.MaxBytes ?? RecordedRequest.DefaultReadMaxBytes), stop).ConfigureAwait(false), onRead);
             case Op.Stat:
                 var onStat = _judge.OnStat();
-                return Handle(await backend.SubmitAsync(new StatRequest(), stop).ConfigureAwait(false), onStat);
+                return Handle(index, await backend.SubmitAsync(new StatRequest(), stop).ConfigureAwait(false), onStat);
             default:
-                return (await SubmitAppendAsync(request, stop).ConfigureAwait(false)).Handled;
+                return (await SubmitAppendAsync(index, request, stop).ConfigureAwait(false)).Handled;
         }
     }
 
-    private async Task<(IssuedBatch Batch, Task Handled)> SubmitAppendAsync(RecordedRequest request, CancellationToken stop)
+    private async Task<(IssuedBatch Batch, Task Handled)> SubmitAppendAsync(int index, RecordedRequest request, CancellationToken stop)
     {
         var ids = request.Records!;
         var sync = request.Sync;
@@ -140,19 +156,39 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         var batch = model.Issue(ids);
         Interlocked.Add(ref _liveBytes, ids.Sum(id => (long)id.Length));
         var reply = await backend.SubmitAsync(new AppendRequest([.. ids.Select(id => (ReadOnlyMemory<byte>)model.Payloads.Bytes(id))], sync), stop).ConfigureAwait(false);
-        return (batch, Handle(reply, _judge.OnAppend(batch, sync)));
+        return (batch, Handle(index, reply, _judge.OnAppend(batch, sync)));
     }
 
     /// <summary>Floor for truncation and reads: no truncation has removed anything at or above it.</summary>
     private long Floor() => Math.Max(model.LogFirst, model.HighestBeforeLsn);
 
-    private Task Handle(Task<Reply> reply, Action<Reply> onReply) => reply.ContinueWith(t =>
+    private Task Handle(int index, Task<Reply> reply, Action<Reply> onReply) => reply.ContinueWith(t =>
     {
         if (t.IsCompletedSuccessfully)
+        {
+            Answered(index, t.Result);
             Guard(() => onReply(t.Result));
+        }
         else if (t.Exception?.InnerException is BackendFindingException finding)
             _judge.Violations.Enqueue(Violation.From(finding));
     }, TaskScheduler.Default);
+
+    /// <summary>Notes when and how request <paramref name="index"/> was answered, for the transcript.</summary>
+    private void Answered(int index, Reply reply)
+    {
+        var (at, atOp) = (Math.Round(Elapsed, 3), Pacing?.Begun);
+        var outcome = reply switch
+        {
+            ErrorReply error => "error:" + error.Code,
+            AppendReply { DurableLsn: { } durable } append when durable >= append.LastLsn => "durable",
+            AppendReply => "appended",
+            SyncReply => "durable",
+            _ => "ok",
+        };
+        var (first, last) = reply is AppendReply a ? (a.FirstLsn, a.LastLsn) : ((long?)null, (long?)null);
+        lock (_answers)
+            _answers[index] = request => request with { ReplyMs = at, ReplyAtOp = atOp, Outcome = outcome, FirstLsn = first, LastLsn = last };
+    }
 
     private void Guard(Action action)
     {

@@ -1,0 +1,72 @@
+using System.Globalization;
+using CrashLab.Harness.Workload;
+
+namespace CrashLab.Harness.Reports.Html;
+
+/// <summary>
+/// A case in one plain paragraph: what was acknowledged and when, how the run ended, what the
+/// crash state did with the operations not yet durable, and what recovery got wrong (the rule).
+/// </summary>
+internal static class Story
+{
+    public static string Tell(CaseFile file)
+    {
+        var parts = new List<string>();
+        var requests = file.WhiteBox?.Requests ?? [];
+        if (Acknowledgement(requests, file.Violation.Lsn, file.Violation.Message) is { } ack)
+            parts.Add(ack);
+        if (file.Timeline is { } timeline)
+        {
+            parts.Add(timeline.KilledBy == "crash point"
+                ? $"the shim stopped the backend at file-system operation {timeline.KillAtOp} ({Ms(timeline.KillMs)})"
+                : $"the harness killed it at {Ms(timeline.KillMs)}, after file-system operation {timeline.KillAtOp}");
+            parts.Add(CrashState(timeline, file.WhiteBox?.States.FirstOrDefault()));
+        }
+        else if (file.Stage == "run")
+            parts.Add("the backend broke the rule while it was under load, before any crash");
+
+        var what = $"after recovery: {file.Violation.Message} (rule {file.Violation.Rule})";
+        return parts.Count == 0 ? Capital(what) + "." : Capital(string.Join("; ", parts)) + "; " + what + ".";
+    }
+
+    private static int? BatchNamed(string message)
+        => System.Text.RegularExpressions.Regex.Match(message, @"\bbatch (\d+)") is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    private static string? Acknowledgement(List<RecordedRequest> requests, long? lsn, string message)
+    {
+        if (lsn is not { } at)
+            return null;
+        var index = requests.FindIndex(r => r.FirstLsn <= at && at <= r.LastLsn);
+        if (index < 0 && BatchNamed(message) is { } batch)
+        {
+            index = requests.FindIndex(r => r.Records is [{ } id, ..] && id.Batch == batch);
+            if (index >= 0 && requests[index].Outcome == null)
+                return $"request #{index + 1} (batch {batch}, {requests[index].Records!.Length} record(s)) was sent at {Ms(requests[index].SentMs ?? 0)} and never answered";
+        }
+
+        if (index < 0)
+            return null;
+        var request = requests[index];
+        var how = request.Outcome == "durable" ? "acknowledged durable" : $"acknowledged {request.Outcome}";
+        return $"request #{index + 1} (batch of {request.Records?.Length ?? 0} record(s), LSNs {request.FirstLsn}–{request.LastLsn}) was {how} at {Ms(request.ReplyMs ?? 0)}";
+    }
+
+    private static string CrashState(Timeline timeline, WhiteBox.StateChoice? state)
+    {
+        var pending = timeline.Ops.Where(o => o.Fate is "kept" or "lost" or "torn").ToList();
+        var mode = state != null ? $"the {state.Mode} crash state ({state.SectorSize} B sectors)" : "the crash state";
+        if (pending.Count == 0)
+            return $"{mode} had nothing to decide: every operation was durable";
+        var count = (string fate) => pending.Count(o => o.Fate == fate);
+        var sentence = $"of the {pending.Count} operation(s) not yet durable, {mode} kept {count("kept")}, lost {count("lost")} and tore {count("torn")}";
+        if (pending.FirstOrDefault(o => o.Fate == "torn") is { } torn)
+            sentence += $" (op {torn.Op}, a {torn.Length}-byte {torn.Kind} of {torn.File}, {torn.Detail})";
+        else if (pending.FirstOrDefault(o => o.Fate == "lost") is { } lost)
+            sentence += $" (the first lost: op {lost.Op}, {lost.Kind} of {lost.File})";
+        return sentence;
+    }
+
+    private static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
