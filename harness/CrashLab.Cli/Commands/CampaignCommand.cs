@@ -80,6 +80,9 @@ internal static class CampaignCommand
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(token, signals.Abort);
             if (settings.Backend.Fuse)
                 Fuse.Mounting.MountPoints.SweepStale();
+            // A person at a terminal gets a live table; logs and pipes get the plain lines.
+            if (settings.Progress == Console.Error && LiveProgress.ForTerminal(settings) is { } live)
+                settings = settings with { View = live };
             var runner = new CampaignRunner(settings);
             using var onStop = signals.Stop.Register(() => runner.Tally.StoppedBy = signals.Received);
             var tally = await runner.RunAsync(abort.Token, signals.Stop).ConfigureAwait(false);

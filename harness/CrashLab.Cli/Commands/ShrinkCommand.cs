@@ -48,7 +48,7 @@ internal static class ShrinkCommand
 
         Console.WriteLine($"after:  {CaseSize.Of(minimal)} ({shrinker.Attempts} replays)");
         Console.WriteLine($"still fails: rule {minimal.Violation.Rule}: {minimal.Violation.Message}");
-        AtomicFile.Write(target, JsonSerializer.Serialize(minimal, CaseFile.Json));
+        AtomicFile.Write(target, JsonSerializer.Serialize(minimal with { Summary = Harness.Reports.Html.Story.Tell(minimal) }, CaseFile.Json));
         Console.WriteLine($"wrote {target} (crashlab replay {target})");
         return ExitCodes.Violation;
     }

@@ -38,6 +38,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
             await reporting.CancelAsync().ConfigureAwait(false);
             await reporter.ConfigureAwait(false);
             Tally.Finished = true;
+            settings.View?.Complete(Tally);
             WriteReports();
             if (Directory.Exists(work))
                 Directory.Delete(work, recursive: true);
@@ -118,7 +119,10 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 break;
             }
 
-            settings.Progress?.WriteLine(Tally.ProgressLine());
+            if (settings.View is { } view)
+                view.Update(Tally);
+            else
+                settings.Progress?.WriteLine(Tally.ProgressLine());
             if (++tick % 5 == 0)
                 WriteReports();
         }

@@ -36,6 +36,9 @@ public sealed record CampaignSettings(
     /// <summary>Keep running a scenario after its first violation (default: stop it, its verdict is known).</summary>
     public bool KeepGoing { get; init; }
 
+    /// <summary>A live display of the progress; when set, it replaces the plain lines.</summary>
+    public IProgressView? View { get; init; }
+
     /// <summary>Progress lines go here (stderr by default); null for silence.</summary>
     public TextWriter? Progress { get; init; } = Console.Error;
 }

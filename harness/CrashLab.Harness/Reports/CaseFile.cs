@@ -25,6 +25,14 @@ public sealed record CaseFile
     [JsonPropertyName("schema")]
     public string SchemaVersion { get; init; } = Schema;
 
+    // The order is the file's order: what a person reads first comes first, the bulk (the data
+    // directory) last. docs/case-files.md gives every field's meaning.
+
+    /// <summary>What happened, in one paragraph (the same sentence as report.html); written with the case, not read back.</summary>
+    public string? Summary { get; init; }
+
+    public Violation Violation { get; init; } = new("", "");
+
     /// <summary>As given on the command line: "reference", "mutant:x", or the --backend-cmd string.</summary>
     public string Backend { get; init; } = "";
 
@@ -33,7 +41,8 @@ public sealed record CaseFile
     /// <summary>"fuse": the backend ran on a FUSE mount of the shim, and replay and shrink mount it again.</summary>
     public string? Fs { get; init; }
 
-    public Scenario Scenario { get; init; } = new();
+    /// <summary>"recovery": the violation was found checking a restart; "run": during the load; "power-loss": recovering a crash state.</summary>
+    public string Stage { get; init; } = "recovery";
 
     public ulong CampaignSeed { get; init; }
 
@@ -41,23 +50,21 @@ public sealed record CaseFile
 
     public int Cycle { get; init; }
 
-    /// <summary>"recovery": the violation was found checking a restart; "run": during the load.</summary>
-    public string Stage { get; init; } = "recovery";
-
-    public Violation Violation { get; init; } = new("", "");
-
-    public ChainModelState? Model { get; init; }
-
-    /// <summary>Files of the data directory (relative path, base64) as they were before the failing start.</summary>
-    public Dictionary<string, string> DataDirectory { get; init; } = [];
-
-    public string? Stderr { get; init; }
-
     /// <summary>White-box cases that failed in a crash state: the kill and the latest file-system operations with their fates.</summary>
     public Timeline? Timeline { get; init; }
 
-    /// <summary>White-box cases: the run to execute again (plan with its crash point, requests, the failing crash state).</summary>
+    /// <summary>White-box cases: the run to execute again (plan with its crash point, the request transcript, the failing crash state).</summary>
     public WhiteBox.WhiteBoxInput? WhiteBox { get; init; }
+
+    public string? Stderr { get; init; }
+
+    /// <summary>The oracle's model before the failing run (what had been acknowledged in the chain so far).</summary>
+    public ChainModelState? Model { get; init; }
+
+    public Scenario Scenario { get; init; } = new();
+
+    /// <summary>Files of the data directory (relative path, base64) as they were before the failing start.</summary>
+    public Dictionary<string, string> DataDirectory { get; init; } = [];
 
     public static Dictionary<string, string> Snapshot(string directory)
         => Directory.Exists(directory)

@@ -38,6 +38,7 @@ public static class CaseRecorder
             WhiteBox = whiteBox,
             Timeline = timeline,
         };
+        caseFile = caseFile with { Summary = Html.Story.Tell(caseFile) };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
         tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path));
     }

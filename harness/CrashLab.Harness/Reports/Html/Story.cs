@@ -7,7 +7,7 @@ namespace CrashLab.Harness.Reports.Html;
 /// A case in one plain paragraph: what was acknowledged and when, how the run ended, what the
 /// crash state did with the operations not yet durable, and what recovery got wrong (the rule).
 /// </summary>
-internal static class Story
+public static class Story
 {
     public static string Tell(CaseFile file)
     {
