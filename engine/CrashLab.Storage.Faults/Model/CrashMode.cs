@@ -21,6 +21,9 @@ public enum CrashMode
 
 public static class CrashModes
 {
+    /// <summary>The modes of a power loss (every mode but <see cref="CrashMode.KeepAll"/>).</summary>
+    public static IReadOnlyList<CrashMode> PowerLoss { get; } = [CrashMode.DropAll, CrashMode.RandomSubset, CrashMode.Prefix];
+
     public static string Name(this CrashMode mode) => mode switch
     {
         CrashMode.DropAll => "drop-all",

@@ -41,6 +41,28 @@ public sealed class CrashComposerTests
         }
     }
 
+    [Fact]
+    public void Compose_KeepAll_KeepsEveryPendingOperationAsAProcessCrashDoes()
+    {
+        var kept = Enumerable.Range(0, 16).Select(seed => Compose(CrashMode.KeepAll, (ulong)seed).Kept).ToList();
+
+        Assert.All(kept, k => Assert.Equal(Sectors, k.Count));
+    }
+
+    [Fact]
+    public void Compose_Fates_SayWhatBecameOfEachOperation()
+    {
+        var durable = new FsImage();
+        durable.Entries["f"] = 1;
+        durable.Inodes[1] = new FileData(new byte[Sector * Sectors]);
+        var write = new WriteOp(7, 1, 0, Sector * Sectors) { Data = Enumerable.Repeat((byte)0xff, Sector * Sectors).ToArray() };
+        var fates = new List<OpFate>();
+
+        CrashComposer.Compose(durable, [write], CrashMode.DropAll, 1, Sector, fates);
+
+        Assert.Equal([new OpFate(7, "lost", null)], fates);
+    }
+
     private static (FsImage Image, SectorsKept Kept) Compose(CrashMode mode, ulong seed)
     {
         var durable = new FsImage();

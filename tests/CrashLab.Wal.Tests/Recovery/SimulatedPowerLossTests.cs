@@ -48,7 +48,7 @@ public sealed class SimulatedPowerLossTests
                 // The crash point fired inside the log's own I/O: the log is abandoned as a killed process would be.
             }
 
-            foreach (var mode in Enum.GetValues<CrashMode>())
+            foreach (var mode in CrashModes.PowerLoss)
             {
                 foreach (var sector in new[] { 512, 4096 })
                 {
