@@ -1,12 +1,53 @@
+using System.Diagnostics;
+using System.Text;
 using System.Text.RegularExpressions;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Reports;
 using CrashLab.Harness.Reports.Html;
+using Xunit.Abstractions;
 
 namespace CrashLab.Harness.Tests.Reports.Html;
 
 /// <summary>The page's structure, without a browser: self-contained, the lanes and the kill drawn, the sentence and the commands there.</summary>
-public sealed partial class HtmlReportTests
+public sealed partial class HtmlReportTests(ITestOutputHelper output)
 {
+    [Fact]
+    public void ForCampaign_TenThousandStatesSixtyViolations_DrawsFiftyAndStaysUnderFiveMegabytes()
+    {
+        var dir = Directory.CreateTempSubdirectory("crashlab-html-").FullName;
+        try
+        {
+            var scenario = new Scenario { Name = "power-loss-torn-sectors", Level = "L2", Budget = 10_000 };
+            var settings = new CampaignSettings(new BackendSpec("mutant:non-atomic-batch", "x", [], true), "mutant:non-atomic-batch", false, [scenario], 1, 1, dir) { Progress = null };
+            var tally = new CampaignTally();
+            for (var i = 0; i < 10_000; i++)
+                tally.For(scenario.Name).StateChecked(durableDataAtRisk: true);
+            var violation = CaseFile.Load(Fixture).Violation;
+            for (var i = 0; i < 60; i++)
+            {
+                var path = Path.Combine(dir, $"case-{i}.json");
+                File.Copy(Fixture, path);
+                tally.For(scenario.Name).Violation(new ViolationRecord(scenario.Name, (ulong)i, 1, "power-loss", violation, path));
+            }
+
+            var clock = Stopwatch.StartNew();
+            var html = HtmlReport.ForCampaign(settings, tally);
+            output.WriteLine($"rendered in {clock.Elapsed.TotalMilliseconds:0} ms, {Encoding.UTF8.GetByteCount(html) / 1024} KiB (reported, not asserted: timing is a benchmark's job)");
+
+            Assert.InRange(Encoding.UTF8.GetByteCount(html), 1, 5 << 20);
+            Assert.Equal(HtmlReport.MaxCases, CaseSections().Count(html));
+            Assert.Contains($"The first {HtmlReport.MaxCases} of 60 cases are drawn here", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("<section class=\"case\"")]
+    private static partial Regex CaseSections();
+
     internal static string Fixture => Path.Combine(AppContext.BaseDirectory, "Reports", "Html", "non-atomic-batch.case.json");
 
     [Fact]
