@@ -9,8 +9,6 @@ namespace CrashLab.Fuse.Kernel;
 /// </summary>
 internal sealed unsafe class FuseChannel : IDisposable
 {
-    public const string FileSystemType = "fuse.crashlab";
-
     private readonly int _fd;
 
     private FuseChannel(int fd, string mountPoint)
@@ -28,7 +26,7 @@ internal sealed unsafe class FuseChannel : IDisposable
         if (fd < 0)
             throw new IOException($"cannot open /dev/fuse: {Errno.Name(Native.Errno)}");
         var options = $"fd={fd},rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other";
-        if (Native.Mount(source, mountPoint, FileSystemType, Native.MS_NOSUID | Native.MS_NODEV, options) != 0)
+        if (Native.Mount(source, mountPoint, Mounting.MountPoints.FileSystemType, Native.MS_NOSUID | Native.MS_NODEV, options) != 0)
         {
             var errno = Native.Errno;
             Native.Close(fd);
@@ -67,9 +65,6 @@ internal sealed unsafe class FuseChannel : IDisposable
                 throw new IOException($"writing /dev/fuse: {Errno.Name(Native.Errno)}");
         }
     }
-
-    /// <summary>Lazy unmount: the name goes at once, even if something still holds a file open on it.</summary>
-    public static bool Unmount(string mountPoint) => Native.Umount2(mountPoint, Native.MNT_DETACH) == 0;
 
     public void Dispose() => Native.Close(_fd);
 }

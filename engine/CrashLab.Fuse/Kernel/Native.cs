@@ -11,7 +11,6 @@ internal static unsafe partial class Native
     public const int O_CLOEXEC = 0x80000;
     public const int AT_FDCWD = -100;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
-    public const int MNT_DETACH = 2;
     public const int MS_NOSUID = 2;
     public const int MS_NODEV = 4;
     public const int SIGKILL = 9;
@@ -30,9 +29,6 @@ internal static unsafe partial class Native
 
     [LibraryImport(Lib, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Mount(string source, string target, string type, ulong flags, string data);
-
-    [LibraryImport(Lib, EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int Umount2(string target, int flags);
 
     [LibraryImport(Lib, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);

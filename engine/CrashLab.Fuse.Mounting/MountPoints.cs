@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using CrashLab.Fuse.Kernel;
 
 namespace CrashLab.Fuse.Mounting;
 
@@ -11,9 +11,13 @@ namespace CrashLab.Fuse.Mounting;
 /// walks into a mount). Each mount's source names its daemon's pid: a mount whose daemon is gone is
 /// stale, and <see cref="SweepStale"/> unmounts it — the next run cleans up after a killed one.
 /// </summary>
-public static class MountPoints
+public static partial class MountPoints
 {
+    /// <summary>The file-system type CrashLab mounts (mountinfo shows it), so its mounts are told from any other FUSE mount.</summary>
+    public const string FileSystemType = "fuse.crashlab";
+
     private const string SourcePrefix = "crashlab:";
+    private const int MntDetach = 2;
 
     public static string Root { get; } = Path.Combine(Path.GetTempPath(), "crashlab-fuse");
 
@@ -36,7 +40,7 @@ public static class MountPoints
             // id parent major:minor root mount-point options [optional...] - type source super-options
             var fields = line.Split(' ');
             var dash = Array.IndexOf(fields, "-");
-            if (dash < 0 || dash + 2 >= fields.Length || fields[dash + 1] != FuseChannel.FileSystemType)
+            if (dash < 0 || dash + 2 >= fields.Length || fields[dash + 1] != FileSystemType)
                 continue;
             var source = fields[dash + 2];
             var pid = source.StartsWith(SourcePrefix, StringComparison.Ordinal) && int.TryParse(source.AsSpan(SourcePrefix.Length), out var p) ? p : 0;
@@ -64,7 +68,7 @@ public static class MountPoints
     /// <summary>Lazily unmounts <paramref name="mountPoint"/> if it is mounted, and removes the empty directory.</summary>
     public static bool Release(string mountPoint)
     {
-        var unmounted = FuseChannel.Unmount(mountPoint);
+        var unmounted = Unmount(mountPoint);
         try
         {
             Directory.Delete(mountPoint);
@@ -78,6 +82,12 @@ public static class MountPoints
 
         return unmounted;
     }
+
+    /// <summary>Lazy unmount: the name goes at once, even if something still holds a file open on it.</summary>
+    public static bool Unmount(string mountPoint) => Umount2(mountPoint, MntDetach) == 0;
+
+    [LibraryImport("libc", EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Umount2(string target, int flags);
 
     /// <summary>A zombie or a reused pid is not a daemon: its command line must name crashlab-fuse.</summary>
     private static bool DaemonAlive(int pid)
