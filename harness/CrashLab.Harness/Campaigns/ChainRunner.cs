@@ -18,6 +18,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private readonly ChainModel _model = new(new Payloads(settings.ChainSeed));
     private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
     private int _cycle;
+    private (List<RecordedRequest> Requests, double KillMs)? _lastRun;
     private TimeSpan _startToReady = TimeSpan.FromMilliseconds(40);
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
@@ -72,6 +73,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
                 return false;
             }
 
+            _lastRun = null;
             var runViolation = await LoadAndKillAsync(backend, cancellationToken).ConfigureAwait(false);
             if (runViolation != null)
                 return Fail("run", runViolation, snapshot, modelBefore, backend.Stderr.ToString());
@@ -111,6 +113,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         }
         finally
         {
+            _lastRun = ([.. runner.Requests], runner.Elapsed);
             backend.Kill();
             tally.Kill(beforeReady: false);
         }
@@ -158,9 +161,14 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         _model.InjectMediaFault();
     }
 
+    /// <summary>
+    /// The failing run's transcript for the case (a report draws it): under load, this cycle's; at a
+    /// start, the previous cycle's, whose kill left the directory being recovered.
+    /// </summary>
     private bool Fail(string stage, Violation violation, Dictionary<string, string> snapshot, ChainModelState model, string? stderr)
     {
-        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr);
+        var timeline = _lastRun is { } run ? new Timeline { KillMs = Math.Round(run.KillMs, 2), KilledBy = "timed kill" } : null;
+        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr, timeline: timeline, transcript: _lastRun?.Requests);
         return false;
     }
 }

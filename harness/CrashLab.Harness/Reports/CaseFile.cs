@@ -53,6 +53,9 @@ public sealed record CaseFile
     /// <summary>White-box cases that failed in a crash state: the kill and the latest file-system operations with their fates.</summary>
     public Timeline? Timeline { get; init; }
 
+    /// <summary>Black-box cases: the requests of the run whose kill led here, with when and how each was answered (white-box cases keep them in <see cref="WhiteBox"/>).</summary>
+    public List<Workload.RecordedRequest>? Transcript { get; init; }
+
     /// <summary>White-box cases: the run to execute again (plan with its crash point, the request transcript, the failing crash state).</summary>
     public WhiteBox.WhiteBoxInput? WhiteBox { get; init; }
 

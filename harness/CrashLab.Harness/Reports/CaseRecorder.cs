@@ -18,7 +18,8 @@ public static class CaseRecorder
         Dictionary<string, string> snapshot,
         string? stderr,
         WhiteBoxInput? whiteBox = null,
-        Timeline? timeline = null)
+        Timeline? timeline = null,
+        List<Workload.RecordedRequest>? transcript = null)
     {
         var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}.json");
         var caseFile = new CaseFile
@@ -37,6 +38,7 @@ public static class CaseRecorder
             Stderr = stderr,
             WhiteBox = whiteBox,
             Timeline = timeline,
+            Transcript = whiteBox == null ? transcript : null,
         };
         caseFile = caseFile with { Summary = Html.Story.Tell(caseFile) };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));

@@ -12,11 +12,13 @@ internal static class CaseSection
         html.Append($"<section class=\"case\" id=\"{E(anchor)}\"><h2>{E(file.Scenario.Name)}: rule {E(file.Violation.Rule)}</h2>");
         html.Append($"<p class=\"note\">backend {E(file.Backend)}{(file.Fs == "fuse" ? " (on a FUSE mount)" : "")}, chain seed {file.ChainSeed:x16}, cycle {file.Cycle}, stage {E(file.Stage)}</p>");
         html.Append($"<p class=\"story\">{E(Story.Tell(file))}</p>");
-        if (file.WhiteBox?.Requests is { Count: > 0 } requests)
+        if ((file.WhiteBox?.Requests ?? file.Transcript) is { Count: > 0 } requests)
         {
             html.Append("<h3>Timeline</h3>");
             html.Append(Legend());
             html.Append(new TimelineSvg(requests, file.Timeline).Render());
+            if (file.Timeline is { Ops.Count: 0 })
+                html.Append("<p class=\"note\">A black-box run: the file-system lane needs the shim (run it with --fs fuse to see it).</p>");
             if (requests.Count > TimelineSvg.MaxRequests || file.Timeline?.Ops.Count > TimelineSvg.MaxOps)
                 html.Append($"<p class=\"note\">shown: the last {TimelineSvg.MaxRequests} of {requests.Count} requests and the last {TimelineSvg.MaxOps} file-system operations; the case file holds them all.</p>");
         }
@@ -26,7 +28,7 @@ internal static class CaseSection
         }
 
         html.Append("<h3>The log against the model</h3>");
-        html.Append(LogBlocks.Render(file.WhiteBox?.ModelAfterRun ?? file.Model, file.Violation));
+        html.Append(LogBlocks.Render(file.WhiteBox?.ModelAfterRun ?? file.Model, file.Violation, file.Stage));
         html.Append(BytesDiff.Render(file.Violation.Lsn, file.Violation.Expected, file.Violation.Actual));
         if (path != null)
         {

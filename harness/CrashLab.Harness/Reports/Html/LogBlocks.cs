@@ -13,7 +13,8 @@ internal static class LogBlocks
 {
     private const int Width = 1100, Left = 120, Height = 64;
 
-    public static string Render(ChainModelState? model, Violation violation)
+    /// <param name="stage">Where the rule broke: only a recovery can be missing records.</param>
+    public static string Render(ChainModelState? model, Violation violation, string stage)
     {
         if (model == null)
             return "";
@@ -36,9 +37,11 @@ internal static class LogBlocks
 
         if (broken is var (bad0, bad1))
         {
-            var label = violation.Rule.StartsWith('4') ? $"missing though durable: LSNs {bad0}–{bad1}" : $"first differing LSN {bad0}";
+            var label = stage == "run" ? $"rule {violation.Rule} at LSN {bad0}"
+                : violation.Rule.StartsWith('4') ? $"missing though durable: LSNs {bad0}–{bad1}" : $"first differing LSN {bad0}";
             svg.Append($"""<g class="lsn-broken" data-first="{bad0}"><title>{E(label)}</title><rect x="{N(X(bad0))}" y="36" width="{N(Math.Max(4, X(bad1 + 1) - X(bad0)))}" height="20" fill="{Palette.Missing}"/>""");
-            svg.Append($"""<text x="{N(Math.Min(X(bad1 + 1) + 6, Width - 260))}" y="50" font-size="12" fill="{Palette.Missing}" font-weight="600">{E(label)}</text></g>""");
+            var place = X(bad1 + 1) + 6 > Width - 280 ? $"x=\"{N(X(bad0) - 6)}\" text-anchor=\"end\"" : $"x=\"{N(X(bad1 + 1) + 6)}\"";
+            svg.Append($"""<text {place} y="50" font-size="12" fill="{Palette.Missing}" font-weight="600">{E(label)}</text></g>""");
         }
 
         svg.Append($"""<text x="{Left}" y="{Height - 1}" font-size="10" fill="#666">LSN {first}</text><text x="{Width - 20}" y="{Height - 1}" font-size="10" fill="#666" text-anchor="end">LSN {last}</text></svg>""");

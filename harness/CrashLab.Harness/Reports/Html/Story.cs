@@ -12,10 +12,12 @@ public static class Story
     public static string Tell(CaseFile file)
     {
         var parts = new List<string>();
-        var requests = file.WhiteBox?.Requests ?? [];
+        var requests = file.WhiteBox?.Requests ?? file.Transcript ?? [];
         if (Acknowledgement(requests, file.Violation.Lsn, file.Violation.Message) is { } ack)
             parts.Add(ack);
-        if (file.Timeline is { } timeline)
+        if (file.Timeline is { Ops.Count: 0 } blackBox)
+            parts.Add($"the harness killed the backend at {Ms(blackBox.KillMs)}");
+        else if (file.Timeline is { } timeline)
         {
             parts.Add(timeline.KilledBy == "crash point"
                 ? $"the shim stopped the backend at file-system operation {timeline.KillAtOp} ({Ms(timeline.KillMs)})"

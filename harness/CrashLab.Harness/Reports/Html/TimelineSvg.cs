@@ -26,7 +26,8 @@ internal sealed class TimelineSvg(IReadOnlyList<RecordedRequest> requests, Timel
         var lanes = AssignLanes(shown, t1);
         var laneCount = lanes.Count == 0 ? 0 : lanes.Values.Max() + 1;
         var fsTop = Top + laneCount * (Lane + Gap) + 12;
-        var height = fsTop + (timeline != null ? 46 : 0) + 30;
+        var withOps = timeline is { Ops.Count: > 0 };
+        var height = fsTop + (withOps ? 46 : 0) + 30;
         double X(double ms) => Left + (ms - t0) / Math.Max(0.001, t1 - t0) * (Width - Left - Right);
 
         var svg = new StringBuilder();
@@ -36,10 +37,12 @@ internal sealed class TimelineSvg(IReadOnlyList<RecordedRequest> requests, Timel
         for (var i = 0; i < shown.Count; i++)
             Bar(svg, shown[i], requests.Count - shown.Count + i + 1, lanes[i], t1, X);
         svg.Append("</g>");
-        if (timeline != null)
-            FileSystemLane(svg, timeline, t0, fsTop, X);
+        if (withOps)
+            FileSystemLane(svg, timeline!, t0, fsTop, X);
         var kx = X(killMs);
-        var what = timeline == null ? "end of load" : timeline.KilledBy == "crash point" ? $"crash point at op {timeline.KillAtOp}" : $"timed kill (last op {timeline.KillAtOp})";
+        var what = timeline == null ? "end of load"
+            : timeline.KilledBy == "crash point" ? $"crash point at op {timeline.KillAtOp}"
+            : withOps ? $"timed kill (last op {timeline.KillAtOp})" : "timed kill";
         svg.Append($"""<line class="kill" x1="{N(kx)}" y1="{Top - 14}" x2="{N(kx)}" y2="{height - 22}" stroke="{Palette.Kill}" stroke-width="2"/>""");
         var anchor = kx > Width - 260 ? $"x=\"{N(kx - 4)}\" text-anchor=\"end\"" : $"x=\"{N(kx + 4)}\"";
         svg.Append($"""<text class="kill-label" {anchor} y="{Top - 6}" fill="{Palette.Kill}" font-size="12" font-weight="600">{E(what)} · {E(Ms(killMs))}</text>""");
