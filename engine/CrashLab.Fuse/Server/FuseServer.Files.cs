@@ -75,22 +75,45 @@ internal sealed partial class FuseServer
 
     private int Release(in FuseRequest request)
     {
-        if (_files.Remove(request.Reader().U64(), out var file))
+        var fh = request.Reader().U64();
+        _unreportedSyncErrors.Remove(fh);
+        if (_files.Remove(fh, out var file))
             file.Dispose();
         return 0;
     }
 
-    /// <summary>fsync and fdatasync as the program asked (the datasync flag), through the shim: this is where durability is earned.</summary>
+    /// <summary>
+    /// fsync and fdatasync as the program asked (the datasync flag), through the shim: this is where
+    /// durability is earned. A failure is Linux's, per open file: every other descriptor open on
+    /// the file when it failed reports EIO once at its next fsync (errseq), then fsyncs succeed;
+    /// descriptors opened later never see it. The lost data is the shim's to model.
+    /// </summary>
     private int Fsync(in FuseRequest request)
     {
         var body = request.Reader();
         var (fh, flags) = (body.U64(), body.U32());
         if (!_files.TryGetValue(fh, out var file))
             return -Errno.EBADF;
-        if ((flags & FuseFlags.FsyncDataOnly) != 0)
-            file.DataSync();
-        else
-            file.Sync();
+        if (_unreportedSyncErrors.Remove(fh))
+            return -Errno.EIO;
+        try
+        {
+            if ((flags & FuseFlags.FsyncDataOnly) != 0)
+                file.DataSync();
+            else
+                file.Sync();
+        }
+        catch (StorageException e) when (e.ErrorNumber == Errno.EIO)
+        {
+            foreach (var (other, open) in _files)
+            {
+                if (other != fh && open.Path == file.Path)
+                    _unreportedSyncErrors.Add(other);
+            }
+
+            throw;
+        }
+
         return 0;
     }
 

@@ -19,6 +19,7 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
     private readonly ReplyBuffer _reply = new();
     private readonly Dictionary<ulong, IStorageFile> _files = [];
     private readonly Dictionary<ulong, List<DirectoryEntry>> _directories = [];
+    private readonly HashSet<ulong> _unreportedSyncErrors = [];
     private readonly string _root = Path.GetFullPath(backingRoot).TrimEnd('/');
     private ulong _nextHandle = 1;
 

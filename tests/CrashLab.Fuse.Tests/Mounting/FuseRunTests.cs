@@ -111,6 +111,37 @@ public sealed class FuseRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Execute_FsyncEio_IsReportedOncePerDescriptorOpenAtTheFailure()
+    {
+        var (backing, trace) = (_dir.Sub("backing"), _dir.Sub("trace"));
+        var plan = Path.Combine(_dir.Path, "plan.json");
+        File.WriteAllText(plan, new FaultPlan { Faults = [new FaultRule { Kind = FaultKind.FsyncEio, Ops = [3] }] }.ToJson());
+        const string Script = """
+            import os
+            os.chdir(os.environ["CRASHLAB_DATA_DIR"])
+            a = os.open("log", os.O_CREAT | os.O_RDWR)
+            b = os.open("log", os.O_RDWR)
+            os.write(a, b"a" * 512)
+            def sync(fd, name):
+                try:
+                    os.fsync(fd); print(name, "ok")
+                except OSError as e:
+                    print(name, e.errno)
+            sync(a, "a1"); sync(b, "b1"); sync(b, "b2"); sync(a, "a2")
+            c = os.open("log", os.O_RDWR); sync(c, "c1")
+            """;
+
+        var (exit, stdout, stderr) = await FuseProgram.RunAsync(backing, Script, new Dictionary<string, string>
+        {
+            ["CRASHLAB_FAULT_PLAN"] = plan,
+            ["CRASHLAB_TRACE_DIR"] = trace,
+        });
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Equal(["a1 5", "b1 5", "b2 ok", "a2 ok", "c1 ok"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Execute_StarterKilledOutright_DaemonUnmountsAndTakesTheBackendDown()
     {
         FuseProgram.RequireFuse();
