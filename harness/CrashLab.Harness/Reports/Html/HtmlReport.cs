@@ -27,7 +27,7 @@ public static class HtmlReport
         if (certificate != null)
             Levels(html, certificate);
         Scenarios(html, settings, tally);
-        Cases(html, tally.Scenarios.SelectMany(s => s.Violations).Select(v => v.CaseFile).OfType<string>());
+        Cases(html, settings.Scenarios.SelectMany(s => tally.For(s.Name).Violations).Select(v => v.CaseFile).OfType<string>());
         return End(html);
     }
 

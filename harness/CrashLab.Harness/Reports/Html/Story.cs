@@ -38,13 +38,13 @@ public static class Story
     {
         if (lsn is not { } at)
             return null;
-        var index = requests.FindIndex(r => r.FirstLsn <= at && at <= r.LastLsn);
-        if (index < 0 && BatchNamed(message) is { } batch)
-        {
-            index = requests.FindIndex(r => r.Records is [{ } id, ..] && id.Batch == batch);
-            if (index >= 0 && requests[index].Outcome == null)
-                return $"request #{index + 1} (batch {batch}, {requests[index].Records!.Length} record(s)) was sent at {Ms(requests[index].SentMs ?? 0)} and never answered";
-        }
+        // The batch the finding names, if any, else the request whose LSNs hold the finding's LSN.
+        var batch = BatchNamed(message);
+        var index = batch != null ? requests.FindIndex(r => r.Records is [{ } id, ..] && id.Batch == batch) : -1;
+        if (index >= 0 && requests[index].Outcome == null)
+            return $"request #{index + 1} (batch {batch}, {requests[index].Records!.Length} record(s)) was sent at {Ms(requests[index].SentMs ?? 0)} and never answered";
+        if (index < 0)
+            index = requests.FindIndex(r => r.FirstLsn <= at && at <= r.LastLsn);
 
         if (index < 0)
             return null;
