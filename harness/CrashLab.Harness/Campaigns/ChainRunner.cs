@@ -19,6 +19,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
     private int _cycle;
     private (List<RecordedRequest> Requests, double KillMs)? _lastRun;
+    private ReadyEvent? _lastReady;
     private TimeSpan _startToReady = TimeSpan.FromMilliseconds(40);
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
@@ -54,6 +55,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var checking = _model.Started;
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
         var start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
+        _lastReady = start.Ready;
         if (start.Process == null)
             return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
         var backend = start.Process;
@@ -168,7 +170,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private bool Fail(string stage, Violation violation, Dictionary<string, string> snapshot, ChainModelState model, string? stderr)
     {
         var timeline = _lastRun is { } run ? new Timeline { KillMs = Math.Round(run.KillMs, 2), KilledBy = "timed kill" } : null;
-        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr, timeline: timeline, transcript: _lastRun?.Requests);
+        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr, timeline: timeline, transcript: _lastRun?.Requests, ready: _lastReady);
         return false;
     }
 }

@@ -94,6 +94,6 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             KillAfterMs = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };
-        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline);
+        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready);
     }
 }

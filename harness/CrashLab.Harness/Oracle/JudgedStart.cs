@@ -13,4 +13,7 @@ public sealed record JudgedStart(RecoveryVerdict Verdict, BackendProcess? Proces
     public string? StartStderr { get; init; }
 
     public string? Stderr => Process?.Stderr.ToString() ?? StartStderr;
+
+    /// <summary>What the backend claimed in its ready event (null if it never got that far).</summary>
+    public ReadyEvent? Ready => Process?.Ready;
 }

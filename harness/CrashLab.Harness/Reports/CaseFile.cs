@@ -38,6 +38,9 @@ public sealed record CaseFile
 
     public bool BackendIsCommand { get; init; }
 
+    /// <summary>What the backend claimed in the ready event of the failing start (null if it never said ready).</summary>
+    public ReadyEvent? Ready { get; init; }
+
     /// <summary>"fuse": the backend ran on a FUSE mount of the shim, and replay and shrink mount it again.</summary>
     public string? Fs { get; init; }
 

@@ -19,7 +19,8 @@ public static class CaseRecorder
         string? stderr,
         WhiteBoxInput? whiteBox = null,
         Timeline? timeline = null,
-        List<Workload.RecordedRequest>? transcript = null)
+        List<Workload.RecordedRequest>? transcript = null,
+        ReadyEvent? ready = null)
     {
         var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}.json");
         var caseFile = new CaseFile
@@ -39,6 +40,7 @@ public static class CaseRecorder
             WhiteBox = whiteBox,
             Timeline = timeline,
             Transcript = whiteBox == null ? transcript : null,
+            Ready = ready,
         };
         caseFile = caseFile with { Summary = Html.Story.Tell(caseFile) };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));

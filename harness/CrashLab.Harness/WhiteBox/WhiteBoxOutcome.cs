@@ -38,6 +38,9 @@ public sealed record WhiteBoxOutcome
     /// <summary>For a violation in a crash state: the kill and the latest file-system operations with their fates, for reports.</summary>
     public Reports.Timeline? Timeline { get; init; }
 
+    /// <summary>What the failing crash state's backend claimed in its ready event.</summary>
+    public ReadyEvent? Ready { get; init; }
+
     public bool BackendFatal { get; init; }
 
     /// <summary>The name the backend gave in the run's ready event.</summary>

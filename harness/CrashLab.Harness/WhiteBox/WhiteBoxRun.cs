@@ -42,7 +42,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             }
             catch (BackendFindingException finding)
             {
-                return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString() };
+                return new WhiteBoxOutcome { Violation = Violation.From(finding), Stage = "recovery", Stderr = process.Stderr.ToString(), Ready = process.Ready };
             }
 
             // The crash point can fire while the backend recovers, or while the judge reads its log or
@@ -54,7 +54,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             }
 
             if (verdict.Violation is { } violation)
-                return new WhiteBoxOutcome { Violation = violation, Stage = "recovery", Stderr = process.Stderr.ToString() };
+                return new WhiteBoxOutcome { Violation = violation, Stage = "recovery", Stderr = process.Stderr.ToString(), Ready = process.Ready };
             if (verdict.Outcome == RecoveryVerdict.Kind.Refused)
                 return new WhiteBoxOutcome { BackendFatal = true, FatalReason = verdict.Reason, Stderr = process.Stderr.ToString() };
 
@@ -131,6 +131,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 {
                     Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
                     StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
+                    Ready = _lastReady,
                     Timeline = Reports.Timeline.From(builder.Events, builder.Explain(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint),
                 };
             }
@@ -180,10 +181,14 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     private async Task<(RecoveryVerdict Verdict, string? Stderr)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken)
     {
         var start = await judge.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        _lastReady = start.Ready;
         if (start.Process != null)
             await start.Process.DisposeAsync().ConfigureAwait(false);
         return (start.Verdict, start.Stderr);
     }
+
+    /// <summary>The ready event of the latest crash-state recovery: a failing state's goes into the case.</summary>
+    private ReadyEvent? _lastReady;
 
     private static async Task<bool> KilledByCrashPointAsync(BackendProcess process, FaultPlan plan)
     {

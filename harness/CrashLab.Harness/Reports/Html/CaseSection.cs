@@ -12,6 +12,8 @@ internal static class CaseSection
         html.Append($"<section class=\"case\" id=\"{E(anchor)}\"><h2>{E(file.Scenario.Name)}: rule {E(file.Violation.Rule)}</h2>");
         html.Append($"<p class=\"note\">backend {E(file.Backend)}{(file.Fs == "fuse" ? " (on a FUSE mount)" : "")}, chain seed {file.ChainSeed:x16}, cycle {file.Cycle}, stage {E(file.Stage)}</p>");
         html.Append($"<p class=\"story\">{E(Story.Tell(file))}</p>");
+        if (file.Ready is { } ready)
+            html.Append($"<p class=\"note\">the failing start's ready: first_lsn {ready.FirstLsn}, next_lsn {ready.NextLsn}, corruption {(ready.CorruptionLsn is { } lsn ? $"at LSN {lsn}: {E(ready.CorruptionDetail)}" : "none")}</p>");
         if ((file.WhiteBox?.Requests ?? file.Transcript) is { Count: > 0 } requests)
         {
             html.Append("<h3>Timeline</h3>");
