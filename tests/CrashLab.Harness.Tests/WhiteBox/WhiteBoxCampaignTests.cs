@@ -3,6 +3,7 @@ using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Reports;
 using CrashLab.Harness.WhiteBox;
 using CrashLab.Testing;
+using CrashLab.Wal;
 
 namespace CrashLab.Harness.Tests.WhiteBox;
 
@@ -41,27 +42,27 @@ public sealed class WhiteBoxCampaignTests : IDisposable
     [Fact]
     public async Task Case_FromAMutantCaughtByPowerLoss_ReplaysExactlyAndShrinks()
     {
-        var tally = await Run(Engine(Wal.Mutant.AckBeforeFdatasync.Name()), Load("power-loss-drop-all", shortRuns: false), states: 120);
+        var tally = await Run(Engine(Mutant.AckBeforeFdatasync.Name()), Load("power-loss-drop-all", shortRuns: false), states: 120);
         var violation = Assert.Single(tally.For("power-loss-drop-all").Violations);
         Assert.Equal("4-durability", violation.Violation.Rule);
         var saved = CaseFile.Load(violation.CaseFile!);
         Assert.NotNull(saved.WhiteBox?.Requests);
 
-        var replayed = await CaseReplayer.ReplayAsync(saved, Engine(Wal.Mutant.AckBeforeFdatasync.Name()), Directory.CreateDirectory(Path.Combine(_out, "replay")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        var replayed = await CaseReplayer.ReplayAsync(saved, Engine(Mutant.AckBeforeFdatasync.Name()), Directory.CreateDirectory(Path.Combine(_out, "replay")).FullName, HarnessTimeouts.Default, CancellationToken.None);
         Assert.True(replayed.SameRule, $"replay found {replayed.Violation}");
 
-        var shrinker = new Shrinker(Engine(Wal.Mutant.AckBeforeFdatasync.Name()), HarnessTimeouts.Default, _ => { });
+        var shrinker = new Shrinker(Engine(Mutant.AckBeforeFdatasync.Name()), HarnessTimeouts.Default, _ => { });
         var minimal = await shrinker.ShrinkAsync(saved, 40, CancellationToken.None);
         var (before, after) = (CaseSize.Of(saved), CaseSize.Of(minimal));
         Assert.True(after.Requests < before.Requests || after.RecordBytes < before.RecordBytes || after.CrashOp < before.CrashOp, $"{before} -> {after}");
-        var again = await CaseReplayer.ReplayAsync(minimal, Engine(Wal.Mutant.AckBeforeFdatasync.Name()), Directory.CreateDirectory(Path.Combine(_out, "replay-min")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        var again = await CaseReplayer.ReplayAsync(minimal, Engine(Mutant.AckBeforeFdatasync.Name()), Directory.CreateDirectory(Path.Combine(_out, "replay-min")).FullName, HarnessTimeouts.Default, CancellationToken.None);
         Assert.True(again.SameRule, $"the shrunk case no longer fails: {again.Violation}");
     }
 
     [Fact]
     public async Task Campaign_MutantWithoutDirectoryFsync_IsCaughtByPowerLoss()
     {
-        var tally = await Run(Engine(Wal.Mutant.NoDirFsync.Name()), Load("power-loss-drop-all", shortRuns: false), states: 180);
+        var tally = await Run(Engine(Mutant.NoDirFsync.Name()), Load("power-loss-drop-all", shortRuns: false), states: 180);
 
         Assert.NotEmpty(tally.For("power-loss-drop-all").Violations);
     }
