@@ -83,6 +83,27 @@ public static partial class MountPoints
         return unmounted;
     }
 
+    /// <summary>
+    /// False when the mount is wedged: a statvfs of it does not come back within
+    /// <paramref name="timeout"/> (its daemon stopped answering the kernel). An error answer, such
+    /// as a dead daemon's ENOTCONN, is not a wedge. The probe runs on a thread of its own, which a
+    /// wedge holds until the daemon's death aborts the connection.
+    /// </summary>
+    public static bool Responds(string mountPoint, TimeSpan timeout)
+    {
+        var probe = Task.Factory.StartNew(() => Probe(mountPoint), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return probe.Wait(timeout);
+    }
+
+    private static unsafe void Probe(string mountPoint)
+    {
+        var buffer = stackalloc byte[128];
+        _ = Statvfs(mountPoint, buffer);
+    }
+
+    [LibraryImport("libc", EntryPoint = "statvfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int Statvfs(string path, byte* buffer);
+
     /// <summary>Lazy unmount: the name goes at once, even if something still holds a file open on it.</summary>
     public static bool Unmount(string mountPoint) => Umount2(mountPoint, MntDetach) == 0;
 

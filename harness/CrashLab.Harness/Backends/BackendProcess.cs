@@ -185,6 +185,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
         catch (Polly.Timeout.TimeoutRejectedException)
         {
             Kill();
+            ThrowIfMountWedged();
             throw BackendFindingException.Liveness($"no ready event within {_timeouts.Ready.TotalSeconds:0.#} s (recovery must finish within the run's timeout)");
         }
 
@@ -233,12 +234,27 @@ public sealed partial class BackendProcess : IAsyncDisposable
         }
         catch (Polly.Timeout.TimeoutRejectedException)
         {
+            ThrowIfMountWedged();
             throw BackendFindingException.Liveness($"request {id} ({op}) got no reply within {_timeouts.Request.TotalSeconds:0.#} s");
         }
         finally
         {
             _pending.TryRemove(id, out _);
         }
+    }
+
+    /// <summary>
+    /// A silent FUSE backend may be waiting on a wedged daemon: that is CrashLab's fault, not the
+    /// backend's. Then the group (daemon included) is killed, the mount released, and the harness
+    /// fails (exit 3) saying so, instead of blaming the backend for a liveness violation.
+    /// </summary>
+    private void ThrowIfMountWedged()
+    {
+        if (_mountPoint == null || Fuse.Mounting.MountPoints.Responds(_mountPoint, TimeSpan.FromSeconds(2)))
+            return;
+        Kill();
+        Fuse.Mounting.MountPoints.Release(_mountPoint);
+        throw new FuseMountWedgedException($"the FUSE mount of the backend's data directory ({_mountPoint}) stopped answering: crashlab-fuse is wedged, which is a CrashLab fault, not the backend's; the run was killed and the mount released");
     }
 
     /// <summary>SIGKILL to the backend's whole process group: no chance to flush, no orphans.</summary>

@@ -16,6 +16,7 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     private IEnumerator<RecordedRequest>? _script;
     private readonly ReplyJudge _judge = new(model, faultsPossible);
     private long _liveBytes;
+    private volatile FuseMountWedgedException? _wedged;
 
     public IReadOnlyCollection<Violation> Violations => _judge.Violations;
 
@@ -83,6 +84,8 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
 
         Pacing?.Allow(long.MaxValue);
         await Task.WhenAll(replies).ConfigureAwait(false);
+        if (_wedged != null)
+            throw _wedged; // CrashLab's own fault: the campaign stops with a harness failure, the backend is not blamed
     }
 
     /// <summary>Lets the shim run up to the request's recorded operation and waits for it there; false (pacing ends) after a stall.</summary>
@@ -171,6 +174,8 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
         }
         else if (t.Exception?.InnerException is BackendFindingException finding)
             _judge.Violations.Enqueue(Violation.From(finding));
+        else if (t.Exception?.InnerException is FuseMountWedgedException wedged)
+            _wedged = wedged;
     }, TaskScheduler.Default);
 
     /// <summary>Notes when and how request <paramref name="index"/> was answered, for the transcript.</summary>

@@ -162,6 +162,37 @@ public sealed class FuseRunTests : IDisposable
         await Until(() => !Directory.Exists($"/proc/{backendPid}") || File.ReadAllText($"/proc/{backendPid}/stat").Contains(") Z ", StringComparison.Ordinal), "the backend to die");
     }
 
+    [Fact]
+    public async Task Responds_DaemonStopped_IsAWedgeAndContinuedIsNot()
+    {
+        var backing = _dir.Sub("backing");
+        var started = Path.Combine(_dir.Path, "started");
+        using var run = FuseProgram.Start(backing, $"import time; open('{started}', 'w').close(); time.sleep(60)");
+        await Until(() => File.Exists(started), "the backend to start");
+        var mountPoint = MountPoints.For(backing);
+        var daemon = MountPoints.Mounted().Single(m => m.MountPoint == mountPoint).DaemonPid;
+        try
+        {
+            Assert.True(MountPoints.Responds(mountPoint, TimeSpan.FromSeconds(5)));
+
+            Assert.Equal(0, Signal(daemon, Sigstop));
+
+            Assert.False(MountPoints.Responds(mountPoint, TimeSpan.FromSeconds(1)));
+        }
+        finally
+        {
+            _ = Signal(daemon, Sigcont);
+            run.Kill(entireProcessTree: true);
+            await run.WaitForExitAsync();
+            MountPoints.SweepStale();
+        }
+    }
+
+    private const int Sigstop = 19, Sigcont = 18;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Signal(int pid, int signal);
+
     private static async Task Until(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
