@@ -51,7 +51,11 @@ public sealed class RecoveryCheck
         if (_model.At(lsn) is not { } id)
             return Fail(Violation.NeverIssued(lsn, Violation.Abbreviate(data)));
         if (!_model.Payloads.Matches(id, data))
-            return Fail(Violation.RecordDiffers(lsn, id, insideBatch: false, Violation.Abbreviate(_model.Payloads.Bytes(id)), Violation.Abbreviate(data)));
+        {
+            var (expected, actual) = Violation.AroundFirstDifference(_model.Payloads.Bytes(id), data);
+            return Fail(Violation.RecordDiffers(lsn, id, insideBatch: false, expected, actual));
+        }
+
         _matched.Add(id);
         return true;
     }

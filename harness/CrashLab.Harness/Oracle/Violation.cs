@@ -31,6 +31,23 @@ public sealed record Violation(string Rule, string Message)
 
     public override string ToString() => $"rule {Rule}: {Message}";
 
+    /// <summary>
+    /// Both versions of a record that differs, in hex: whole when short, else the 24 bytes from
+    /// just before the first differing byte, as "@OFFSET: HEX (n bytes)", so the damage is in view.
+    /// </summary>
+    public static (string Expected, string Actual) AroundFirstDifference(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    {
+        const int Window = 24;
+        if (expected.Length <= Window && actual.Length <= Window)
+            return (Convert.ToHexString(expected), Convert.ToHexString(actual));
+        var first = expected.CommonPrefixLength(actual);
+        var start = Math.Max(0, first - 8);
+        string Show(ReadOnlySpan<byte> bytes) => start >= bytes.Length
+            ? $"@{start}: ({bytes.Length} bytes)"
+            : $"@{start}: {Convert.ToHexString(bytes.Slice(start, Math.Min(Window, bytes.Length - start)))} ({bytes.Length} bytes)";
+        return (Show(expected), Show(actual));
+    }
+
     public static string Abbreviate(ReadOnlySpan<byte> bytes)
         => bytes.Length <= 24
             ? Convert.ToHexString(bytes)

@@ -11,7 +11,8 @@ internal static class BytesDiff
         if (expected == null && actual == null)
             return "";
         var (want, got) = (Bytes(expected), Bytes(actual));
-        var html = new StringBuilder($"<h3>LSN {lsn}: expected and recovered bytes</h3><table class=\"bytes mono\"><tr><th>expected</th><td>");
+        var at = expected?.StartsWith('@') == true ? $" from byte {expected[1..expected.IndexOf(':', StringComparison.Ordinal)]}" : "";
+        var html = new StringBuilder($"<h3>LSN {lsn}: expected and recovered bytes{at}</h3><table class=\"bytes mono\"><tr><th>expected</th><td>");
         Row(html, want, got);
         html.Append("</td></tr><tr><th>recovered</th><td>");
         Row(html, got, want);
@@ -35,11 +36,13 @@ internal static class BytesDiff
         html.Append("&nbsp;&nbsp;|").Append(ascii).Append('|');
     }
 
-    /// <summary>The shown bytes of an abbreviated hex string ("HEX" or "HEX..HEX (n bytes)").</summary>
+    /// <summary>The shown bytes of an abbreviated hex string ("HEX", "HEX..HEX (n bytes)" or "@OFFSET: HEX (n bytes)").</summary>
     private static byte[] Bytes(string? hex)
     {
         if (string.IsNullOrEmpty(hex))
             return [];
+        if (hex.StartsWith('@'))
+            hex = hex[(hex.IndexOf(':', StringComparison.Ordinal) + 1)..].TrimStart();
         var head = hex.Split(' ')[0].Replace("..", "", StringComparison.Ordinal);
         try
         {
