@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrashLab.Fuse.Mounting;
+using CrashLab.Storage.Faults.Plans;
 
 namespace CrashLab.Fuse.Tests;
 
@@ -30,5 +31,13 @@ internal static class FuseProgram
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The script on the shim under <paramref name="plan"/>, its undo journal in <paramref name="trace"/>, as in a white-box run.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunUnderPlanAsync(string backing, string trace, FaultPlan plan, string script)
+    {
+        var planFile = trace.TrimEnd('/') + ".plan.json";
+        File.WriteAllText(planFile, plan.ToJson());
+        return RunAsync(backing, script, new Dictionary<string, string> { ["CRASHLAB_FAULT_PLAN"] = planFile, ["CRASHLAB_TRACE_DIR"] = trace });
     }
 }

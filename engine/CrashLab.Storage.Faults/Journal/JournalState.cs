@@ -41,8 +41,6 @@ internal sealed class JournalState
     {
         var read = new RecordReader(fields);
         LastOperation = Math.Max(LastOperation, op);
-        if (KeepEvents && type is not (RecordType.Inode or RecordType.Fate or RecordType.Counter))
-            Remember(type, op, fields);
         switch (type)
         {
             case RecordType.Inode:
@@ -54,6 +52,7 @@ internal sealed class JournalState
                 var inode = read.Long();
                 Name(path, inode);
                 Tracker.Add(new CreateOp(op, path, inode));
+                Note(op, "create", path);
                 break;
             }
 
@@ -67,6 +66,7 @@ internal sealed class JournalState
                 var before = read.Bytes();
                 Undos[op] = new Undo(oldLength, zeros ? null : before.ToArray(), (int)Math.Clamp(oldLength - offset, 0, length));
                 Tracker.Add(new WriteOp(op, inode, offset, length));
+                Note(op, "write", inode, offset, length);
                 break;
             }
 
@@ -78,6 +78,7 @@ internal sealed class JournalState
                 var removed = read.Bytes();
                 Undos[op] = new Undo(oldLength, removed.ToArray(), removed.Length);
                 Tracker.Add(new SetLengthOp(op, inode, length));
+                Note(op, "set-length", inode, 0, length);
                 break;
             }
 
@@ -90,6 +91,7 @@ internal sealed class JournalState
                 Inodes.Remove(from);
                 Name(to, inode);
                 Tracker.Add(new RenameOp(op, from, to, inode, replaced == 0 ? null : replaced));
+                Note(op, "rename", from, to);
                 break;
             }
 
@@ -99,20 +101,32 @@ internal sealed class JournalState
                 var path = read.Text();
                 Inodes.Remove(path);
                 Tracker.Add(new UnlinkOp(op, path, inode));
+                Note(op, "unlink", path);
                 break;
             }
 
             case RecordType.Sync:
             {
                 var inode = read.Long();
-                return Forget(read.Byte() == 1 ? Tracker.DataSync(inode) : Tracker.Sync(inode));
+                var dataOnly = read.Byte() == 1;
+                Note(op, dataOnly ? "fdatasync" : "fsync", inode);
+                return Forget(dataOnly ? Tracker.DataSync(inode) : Tracker.Sync(inode));
             }
 
             case RecordType.SyncDirectory:
-                return Forget(Tracker.SyncDirectory(read.Text()));
+            {
+                var directory = read.Text();
+                Note(op, "fsync-dir", (directory.Length > 0 ? directory : ".") + "/");
+                return Forget(Tracker.SyncDirectory(directory));
+            }
+
             case RecordType.SyncFailed:
-                Tracker.SyncFailed(read.Long());
+            {
+                var inode = read.Long();
+                Note(op, "sync-failed", inode);
+                Tracker.SyncFailed(inode);
                 break;
+            }
             case RecordType.Fate:
             {
                 var target = read.Long();
@@ -167,50 +181,28 @@ internal sealed class JournalState
         return false;
     }
 
-    private void Remember(RecordType type, long op, ReadOnlySpan<byte> fields)
+    /// <summary>An operation on a file's data, for <see cref="Events"/> when they are kept (the journal writer does not pay for names).</summary>
+    private void Note(long op, string kind, long inode, long offset = 0, long length = 0)
     {
-        var read = new RecordReader(fields);
-        var seen = type switch
-        {
-            RecordType.Create => new JournalEvent(op, "create", read.Text(), 0, 0),
-            RecordType.Write => new JournalEvent(op, "write", NameOf(read.Long()), read.Long(), read.Int()),
-            RecordType.SetLength => new JournalEvent(op, "set-length", NameOf(read.Long()), 0, SkipThenLong(ref read)),
-            RecordType.Rename => new JournalEvent(op, "rename", RenameText(ref read), 0, 0),
-            RecordType.Unlink => new JournalEvent(op, "unlink", SkipThenText(ref read), 0, 0),
-            RecordType.Sync => SyncEvent(op, ref read),
-            RecordType.SyncDirectory => new JournalEvent(op, "fsync-dir", read.Text() is { Length: > 0 } dir ? dir + "/" : "./", 0, 0),
-            _ => new JournalEvent(op, "sync-failed", NameOf(read.Long()), 0, 0),
-        };
+        if (KeepEvents)
+            Keep(new JournalEvent(op, kind, NameOf(inode), offset, length));
+    }
+
+    /// <summary>An operation on names: <paramref name="path"/>, or "path -> to" for a rename.</summary>
+    private void Note(long op, string kind, string path, string? to = null)
+    {
+        if (KeepEvents)
+            Keep(new JournalEvent(op, kind, to == null ? path : $"{path} -> {to}", 0, 0));
+    }
+
+    private void Keep(JournalEvent seen)
+    {
         Events.Enqueue(seen);
         if (Events.Count > EventLimit)
             Events.Dequeue();
     }
 
-    private JournalEvent SyncEvent(long op, ref RecordReader read)
-    {
-        var file = NameOf(read.Long());
-        return new JournalEvent(op, read.Byte() == 1 ? "fdatasync" : "fsync", file, 0, 0);
-    }
-
     private string NameOf(long inode) => _pathOf.TryGetValue(inode, out var path) ? path : $"inode {inode}";
-
-    private static long SkipThenLong(ref RecordReader read)
-    {
-        read.Long();
-        return read.Long();
-    }
-
-    private static string SkipThenText(ref RecordReader read)
-    {
-        read.Long();
-        return read.Text();
-    }
-
-    private static string RenameText(ref RecordReader read)
-    {
-        read.Long();
-        return $"{read.Text()} -> {read.Text()}";
-    }
 
     private void Name(string path, long inode)
     {

@@ -128,7 +128,15 @@ public sealed class CampaignRunner(CampaignSettings settings)
         }
     }
 
-    private void WriteReports() => ReportWriter.Write(settings, Tally);
+    /// <summary>The reports as they stand; the page is drawn again only when it would change beyond its counters (a new violation) or at the end.</summary>
+    private void WriteReports()
+    {
+        var violations = Tally.Violations;
+        var html = Tally.Finished || violations != Interlocked.Exchange(ref _violationsDrawn, violations);
+        ReportWriter.Write(settings, Tally, html: html);
+    }
+
+    private int _violationsDrawn = -1;
 
     /// <summary>Work directories of campaigns whose process is gone (killed outright): ours to delete, nothing else is.</summary>
     private static void RemoveAbandonedWork(string outDir)

@@ -59,6 +59,10 @@ public sealed record CaseFile
     /// <summary>Black-box cases: the requests of the run whose kill led here, with when and how each was answered (white-box cases keep them in <see cref="WhiteBox"/>).</summary>
     public List<Workload.RecordedRequest>? Transcript { get; init; }
 
+    /// <summary>The failing run's requests, wherever the case keeps them.</summary>
+    [JsonIgnore]
+    public List<Workload.RecordedRequest>? Requests => WhiteBox?.Requests ?? Transcript;
+
     /// <summary>White-box cases: the run to execute again (plan with its crash point, the request transcript, the failing crash state).</summary>
     public WhiteBox.WhiteBoxInput? WhiteBox { get; init; }
 

@@ -12,10 +12,12 @@ public static class ReportWriter
 {
     public const string ReportSchema = "crashlab-report/1";
 
-    public static void Write(CampaignSettings settings, CampaignTally tally, Certificate? certificate = null)
+    /// <param name="html">Also draw report.html, which reads every case file: the periodic writes skip it unless a violation came in.</param>
+    public static void Write(CampaignSettings settings, CampaignTally tally, Certificate? certificate = null, bool html = true)
     {
         Directory.CreateDirectory(settings.OutDir);
-        AtomicFile.Write(Path.Combine(settings.OutDir, Html.HtmlReport.FileName), Html.HtmlReport.ForCampaign(settings, tally, certificate));
+        if (html)
+            AtomicFile.Write(Path.Combine(settings.OutDir, Html.HtmlReport.FileName), Html.HtmlReport.ForCampaign(settings, tally, certificate));
         AtomicFile.Write(Path.Combine(settings.OutDir, "report.json"), Json(settings, tally).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.Write(Path.Combine(settings.OutDir, "junit.xml"), JUnit(settings, tally));
     }

@@ -30,9 +30,9 @@ public sealed record Timeline
             KillMs = Math.Round(killMs, 2),
             KillAtOp = killAtOp,
             KilledBy = crashPoint ? "crash point" : "timed kill",
-            Ops = [.. events.Select(e => new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length,
-                fateOf.TryGetValue(e.Op, out var fate) ? fate.Fate : e.Kind.Contains("sync", StringComparison.Ordinal) ? "done" : "durable",
-                fateOf.TryGetValue(e.Op, out var detail) ? detail.Detail : null))],
+            Ops = [.. events.Select(e => fateOf.TryGetValue(e.Op, out var fate)
+                ? new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, fate.Fate, fate.Detail)
+                : new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, e.Kind.Contains("sync", StringComparison.Ordinal) ? "done" : "durable", null))],
         };
     }
 }

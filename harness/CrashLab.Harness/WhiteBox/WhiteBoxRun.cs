@@ -121,7 +121,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             var stateDir = Path.Combine(workDir, $"state-{i}");
             CrashStateBuilder.WriteTo(state, stateDir);
             var stateModel = ChainModel.FromState(modelAfterRun);
-            var (verdict, stderr) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
+            var (verdict, stderr, ready) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
             checkedStates++;
             atRisk += verdict.DurableDataAtRisk ? 1 : 0;
             refusal = verdict.Reason ?? refusal;
@@ -131,7 +131,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 {
                     Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
                     StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
-                    Ready = _lastReady,
+                    Ready = ready,
                     Timeline = Reports.Timeline.From(builder.Events, builder.Explain(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint),
                 };
             }
@@ -155,7 +155,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     /// restarts on the same directory without faults: whatever it cut or overwrote while it could
     /// not read shows there.
     /// </summary>
-    private async Task<(RecoveryVerdict Verdict, string? Stderr)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
+    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
     {
         if (recoveryPlan != null)
         {
@@ -174,21 +174,17 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         var clean = await StartAndJudgeAsync(new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending),
             new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken).ConfigureAwait(false);
         return recoveryPlan != null && clean.Verdict.Violation is { } found
-            ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr)
+            ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr, clean.Ready)
             : clean;
     }
 
-    private async Task<(RecoveryVerdict Verdict, string? Stderr)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken)
+    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken)
     {
         var start = await judge.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
-        _lastReady = start.Ready;
         if (start.Process != null)
             await start.Process.DisposeAsync().ConfigureAwait(false);
-        return (start.Verdict, start.Stderr);
+        return (start.Verdict, start.Stderr, start.Ready);
     }
-
-    /// <summary>The ready event of the latest crash-state recovery: a failing state's goes into the case.</summary>
-    private ReadyEvent? _lastReady;
 
     private static async Task<bool> KilledByCrashPointAsync(BackendProcess process, FaultPlan plan)
     {

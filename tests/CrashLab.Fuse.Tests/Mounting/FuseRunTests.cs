@@ -54,8 +54,6 @@ public sealed class FuseRunTests : IDisposable
     public async Task Execute_CrashPoint_KillsBackendAndDaemonAtThatOperation()
     {
         var (backing, trace) = (_dir.Sub("backing"), _dir.Sub("trace"));
-        var plan = Path.Combine(_dir.Path, "plan.json");
-        File.WriteAllText(plan, new FaultPlan { Crash = new CrashPoint { AtOp = 4 } }.ToJson());
         const string Script = """
             import os
             os.chdir(os.environ["CRASHLAB_DATA_DIR"])
@@ -65,11 +63,7 @@ public sealed class FuseRunTests : IDisposable
             open("/dev/stderr", "w").write("finished\n")
             """;
 
-        var (exit, _, stderr) = await FuseProgram.RunAsync(backing, Script, new Dictionary<string, string>
-        {
-            ["CRASHLAB_FAULT_PLAN"] = plan,
-            ["CRASHLAB_TRACE_DIR"] = trace,
-        });
+        var (exit, _, stderr) = await FuseProgram.RunUnderPlanAsync(backing, trace, new FaultPlan { Crash = new CrashPoint { AtOp = 4 } }, Script);
 
         Assert.Equal(137, exit); // SIGKILL: the daemon killed the group, itself included
         Assert.DoesNotContain("finished", stderr);
@@ -84,8 +78,6 @@ public sealed class FuseRunTests : IDisposable
     public async Task Execute_FsyncEio_IsReportedOnceAndTheNextFsyncSucceeds()
     {
         var (backing, trace) = (_dir.Sub("backing"), _dir.Sub("trace"));
-        var plan = Path.Combine(_dir.Path, "plan.json");
-        File.WriteAllText(plan, new FaultPlan { Faults = [new FaultRule { Kind = FaultKind.FsyncEio, Ops = [3] }] }.ToJson());
         const string Script = """
             import os
             os.chdir(os.environ["CRASHLAB_DATA_DIR"])
@@ -98,11 +90,7 @@ public sealed class FuseRunTests : IDisposable
             os.fdatasync(fd); print("second ok")
             """;
 
-        var (exit, stdout, stderr) = await FuseProgram.RunAsync(backing, Script, new Dictionary<string, string>
-        {
-            ["CRASHLAB_FAULT_PLAN"] = plan,
-            ["CRASHLAB_TRACE_DIR"] = trace,
-        });
+        var (exit, stdout, stderr) = await FuseProgram.RunUnderPlanAsync(backing, trace, new FaultPlan { Faults = [new FaultRule { Kind = FaultKind.FsyncEio, Ops = [3] }] }, Script);
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         Assert.Contains("first 5", stdout); // EIO
@@ -114,8 +102,6 @@ public sealed class FuseRunTests : IDisposable
     public async Task Execute_FsyncEio_IsReportedOncePerDescriptorOpenAtTheFailure()
     {
         var (backing, trace) = (_dir.Sub("backing"), _dir.Sub("trace"));
-        var plan = Path.Combine(_dir.Path, "plan.json");
-        File.WriteAllText(plan, new FaultPlan { Faults = [new FaultRule { Kind = FaultKind.FsyncEio, Ops = [3] }] }.ToJson());
         const string Script = """
             import os
             os.chdir(os.environ["CRASHLAB_DATA_DIR"])
@@ -131,11 +117,7 @@ public sealed class FuseRunTests : IDisposable
             c = os.open("log", os.O_RDWR); sync(c, "c1")
             """;
 
-        var (exit, stdout, stderr) = await FuseProgram.RunAsync(backing, Script, new Dictionary<string, string>
-        {
-            ["CRASHLAB_FAULT_PLAN"] = plan,
-            ["CRASHLAB_TRACE_DIR"] = trace,
-        });
+        var (exit, stdout, stderr) = await FuseProgram.RunUnderPlanAsync(backing, trace, new FaultPlan { Faults = [new FaultRule { Kind = FaultKind.FsyncEio, Ops = [3] }] }, Script);
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         Assert.Equal(["a1 5", "b1 5", "b2 ok", "a2 ok", "c1 ok"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));

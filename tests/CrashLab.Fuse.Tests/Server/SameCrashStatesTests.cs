@@ -37,8 +37,6 @@ public sealed class SameCrashStatesTests : IDisposable
     private async Task<CrashStateBuilder> ThroughFuseAsync()
     {
         var (backing, trace) = (Seeded("fuse"), _dir.Sub("fuse-trace"));
-        var plan = Path.Combine(_dir.Path, "plan.json");
-        File.WriteAllText(plan, FaultPlan.None.ToJson());
         const string Script = """
             import os
             os.chdir(os.environ["CRASHLAB_DATA_DIR"])
@@ -53,11 +51,7 @@ public sealed class SameCrashStatesTests : IDisposable
             os.ftruncate(b, 100)
             os.unlink("seed")
             """;
-        var (exit, _, stderr) = await FuseProgram.RunAsync(backing, Script, new Dictionary<string, string>
-        {
-            ["CRASHLAB_FAULT_PLAN"] = plan,
-            ["CRASHLAB_TRACE_DIR"] = trace,
-        });
+        var (exit, _, stderr) = await FuseProgram.RunUnderPlanAsync(backing, trace, FaultPlan.None, Script);
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         return CrashStateBuilder.Load(backing, trace);
     }

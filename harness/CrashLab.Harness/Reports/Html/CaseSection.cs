@@ -14,7 +14,7 @@ internal static class CaseSection
         html.Append($"<p class=\"story\">{E(Story.Tell(file))}</p>");
         if (file.Ready is { } ready)
             html.Append($"<p class=\"note\">the failing start's ready: first_lsn {ready.FirstLsn}, next_lsn {ready.NextLsn}, corruption {(ready.CorruptionLsn is { } lsn ? $"at LSN {lsn}: {E(ready.CorruptionDetail)}" : "none")}</p>");
-        if ((file.WhiteBox?.Requests ?? file.Transcript) is { Count: > 0 } requests)
+        if (file.Requests is { Count: > 0 } requests)
         {
             html.Append("<h3>Timeline</h3>");
             html.Append(Legend());

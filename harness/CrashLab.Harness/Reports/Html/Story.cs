@@ -1,5 +1,6 @@
 using System.Globalization;
 using CrashLab.Harness.Workload;
+using static CrashLab.Harness.Reports.Html.Html;
 
 namespace CrashLab.Harness.Reports.Html;
 
@@ -12,7 +13,7 @@ public static class Story
     public static string Tell(CaseFile file)
     {
         var parts = new List<string>();
-        var requests = file.WhiteBox?.Requests ?? file.Transcript ?? [];
+        var requests = file.Requests ?? [];
         if (Acknowledgement(requests, file.Violation.Lsn, file.Violation.Message) is { } ack)
             parts.Add(ack);
         if (file.Timeline is { Ops.Count: 0 } blackBox)
@@ -67,8 +68,6 @@ public static class Story
             sentence += $" (the first lost: op {lost.Op}, {lost.Kind} of {lost.File})";
         return sentence;
     }
-
-    private static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 
     private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
