@@ -20,9 +20,9 @@ public sealed class MutantPropertyTests(ITestOutputHelper output)
         var chain = new SimulatedChain(kind);
         bool Holds(SimCase c) => chain.RunAsync(c).GetAwaiter().GetResult() == null;
 
-        var (original, shrunk, seed) = PropertyRunner.FindCounterexample($"mutant {mutant}", SimCaseArbitrary.Cases(FaultsFor(kind)), Holds, tests: 500);
+        var (original, shrunk, seed) = CounterexampleSearch.Find($"mutant {mutant}", SimCaseArbitrary.Cases(FaultsFor(kind)), Holds, tests: 500);
 
-        output.WriteLine($"{mutant}: {original.Steps.Length} steps / {original.RecordBytes} B shrunk to {shrunk.Steps.Length} steps / {shrunk.RecordBytes} B (replay {PropertyRunner.ReplayVariable}={seed})");
+        output.WriteLine($"{mutant}: {original.Steps.Length} steps / {original.RecordBytes} B shrunk to {shrunk.Steps.Length} steps / {shrunk.RecordBytes} B (replay {CounterexampleSearch.ReplayVariable}={seed})");
         output.WriteLine($"  shrunk: {shrunk}");
         var violation = await chain.RunAsync(shrunk);
         output.WriteLine($"  violation: {violation}");

@@ -6,35 +6,20 @@ using Microsoft.FSharp.Core;
 namespace CrashLab.Conformance.Tests;
 
 /// <summary>
-/// Drives FsCheck 3 from plain xunit facts. Every run has a seed, taken from
-/// CRASHLAB_PROPERTY_REPLAY ("seed,gamma") when set, random otherwise; a failure names it, so
-/// the exact run can be replayed.
+/// The one FsCheck run that is not a [Property]: a test that a property FAILS (a known-bad mutant
+/// must be caught) and that FsCheck shrinks the counterexample. Every search has a seed, taken
+/// from CRASHLAB_PROPERTY_REPLAY ("seed,gamma", the pair a [Property]'s Replay takes) when set,
+/// random otherwise; the result names it, so the exact search can be replayed.
 /// </summary>
-public static class PropertyRunner
+public static class CounterexampleSearch
 {
     public const string ReplayVariable = "CRASHLAB_PROPERTY_REPLAY";
-
-    /// <summary>Checks <paramref name="property"/> for <paramref name="tests"/> cases; throws with the replay seed on a counterexample.</summary>
-    public static void Check<T>(string name, Arbitrary<T> arbitrary, Func<T, bool> property, int tests)
-    {
-        var (seed, gamma) = ReplaySeed();
-        var config = Config.QuickThrowOnFailure.WithMaxTest(tests).WithQuietOnSuccess(true)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), FSharpOption<int>.None)));
-        try
-        {
-            FsCheck.Check.One(name, config, Prop.ForAll(arbitrary, property));
-        }
-        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
-        {
-            throw new Xunit.Sdk.XunitException($"{name} failed. Replay: {ReplayVariable}={seed},{gamma}{Environment.NewLine}{e.Message}");
-        }
-    }
 
     /// <summary>
     /// Expects FsCheck to find a counterexample and shrink it; returns the original and the shrunk
     /// failing inputs. Throws (with the replay seed) if none is found within <paramref name="tests"/> cases.
     /// </summary>
-    public static (T Original, T Shrunk, string Seed) FindCounterexample<T>(string name, Arbitrary<T> arbitrary, Func<T, bool> property, int tests)
+    public static (T Original, T Shrunk, string Seed) Find<T>(string name, Arbitrary<T> arbitrary, Func<T, bool> property, int tests)
         where T : class
     {
         var (seed, gamma) = ReplaySeed();
@@ -51,7 +36,7 @@ public static class PropertyRunner
 
         try
         {
-            FsCheck.Check.One(name, config, Prop.ForAll(arbitrary, Tracked));
+            Check.One(name, config, Prop.ForAll(arbitrary, Tracked));
         }
         catch (Exception) when (last != null)
         {
@@ -66,7 +51,7 @@ public static class PropertyRunner
         var text = Environment.GetEnvironmentVariable(ReplayVariable);
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var parts = text.Split(',');
+            var parts = text.Trim('(', ')', ' ').Split(',');
             return (ulong.Parse(parts[0], CultureInfo.InvariantCulture), ulong.Parse(parts[1], CultureInfo.InvariantCulture));
         }
 
