@@ -11,8 +11,13 @@ then count x ([u32 length][data]). One frame per batch, so a batch is atomic: re
 whole frames with a valid checksum and the right first LSN, and cuts the file after the last. A
 whole frame that fails its checksum is damage, reported as corruption; a short one is a torn tail.
 The truncation marker ("start") carries its own checksum; a damaged marker is a fatal start.
+A write or fsync that fails, or a write that comes back short (a full disk part-way through a
+frame), fails the request that needed it (no_space or io) and poisons the log until a restart:
+the failed frame may be partly on disk, so nothing may be written after it, and a failed fsync is
+never retried. Recovery cuts the partial frame as a torn tail.
 """
 import base64
+import errno
 import json
 import os
 import struct
@@ -58,6 +63,7 @@ class Log:
         # hole-on-kill: replies held back until their frames are written
         self.deferred = []
         self.corruption = None
+        self.poisoned = None    # the message of the write or fsync failure that stopped all writes
         self.recover()
         created = not os.path.exists(self.path)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -145,6 +151,7 @@ class Log:
 
     def append(self, records, sync, reply):
         """Appends a batch; reply(first, last, durable) is called once it may be answered."""
+        self.check_writable()
         first = self.next_lsn
         frame = frame_of(first, records[1:] if self.bug == "drop-empty-first" and not records[0] else records)
         self.records.extend(records)
@@ -163,14 +170,33 @@ class Log:
         if self.bug == "hole-on-kill" and not sync:
             self.deferred.append(lambda: reply(first, last, None))
         if sync or sum(map(len, self.unwritten)) >= BUFFER_BYTES:
-            self.flush()
+            try:
+                self.flush()
+            except Refused:
+                del self.records[-len(records):]  # refused: this batch was never appended
+                raise
         if self.bug != "hole-on-kill" or sync:
             reply(first, last, self.durable)
 
+    def check_writable(self):
+        if self.poisoned:
+            raise Refused("poisoned", f"an earlier write failed ({self.poisoned}); restart to recover")
+
     def flush(self):
+        self.check_writable()
+        try:
+            self.write_unwritten()
+        except OSError as e:
+            self.poisoned = e.strerror or str(e)
+            raise Refused("no_space" if e.errno == errno.ENOSPC else "io", f"writing the log failed: {self.poisoned}")
+
+    def write_unwritten(self):
         frames = self.unwritten[::-1] if self.bug == "hole-on-kill" else self.unwritten
         for frame in frames:
-            os.write(self.fd, frame)
+            written = os.write(self.fd, frame)
+            if written < len(frame):
+                # A full disk can end a write part-way without an error: that frame failed.
+                raise OSError(errno.ENOSPC, f"short write: {written} of {len(frame)} bytes (No space left on device)")
             if self.bug == "hole-on-kill":
                 os.fsync(self.fd)
                 time.sleep(0.002)  # a slow device: the window a kill must find
@@ -190,6 +216,14 @@ class Log:
 
 class NoSpace(Exception):
     pass
+
+
+class Refused(Exception):
+    """A request that failed: answered with the error `kind`, nothing in it acknowledged."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
 
 
 class Damaged(Exception):
@@ -256,13 +290,18 @@ def handle(log, req):
                 log.append(records, sync, reply)
             except NoSpace:
                 return {"id": rid, "ok": False, "error": "no_space", "message": "no space left"}
+            except Refused as e:
+                return {"id": rid, "ok": False, "error": e.kind, "message": str(e)}
             return None
         if op == "sync":
             before = log.durable
             if log.bug == "ack-before-write":
                 log.durable = log.next_lsn - 1
             else:
-                log.flush()
+                try:
+                    log.flush()
+                except Refused as e:
+                    return {"id": rid, "ok": False, "error": e.kind, "message": str(e)}
             return {"id": rid, "ok": True, "durable_lsn": before if log.bug == "sync-lies" else log.durable}
         if op == "truncate":
             before = int(req["before_lsn"])
@@ -331,7 +370,12 @@ def main():
         answer = handle(log, req)
         if answer is not None:
             emit(answer)
-    log.flush()
+    try:
+        log.flush()
+    except Refused as e:
+        if req.get("op") == "shutdown":
+            emit({"id": req.get("id", 0), "ok": False, "error": "poisoned" if log.poisoned else e.kind, "message": str(e)})
+        sys.exit(1)
     write_durably(directory, clean, "1")
     if req.get("op") == "shutdown":
         emit({"id": req.get("id", 0), "ok": True})

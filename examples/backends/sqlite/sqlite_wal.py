@@ -2,7 +2,11 @@
 """CrashLab protocol v1 on top of SQLite: a log kept as a table, so that CrashLab tests SQLite.
 
 SQLite does the storage work: Python's standard sqlite3 module, WAL journal mode and
-synchronous=FULL, so every commit is fsynced before it returns. Each append is one transaction
+synchronous=FULL, so every commit is fsynced before it returns. With --synchronous NORMAL it runs
+the setting SQLite's documentation calls not durable in WAL mode: a commit is written to the WAL
+but not fsynced (only checkpoints are), so a power loss may roll back the last commits. The
+adapter still acknowledges each commit as durable, as an application trusting its commits would,
+and CrashLab must refuse it at L2. Each append is one transaction
 (a batch is atomic because a transaction is); each commit is durable, so every acknowledged
 append is durable at once. Truncation deletes the rows below before_lsn and records the new first
 LSN in the same transaction. The adapter adds no checksums and no recovery logic of its own:
@@ -25,11 +29,14 @@ def emit(obj):
     sys.stdout.flush()
 
 
+SYNCHRONOUS = ("FULL", "NORMAL")
+
+
 class Log:
-    def __init__(self, directory):
+    def __init__(self, directory, synchronous):
         self.db = sqlite3.connect(os.path.join(directory, DB_NAME), isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute(f"PRAGMA synchronous={synchronous}")
         self.db.execute("CREATE TABLE IF NOT EXISTS records(lsn INTEGER PRIMARY KEY, data BLOB NOT NULL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('first', 1), ('next', 1)")
@@ -46,7 +53,7 @@ class Log:
             self.db.executemany("INSERT INTO records VALUES (?, ?)", [(first + i, r) for i, r in enumerate(records)])
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'next'", (first + len(records),))
         self.next = first + len(records)
-        self.durable = self.next - 1  # synchronous=FULL: the commit was fsynced
+        self.durable = self.next - 1  # a committed transaction is what SQLite calls durable (under FULL, fsynced)
         return first, self.next - 1
 
     def truncate(self, before):
@@ -137,19 +144,25 @@ def handle(log, req):
 
 
 def main():
-    if sys.argv[1:] in (["-h"], ["--help"]):
-        print("usage: sqlite_wal.py   (CRASHLAB_DATA_DIR names the directory of log.db)")
+    args = sys.argv[1:]
+    if args in (["-h"], ["--help"]):
+        print("usage: sqlite_wal.py [--synchronous FULL|NORMAL]   (CRASHLAB_DATA_DIR names the directory of log.db)\n"
+              "  FULL (default): every commit is fsynced. NORMAL: SQLite's documented non-durable WAL setting.")
         return
+    synchronous = args[1].upper() if len(args) == 2 and args[0] == "--synchronous" else "FULL"
+    if args and (len(args) != 2 or args[0] != "--synchronous" or synchronous not in SYNCHRONOUS):
+        emit({"event": "fatal", "message": f"usage: sqlite_wal.py [--synchronous FULL|NORMAL]; unknown arguments {args}"})
+        sys.exit(2)
     directory = os.environ.get("CRASHLAB_DATA_DIR")
     if not directory:
         emit({"event": "fatal", "message": "CRASHLAB_DATA_DIR is not set"})
         sys.exit(1)
     try:
-        log = Log(directory)
+        log = Log(directory, synchronous)
     except sqlite3.DatabaseError as e:
         emit({"event": "fatal", "message": f"cannot open {DB_NAME}: {e}"})
         sys.exit(1)
-    emit({"event": "ready", "protocol": 1, "backend": f"sqlite_wal.py/1 (SQLite {sqlite3.sqlite_version}, WAL, synchronous=FULL)",
+    emit({"event": "ready", "protocol": 1, "backend": f"sqlite_wal.py/1 (SQLite {sqlite3.sqlite_version}, WAL, synchronous={synchronous})",
           "first_lsn": log.first, "next_lsn": log.next, "corruption": None})
     for line in sys.stdin:
         try:
