@@ -91,12 +91,16 @@ class KvLog:
 
     def read(self, start, limit, budget):
         out, size, lsn = [], 0, start
+        items = self.store.items(record_key(start))
         try:
-            for key, data in self.store.items(record_key(start)):
-                if lsn >= self.next or len(out) >= limit or (out and size + len(data) > budget):
-                    break
-                if lsn_of(key) != lsn:
+            # Each item is fetched only when it is wanted: a store may fail on the one after the
+            # last record (damage recovery reported), and that must not fail this read.
+            while lsn < self.next and len(out) < limit:
+                key, data = next(items, (None, None))
+                if key is None or lsn_of(key) != lsn:
                     raise Damaged(f"record {lsn} is missing from the store")
+                if out and size + len(data) > budget:
+                    break
                 out.append((lsn, data))
                 size += len(data)
                 lsn += 1

@@ -3,5 +3,5 @@
 # Needs gcc and Debian's liburing-dev (and zlib1g-dev). Arguments pass through, e.g. --bug offset.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-"$here/build.sh" >&2
+bash "$here/build.sh" >&2
 exec "$here/build/uring_wal" "$@"

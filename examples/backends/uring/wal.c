@@ -6,6 +6,7 @@
  * a frame that runs past the end of the file is a torn tail. A whole frame that fails its checksum
  * is damage, reported as corruption, unless a 512-byte sector of it is all zeros: that is a write
  * a power loss lost while keeping a later one (no bit flip zeroes a sector).
+ * The first frame must hold LSN 1 (the file is never rewritten from the front); any other is damage.
  * The file `start` holds the first LSN after a truncation, with its checksum, replaced atomically. */
 #include "wal.h"
 
@@ -143,13 +144,22 @@ static uint64_t recover_frames(wal_t *w, const uint8_t *data, uint64_t size) {
         }
         if (!ok) {
             if (!never_written(data, size, at, at + HEADER + len)) {
-                snprintf(w->corruption, sizeof w->corruption, "frame at offset %llu fails its checksum", (unsigned long long)at);
+                snprintf(w->corruption, sizeof w->corruption, "checksum mismatch in the frame at offset %llu, after %llu good entries",
+                         (unsigned long long)at, (unsigned long long)w->nrecords);
                 w->corrupt_lsn = wal_next(w);
             }
             break;
         }
-        if (at == 0) w->base = first;
-        else if (first != wal_next(w)) break; /* a stale frame from before a cut */
+        if (at == 0 && first != 1) {
+            /* The log is never rewritten from the front, so its first frame holds LSN 1: another
+             * frame's being there means a write landed on top of it. */
+            snprintf(w->corruption, sizeof w->corruption,
+                     "the frame at offset 0 holds LSNs %llu..%llu, not LSN 1: a later write overwrote the first entry",
+                     (unsigned long long)first, (unsigned long long)(first + count - 1));
+            w->corrupt_lsn = 1;
+            break;
+        }
+        if (first != wal_next(w)) break; /* a stale frame from before a cut */
         for (pos = BATCH; count--; pos += 4 + get32(body + pos)) keep(w, body + pos + 4, get32(body + pos));
         at += HEADER + len;
     }
