@@ -50,9 +50,11 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
     {
         var bound = await RestartBound.CyclesPerSecond(boundBackend, Dir($"bound-{name}"), BoundDuration).ConfigureAwait(false);
         report(new Measurement($"restart_bound_{name}", 1, 0, bound, null, Note: "spawn, ready, read the empty log, SIGKILL, reap" + (backend.Fuse ? " (through FUSE: mount and unmount included)" : "")));
+        StageTimes.Reset();
         var (perWorker, states) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
         report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
-            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {CampaignDuration.TotalSeconds:0} s, every check included"));
+            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {CampaignDuration.TotalSeconds:0} s, every check included; "
+            + $"restart bound {1000 / bound:F0} ms; per state: {StageBreakdown(states)}"));
     }
 
     private void FuseCost()
@@ -66,6 +68,11 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
                 string.Create(CultureInfo.InvariantCulture, $"{FuseRequestCost.Requests[i]}: {plain:F1} µs plain, +{added:F1} µs through FUSE (median of 5 alternating rounds, journal on)")));
         }
     }
+
+    /// <summary>Milliseconds per crash state spent in each stage (summed over workers), and how often each ran.</summary>
+    private static string StageBreakdown(int states)
+        => string.Join(", ", StageTimes.Snapshot().Where(s => s.Count > 0)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Total.TotalMilliseconds / Math.Max(1, states):F0} ms ({s.Count}x)")));
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(workDir, name)).FullName;
 }
