@@ -1,12 +1,16 @@
 using System.Text.Json;
 using CrashLab.Benchmarks;
+using CrashLab.Benchmarks.Harness;
 
 // Usage: CrashLab.Benchmarks [--out FILE] [--dir DIR] [--seconds S] [--quick]
+if (args is [SyscallProbe.Flag, var probeSeconds])
+    return SyscallProbe.Run(TimeSpan.FromSeconds(double.Parse(probeSeconds, System.Globalization.CultureInfo.InvariantCulture)));
 string? outPath = null;
 var workDir = Path.Combine(Path.GetTempPath(), "crashlab-bench-" + Environment.ProcessId);
 var quick = false;
 var only = "";
-string? engine = null, trivial = null;
+string? engine = null, trivial = null, fuse = null, python = null, scenarios = null;
+var campaignSeconds = 60.0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -18,8 +22,12 @@ for (var i = 0; i < args.Length; i++)
         case "--only": only = args[++i]; break;
         case "--engine": engine = args[++i]; break;
         case "--trivial": trivial = args[++i]; break;
+        case "--fuse": fuse = args[++i]; break;
+        case "--python-backend": python = args[++i]; break;
+        case "--scenarios": scenarios = args[++i]; break;
+        case "--campaign-seconds": campaignSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|cycles|powerloss]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|cycles|powerloss|harness|python|fuse|reference]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -33,7 +41,10 @@ void Report(Measurement m)
 {
     results.Add(m);
     var ratio = m.Ratio is { } r ? $"{r,8:F2} x {m.RatioTo}" : "";
-    Console.WriteLine($"{m.Name,-28} writers={m.Writers,-3} bytes={m.RecordBytes,-6} {m.OpsPerSec,14:N0}/s {ratio}");
+    var rate = m.OpsPerSec < 1000 ? m.OpsPerSec.ToString("N2", System.Globalization.CultureInfo.InvariantCulture) : m.OpsPerSec.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+    Console.WriteLine($"{m.Name,-36} writers={m.Writers,-3} bytes={m.RecordBytes,-6} {rate,14}/s {ratio}");
+    if (m.Note != null)
+        Console.WriteLine($"    {m.Note}");
 }
 
 try
@@ -69,7 +80,13 @@ try
         Report(new Measurement("power_loss_states_checked", 1, 0, rate, null, Note: $"{perKill:0.0} crash states per kill (modes x sector sizes), each recovered by a fresh engine and judged"));
     }
 
-    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim");
+    if (engine != null && fuse != null && python != null && scenarios != null && only is "" or "harness" or "python" or "fuse" or "reference")
+    {
+        var harness = new HarnessBenchmarks(engine, fuse, python, scenarios, workDir, Report) { CampaignDuration = TimeSpan.FromSeconds(quick ? campaignSeconds / 4 : campaignSeconds) };
+        await harness.RunAsync(only);
+    }
+
+    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "harness" or "python" or "fuse" or "reference");
     if (only is "" or "sim")
     {
         Report(new Measurement("sim_crash_states_checked", 1, 0, SimulatedCrashBenchmark.Measure(100), null,

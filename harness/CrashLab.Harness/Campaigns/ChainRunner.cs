@@ -21,6 +21,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private (List<RecordedRequest> Requests, double KillMs)? _lastRun;
     private ReadyEvent? _lastReady;
     private TimeSpan _startToReady = TimeSpan.FromMilliseconds(40);
+    private long _killedAt;
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
     {
@@ -81,6 +82,8 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
                 return Fail("run", runViolation, snapshot, modelBefore, backend.Stderr.ToString());
         }
 
+        StageTimes.Add(StageTimes.Stage.KillAndReap, System.Diagnostics.Stopwatch.GetElapsedTime(_killedAt));
+
         if (_random.Below(1000) < scenario.BitFlipAtRestShare * 1000)
             FlipBitsAtRest();
         return true;
@@ -104,7 +107,8 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
             using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             await using var killOnTime = kill.Token.Register(backend.Kill).ConfigureAwait(false);
             kill.CancelAfter(new WorkloadGenerator(settings.Scenario.Workload, _random.Next()).RunMilliseconds());
-            await runner.RunAsync(kill.Token).ConfigureAwait(false);
+            using (StageTimes.Time(StageTimes.Stage.LoadWindow))
+                await runner.RunAsync(kill.Token).ConfigureAwait(false);
         }
         catch (BackendExitedException)
         {
@@ -116,6 +120,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         finally
         {
             _lastRun = ([.. runner.Requests], runner.Elapsed);
+            _killedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             backend.Kill();
             tally.Kill(beforeReady: false);
         }

@@ -1,4 +1,5 @@
 using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Workload;
 
 namespace CrashLab.Harness.Oracle;
@@ -24,7 +25,8 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
         RecoveryVerdict? notReady;
         try
         {
-            notReady = await AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false);
+            using (StageTimes.Time(StageTimes.Stage.SpawnToReady))
+                notReady = await AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)
         {
@@ -86,7 +88,8 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
         List<Violation>? violations;
         try
         {
-            violations = await LogFetcher.FetchAsync(log.ReadAsync, ready, check, readErrorsInjected).ConfigureAwait(false);
+            using (StageTimes.Time(StageTimes.Stage.ReadAndJudge))
+                violations = await LogFetcher.FetchAsync(log.ReadAsync, ready, check, readErrorsInjected).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)
         {
@@ -113,7 +116,8 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
         AppendAnswer answer;
         try
         {
-            answer = await log.AppendAsync([model.Payloads.Bytes(batch.Records[0])], sync: true).ConfigureAwait(false);
+            using (StageTimes.Time(StageTimes.Stage.Probe))
+                answer = await log.AppendAsync([model.Payloads.Bytes(batch.Records[0])], sync: true).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)
         {

@@ -1,4 +1,5 @@
 using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Oracle;
 using CrashLab.Harness.Workload;
 using CrashLab.Storage.Faults.CrashStates;
@@ -30,6 +31,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         WorkloadRunner runner;
         string? readyName;
         (double Ms, bool CrashPoint) kill;
+        long killedAt;
         await using (process.ConfigureAwait(false))
         {
             // The run's own start may meet its plan's faults (a full disk, a read error) during recovery.
@@ -37,8 +39,10 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             RecoveryVerdict verdict;
             try
             {
-                verdict = await judge.AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false)
-                    ?? await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
+                RecoveryVerdict? notReady;
+                using (StageTimes.Time(StageTimes.Stage.SpawnToReady))
+                    notReady = await judge.AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false);
+                verdict = notReady ?? await judge.JudgeAsync(new ProtocolLog(process, cancellationToken)).ConfigureAwait(false);
             }
             catch (BackendFindingException finding)
             {
@@ -62,14 +66,17 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned) { Pacing = pacing };
             if (input.Requests != null)
                 runner.Script(input.Requests);
-            await LoadAsync(process, runner, input, cancellationToken).ConfigureAwait(false);
+            using (StageTimes.Time(StageTimes.Stage.LoadWindow))
+                await LoadAsync(process, runner, input, cancellationToken).ConfigureAwait(false);
             kill = (runner.Elapsed, process.HasExited);
+            killedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             process.Kill();
             await process.WaitForExitAsync(timeouts.Request).ConfigureAwait(false);
             if (runner.Violations.FirstOrDefault() is { } runViolation)
                 return new WhiteBoxOutcome { Violation = runViolation, Stage = "run", Requests = [.. runner.Requests], Stderr = process.Stderr.ToString() };
         }
 
+        StageTimes.Add(StageTimes.Stage.KillAndReap, System.Diagnostics.Stopwatch.GetElapsedTime(killedAt));
         var outcome = await CheckRunAsync(dataDir, trace, model, [.. runner.Requests], input, workDir, kill, cancellationToken).ConfigureAwait(false);
         return outcome with { ReadyName = readyName };
     }
@@ -80,7 +87,9 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         model.RequestFaultsInjected |= injected.Count > 0;
         if (injected.Any(line => MediaKinds.Any(kind => line.Contains($" {kind} ", StringComparison.Ordinal))))
             model.InjectMediaFault();
-        var builder = CrashStateBuilder.Load(dataDir, trace);
+        CrashStateBuilder builder;
+        using (StageTimes.Time(StageTimes.Stage.LoadJournal))
+            builder = CrashStateBuilder.Load(dataDir, trace);
         return await CheckStatesAsync(builder, model, input, workDir, requests, kill, cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,6 +122,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         for (var i = 0; i < input.States.Count && checkedStates < (input.StatesWanted ?? int.MaxValue); i++)
         {
             var choice = input.States[i];
+            var building = StageTimes.Time(StageTimes.Stage.BuildState);
             var state = builder.Compose(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize);
             // A kill that left nothing pending gives one state however it is composed: checking
             // it six times is not six crash states. Under read faults each recovery differs.
@@ -120,6 +130,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 continue;
             var stateDir = Path.Combine(workDir, $"state-{i}");
             CrashStateBuilder.WriteTo(state, stateDir);
+            building.Dispose();
             var stateModel = ChainModel.FromState(modelAfterRun);
             var (verdict, stderr, ready) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
             checkedStates++;
@@ -182,7 +193,11 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     {
         var start = await judge.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
         if (start.Process != null)
-            await start.Process.DisposeAsync().ConfigureAwait(false);
+        {
+            using (StageTimes.Time(StageTimes.Stage.KillAndReap))
+                await start.Process.DisposeAsync().ConfigureAwait(false);
+        }
+
         return (start.Verdict, start.Stderr, start.Ready);
     }
 

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+
+namespace CrashLab.Benchmarks.Harness;
+
+/// <summary>
+/// Crash states checked per second per worker by a campaign of the given scenarios (their time
+/// shared evenly), every check the contract asks for included: the figure a user waits on.
+/// </summary>
+internal static class CrashStateRate
+{
+    public static async Task<(double PerWorker, int States)> MeasureAsync(BackendSpec backend, IReadOnlyList<Scenario> scenarios, int workers, string workDir, TimeSpan duration)
+    {
+        var settings = new CampaignSettings(backend, backend.Name, !backend.WhiteBox || backend.Fuse, scenarios, 1, workers, Path.Combine(workDir, "campaign-" + Guid.NewGuid().ToString("N")))
+        {
+            Duration = duration,
+            Progress = null,
+        };
+        var clock = Stopwatch.StartNew();
+        var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (tally.Violations > 0)
+            throw new InvalidOperationException($"{backend} failed a check during the benchmark (see {settings.OutDir})");
+        Directory.Delete(settings.OutDir, recursive: true);
+        return (tally.States / seconds / workers, tally.States);
+    }
+}

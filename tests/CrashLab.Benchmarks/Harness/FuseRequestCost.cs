@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CrashLab.Benchmarks.Harness;
+
+/// <summary>
+/// What FUSE adds per request: <see cref="SyscallProbe"/> run on a plain directory and under
+/// crashlab-fuse (journal on, as campaigns run it), alternating, in fresh directories each round;
+/// the added cost of each request is the median over rounds of the difference.
+/// </summary>
+internal static class FuseRequestCost
+{
+    public static readonly string[] Requests = ["4 KiB pwrite (append)", "4 KiB pwrite + fdatasync", "create + fsync + directory fsync"];
+
+    /// <returns>Per request: plain µs and the added µs through FUSE (medians).</returns>
+    public static List<(double PlainMicros, double AddedMicros)> Measure(string fuse, string workDir, int rounds, TimeSpan perRequest)
+    {
+        var plain = new List<double[]>();
+        var added = new List<double[]>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var direct = Probe(null, workDir, round, perRequest);
+            var mounted = Probe(fuse, workDir, round, perRequest);
+            plain.Add(direct);
+            added.Add([.. mounted.Zip(direct, (m, d) => m - d)]);
+        }
+
+        return [.. Requests.Select((_, i) => (Median(plain.Select(p => p[i])), Median(added.Select(a => a[i]))))];
+    }
+
+    private static double[] Probe(string? fuse, string workDir, int round, TimeSpan perRequest)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(workDir, $"probe-{(fuse == null ? "plain" : "fuse")}-{round}")).FullName;
+        var trace = Directory.CreateDirectory(dir + "-trace").FullName;
+        var self = typeof(FuseRequestCost).Assembly.Location;
+        var host = Environment.ProcessPath ?? "dotnet";
+        var seconds = perRequest.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        var start = fuse == null ? new ProcessStartInfo(host) : new ProcessStartInfo(fuse);
+        if (fuse != null)
+        {
+            start.ArgumentList.Add("run");
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add(host);
+            start.Environment["CRASHLAB_TRACE_DIR"] = trace;
+        }
+
+        foreach (var word in new[] { self, SyscallProbe.Flag, seconds })
+            start.ArgumentList.Add(word);
+        start.Environment["CRASHLAB_DATA_DIR"] = dir;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var line = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        Directory.Delete(dir, recursive: true);
+        Directory.Delete(trace, recursive: true);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"the syscall probe failed ({(fuse == null ? "plain" : "FUSE")}): {stderr.Result}");
+        return [.. line.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}

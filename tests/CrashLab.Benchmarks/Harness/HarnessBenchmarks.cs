@@ -1,0 +1,78 @@
+using System.Globalization;
+using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
+
+namespace CrashLab.Benchmarks.Harness;
+
+/// <summary>
+/// The harness's own figures (issue 23), each against a bound measured in the same run: crash
+/// states per second per worker for (a) the Python example black-box at L1, (b) the same through
+/// FUSE at L2, (c) the reference engine white-box at L2, each against its restart bound; and what
+/// FUSE adds per request. Targets: states/s per worker at least half the restart bound; FUSE at
+/// most 40 µs added per request.
+/// </summary>
+internal sealed class HarnessBenchmarks(string engine, string fuse, string pythonBackend, string scenarios, string workDir, Action<Measurement> report)
+{
+    private const string RateTarget = "target >= 0.5";
+    private const double FuseTargetMicros = 40;
+
+    /// <summary>Campaign time per figure (shared evenly by the level's scenarios).</summary>
+    public TimeSpan CampaignDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan BoundDuration { get; init; } = TimeSpan.FromSeconds(8);
+
+    public int Workers { get; init; } = 2;
+
+    public async Task RunAsync(string only)
+    {
+        var catalog = ScenarioCatalog.Load(scenarios);
+        var python = new BackendSpec("python-example", "python3", [pythonBackend], WhiteBox: false);
+        var pythonFuse = python.ThroughFuse(fuse, []);
+        var reference = new BackendSpec(BackendSpec.Reference, engine, ["--segment-bytes", BackendSpec.ReferenceSegmentBytes], WhiteBox: true);
+        var l1 = catalog.All.Where(s => s.Level == "L1").ToList();
+        var l2 = catalog.All.Where(s => s.Level == "L2").ToList();
+        if (only is "" or "harness" or "python")
+            await RateAgainstBoundAsync("python_l1", python, python, l1).ConfigureAwait(false);
+        if (only is "" or "harness" or "fuse")
+        {
+            var plainBound = await RestartBound.CyclesPerSecond(python, Dir("bound-plain"), BoundDuration).ConfigureAwait(false);
+            report(new Measurement("restart_bound_python_plain", 1, 0, plainBound, null, Note: "the same program on a plain directory, for comparison with the FUSE bound"));
+            await RateAgainstBoundAsync("python_fuse_l2", pythonFuse, pythonFuse, l2).ConfigureAwait(false);
+        }
+
+        if (only is "" or "harness" or "reference")
+            await RateAgainstBoundAsync("reference_l2", reference, reference, l2).ConfigureAwait(false);
+        if (only is "" or "harness" or "fuse")
+            FuseCost();
+    }
+
+    private async Task RateAgainstBoundAsync(string name, BackendSpec backend, BackendSpec boundBackend, IReadOnlyList<Scenario> level)
+    {
+        var bound = await RestartBound.CyclesPerSecond(boundBackend, Dir($"bound-{name}"), BoundDuration).ConfigureAwait(false);
+        report(new Measurement($"restart_bound_{name}", 1, 0, bound, null, Note: "spawn, ready, read the empty log, SIGKILL, reap" + (backend.Fuse ? " (through FUSE: mount and unmount included)" : "")));
+        StageTimes.Reset();
+        var (perWorker, states) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
+        report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
+            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {CampaignDuration.TotalSeconds:0} s, every check included; "
+            + $"restart bound {1000 / bound:F0} ms; per state: {StageBreakdown(states)}"));
+    }
+
+    private void FuseCost()
+    {
+        var costs = FuseRequestCost.Measure(fuse, Dir("fuse-cost"), rounds: 5, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < costs.Count; i++)
+        {
+            var (plain, added) = costs[i];
+            report(new Measurement($"fuse_added_micros_{i + 1}", 1, i < 2 ? 4096 : 0, 1e6 / (plain + added), added / FuseTargetMicros,
+                $"{FuseTargetMicros:0} µs (added µs / target; target <= 1)",
+                string.Create(CultureInfo.InvariantCulture, $"{FuseRequestCost.Requests[i]}: {plain:F1} µs plain, +{added:F1} µs through FUSE (median of 5 alternating rounds, journal on)")));
+        }
+    }
+
+    /// <summary>Milliseconds per crash state spent in each stage (summed over workers), and how often each ran.</summary>
+    private static string StageBreakdown(int states)
+        => string.Join(", ", StageTimes.Snapshot().Where(s => s.Count > 0)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Total.TotalMilliseconds / Math.Max(1, states):F0} ms ({s.Count}x)")));
+
+    private string Dir(string name) => Directory.CreateDirectory(Path.Combine(workDir, name)).FullName;
+}
