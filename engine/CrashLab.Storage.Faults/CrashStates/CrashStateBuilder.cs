@@ -1,6 +1,7 @@
 using CrashLab.Storage.Faults.Journal;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Profiles;
 
 namespace CrashLab.Storage.Faults.CrashStates;
 
@@ -8,18 +9,21 @@ namespace CrashLab.Storage.Faults.CrashStates;
 /// After a backend died, builds the states a power loss at that instant may have left: from the
 /// data directory as the kill left it, and the undo journal, it undoes every non-durable
 /// operation (newest first) to find the durable base and what each write put down, then lets
-/// <see cref="CrashComposer"/> choose, from a seed, what survived. Deterministic from the seed.
+/// a persistence profile choose, from a seed, what survived (posix when none is named), or
+/// enumerate every state a profile admits. Deterministic from the seed.
 /// </summary>
-public sealed class CrashStateBuilder
+public sealed partial class CrashStateBuilder
 {
     private readonly FsImage _durable;
     private readonly IReadOnlyList<PendingOp> _pending;
+    private readonly IReadOnlyList<SyncBarrier> _barriers;
 
-    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events)
+    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, IReadOnlyList<SyncBarrier> barriers, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events)
     {
         Events = events;
         _durable = durable;
         _pending = pending;
+        _barriers = barriers;
         ReplayPoint = replayPoint;
     }
 
@@ -39,7 +43,7 @@ public sealed class CrashStateBuilder
         var image = LoadImage(dataDir, state);
         foreach (var op in state.Tracker.Pending)
         {
-            foreach (var inode in InodesOf(op))
+            foreach (var inode in CrashWindow.InodesOf(op))
             {
                 if (!image.Inodes.ContainsKey(inode))
                 {
@@ -52,38 +56,21 @@ public sealed class CrashStateBuilder
         var pending = state.Tracker.Pending;
         for (var i = pending.Count - 1; i >= 0; i--)
             Undo(image, pending[i], state.Undos);
-        return new CrashStateBuilder(image, pending, new CrashPoint { AtOp = state.LastOperation, Perform = performed }, [.. state.Events]);
+        return new CrashStateBuilder(image, pending, [.. state.Tracker.History.Barriers], new CrashPoint { AtOp = state.LastOperation, Perform = performed }, [.. state.Events]);
     }
 
     /// <summary>The latest operations the journal recorded, oldest first (at most <c>JournalState.EventLimit</c>).</summary>
     public IReadOnlyList<JournalEvent> Events { get; }
 
-    /// <summary>What the crash state of this mode and seed does with each pending operation; operations not listed were durable.</summary>
-    public List<OpFate> Explain(CrashMode mode, ulong seed, int sectorSize = 512)
-    {
-        var fates = new List<OpFate>();
-        CrashComposer.Compose(_durable, _pending, mode, seed, sectorSize, fates);
-        return fates;
-    }
+    /// <summary>What the posix crash state of this mode and seed does with each pending operation; operations not listed were durable.</summary>
+    public List<OpFate> Explain(CrashMode mode, ulong seed, int sectorSize = 512) => Explain(KnownProfiles.Posix, mode, seed, sectorSize);
 
-    /// <summary>One crash state, in memory.</summary>
-    public FsImage Compose(CrashMode mode, ulong seed, int sectorSize = 512)
-        => CrashComposer.Compose(_durable, _pending, mode, seed, sectorSize);
+    /// <summary>One posix crash state, in memory.</summary>
+    public FsImage Compose(CrashMode mode, ulong seed, int sectorSize = 512) => Compose(KnownProfiles.Posix, mode, seed, sectorSize);
 
-    /// <summary>Up to <paramref name="count"/> distinct crash states, trying seeds from <paramref name="seed"/> on.</summary>
+    /// <summary>Up to <paramref name="count"/> distinct posix crash states, trying seeds from <paramref name="seed"/> on.</summary>
     public List<(ulong Seed, FsImage State)> Distinct(int count, CrashMode mode, ulong seed, int sectorSize = 512, int attempts = 0)
-    {
-        var found = new List<(ulong, FsImage)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0UL; found.Count < count && i < (ulong)(attempts > 0 ? attempts : count * 8); i++)
-        {
-            var state = Compose(mode, seed + i, sectorSize);
-            if (seen.Add(state.Digest()))
-                found.Add((seed + i, state));
-        }
-
-        return found;
-    }
+        => Distinct(KnownProfiles.Posix, count, mode, seed, sectorSize, attempts);
 
     /// <summary>Writes a state as a directory (which must not exist yet, or be empty).</summary>
     public static void WriteTo(FsImage state, string directory)
@@ -111,14 +98,6 @@ public sealed class CrashStateBuilder
 
         return image;
     }
-
-    private static IEnumerable<long> InodesOf(PendingOp op) => op switch
-    {
-        RenameOp rename => rename.Replaced is { } replaced ? [rename.Moved, replaced] : [rename.Moved],
-        UnlinkOp unlink => [unlink.Unlinked],
-        CreateOp create => [create.CreatedInode],
-        _ => op.Inode is { } inode ? [inode] : [],
-    };
 
     /// <summary>Reverses one operation on the image; for a write, first keeps the bytes it put down.</summary>
     private static void Undo(FsImage image, PendingOp op, Dictionary<long, JournalState.Undo> undos)

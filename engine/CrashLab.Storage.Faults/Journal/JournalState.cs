@@ -65,7 +65,7 @@ internal sealed class JournalState
                 var zeros = read.Byte() == 0;
                 var before = read.Bytes();
                 Undos[op] = new Undo(oldLength, zeros ? null : before.ToArray(), (int)Math.Clamp(oldLength - offset, 0, length));
-                Tracker.Add(new WriteOp(op, inode, offset, length));
+                Tracker.Add(new WriteOp(op, inode, offset, length) { OldLength = oldLength });
                 Note(op, "write", inode, offset, length);
                 break;
             }
@@ -77,7 +77,7 @@ internal sealed class JournalState
                 var length = read.Long();
                 var removed = read.Bytes();
                 Undos[op] = new Undo(oldLength, removed.ToArray(), removed.Length);
-                Tracker.Add(new SetLengthOp(op, inode, length));
+                Tracker.Add(new SetLengthOp(op, inode, length) { OldLength = oldLength });
                 Note(op, "set-length", inode, 0, length);
                 break;
             }
@@ -110,14 +110,14 @@ internal sealed class JournalState
                 var inode = read.Long();
                 var dataOnly = read.Byte() == 1;
                 Note(op, dataOnly ? "fdatasync" : "fsync", inode);
-                return Forget(dataOnly ? Tracker.DataSync(inode) : Tracker.Sync(inode));
+                return Forget(dataOnly ? Tracker.DataSync(inode, op) : Tracker.Sync(inode, op));
             }
 
             case RecordType.SyncDirectory:
             {
                 var directory = read.Text();
                 Note(op, "fsync-dir", (directory.Length > 0 ? directory : ".") + "/");
-                return Forget(Tracker.SyncDirectory(directory));
+                return Forget(Tracker.SyncDirectory(directory, op));
             }
 
             case RecordType.SyncFailed:
@@ -141,6 +141,9 @@ internal sealed class JournalState
             }
 
             case RecordType.Counter:
+                break;
+            case RecordType.History:
+                Tracker.RestoreHistory(HistoryRecord.Read(ref read));
                 break;
             default:
                 throw new FormatException($"unknown journal record type {(int)type}");

@@ -23,4 +23,7 @@ internal enum RecordType : byte
 
     /// <summary>After compaction: the number of the last operation so far.</summary>
     Counter = 11,
+
+    /// <summary>After compaction, after the pending records: the order facts profiles need (<see cref="Model.HistorySnapshot"/>).</summary>
+    History = 12,
 }

@@ -173,6 +173,7 @@ public sealed class UndoJournal : IOperationRecorder, IDisposable
                 Put(record);
         }
 
+        Put(HistoryRecord.Write(_state.Tracker.SnapshotHistory(), _state.LastOperation));
         foreach (var op in _state.Tracker.Pending)
         {
             if (op.Fate != Fate.Free)

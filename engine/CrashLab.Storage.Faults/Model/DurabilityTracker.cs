@@ -7,6 +7,8 @@ namespace CrashLab.Storage.Faults.Model;
 /// write); fsync makes every data and size change of the inode durable; a directory fsync makes
 /// that directory's creates, renames and unlinks durable. A failed fsync dooms the inode's
 /// pending writes (Linux drops the dirty state and reports the error once).
+/// That is the posix profile's bookkeeping; <see cref="History"/> keeps what stronger profiles
+/// (ext4-ordered) need on top: the order of changes and the successful syncs.
 /// </summary>
 public sealed class DurabilityTracker
 {
@@ -14,21 +16,53 @@ public sealed class DurabilityTracker
 
     public IReadOnlyList<PendingOp> Pending => _pending;
 
-    public void Add(PendingOp op) => _pending.Add(op);
+    public ChangeHistory History { get; } = new();
+
+    public void Add(PendingOp op)
+    {
+        History.Note(op);
+        _pending.Add(op);
+    }
+
+    /// <summary>The history as data, with each pending write's settled length, for a journal compaction.</summary>
+    public HistorySnapshot SnapshotHistory()
+        => History.Snapshot() with { WriteSettled = [.. _pending.OfType<WriteOp>().Select(w => (w.Sequence, w.SettledLength))] };
+
+    /// <summary>Puts back <see cref="SnapshotHistory"/> after the pending operations were replayed.</summary>
+    public void RestoreHistory(HistorySnapshot snapshot)
+    {
+        History.Restore(snapshot);
+        var settled = snapshot.WriteSettled.ToDictionary(w => w.Sequence, w => w.Settled);
+        foreach (var write in _pending.OfType<WriteOp>())
+        {
+            if (settled.TryGetValue(write.Sequence, out var length))
+                write.SettledLength = length;
+        }
+    }
 
     /// <summary>Forgets an operation that was recorded but never issued.</summary>
     public void Withdraw(PendingOp op) => _pending.Remove(op);
 
     /// <summary>Ops made durable, in order; they leave the pending list unless a doomed write on their inode precedes them.</summary>
-    public List<PendingOp> DataSync(long inode)
+    /// <param name="sequence">The number of the last operation issued before the sync.</param>
+    public List<PendingOp> DataSync(long inode, long sequence)
     {
+        History.Synced(sequence, inode, dataOnly: true);
         var lastWrite = _pending.FindLastIndex(op => op is WriteOp && op.Inode == inode && op.Fate != Fate.Lost);
         return Settle(i => _pending[i].Inode == inode && (_pending[i] is WriteOp || i < lastWrite));
     }
 
-    public List<PendingOp> Sync(long inode) => Settle(i => _pending[i].Inode == inode);
+    public List<PendingOp> Sync(long inode, long sequence)
+    {
+        History.Synced(sequence, inode, dataOnly: false);
+        return Settle(i => _pending[i].Inode == inode);
+    }
 
-    public List<PendingOp> SyncDirectory(string directory) => Settle(i => _pending[i].Directory == directory);
+    public List<PendingOp> SyncDirectory(string directory, long sequence)
+    {
+        History.SyncedDirectory(sequence, directory);
+        return Settle(i => _pending[i].Directory == directory);
+    }
 
     /// <summary>fsync/fdatasync of the inode failed: its pending writes will be lost at power loss.</summary>
     public void SyncFailed(long inode)
@@ -69,6 +103,7 @@ public sealed class DurabilityTracker
 
         _pending.Clear();
         _pending.AddRange(kept);
+        History.Prune(_pending.Count > 0 ? _pending[0].Sequence : long.MaxValue);
         return durable;
     }
 }

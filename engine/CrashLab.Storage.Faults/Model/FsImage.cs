@@ -23,6 +23,17 @@ public sealed class FsImage
         return copy;
     }
 
+    /// <summary>A copy that clones the bytes of <paramref name="inodes"/> only and shares every other file's (which the copy must then not change).</summary>
+    public FsImage CloneOnly(IReadOnlySet<long> inodes)
+    {
+        var copy = new FsImage();
+        foreach (var (path, inode) in Entries)
+            copy.Entries[path] = inode;
+        foreach (var (inode, data) in Inodes)
+            copy.Inodes[inode] = inodes.Contains(inode) ? data.Clone() : data;
+        return copy;
+    }
+
     public FileData Data(long inode) => Inodes.TryGetValue(inode, out var data) ? data : Inodes[inode] = new FileData([]);
 
     /// <summary>The visible files: path and content, sorted by path.</summary>

@@ -43,49 +43,43 @@ public sealed class WriteOp(long sequence, long inode, long offset, int length) 
 
     public int Length { get; } = length;
 
+    public long End => Offset + Length;
+
+    /// <summary>The file's length just before this write (in issue order, every earlier operation applied).</summary>
+    public long OldLength { get; init; }
+
+    /// <summary>
+    /// The file's length at its last successful fsync or fdatasync before this write (or when first
+    /// seen, for a file older than the record): what the file system had written back and allocated.
+    /// Set by <see cref="DurabilityTracker"/>.
+    /// </summary>
+    public long SettledLength { get; set; }
+
     /// <summary>The bytes written; known at once on the simulated disk, recovered by the undo pass from a journal.</summary>
     public byte[] Data { get; set; } = [];
 
     public override void Apply(FsImage image) => image.Data(inode).Write(Offset, Data);
 
-    /// <summary>Applies an arbitrary subset of the write's sectors (each sector is atomic).</summary>
-    /// <returns>The sectors of the write (0 = its first) that reached the disk.</returns>
-    public List<int> ApplyTorn(FsImage image, int sectorSize, SplitMix random)
-    {
-        var data = image.Data(inode);
-        var kept = new List<int>();
-        for (var (at, sector) = (Offset, 0); at < Offset + Data.Length; sector++)
-        {
-            var end = Math.Min(Offset + Data.Length, (at / sectorSize + 1) * sectorSize);
-            if (random.Coin())
-            {
-                data.Write(at, Data.AsSpan((int)(at - Offset), (int)(end - at)));
-                kept.Add(sector);
-            }
-
-            at = end;
-        }
-
-        return kept;
-    }
-
     /// <summary>How many sectors of <paramref name="sectorSize"/> the write touches.</summary>
     public int Sectors(int sectorSize) => (int)((Offset + Length + sectorSize - 1) / sectorSize - Offset / sectorSize);
 
-    /// <summary>
-    /// Applies the write's first sectors only, up to a cut strictly inside it: the disk wrote in
-    /// order and the power went mid-write (one sector: kept or lost whole).
-    /// </summary>
-    /// <returns>How many of its first sectors reached the disk.</returns>
-    public int ApplyTornPrefix(FsImage image, int sectorSize, SplitMix random)
+    /// <summary>The file bytes [Start, End) of the write's sector <paramref name="sector"/> (0 = the one holding its first byte).</summary>
+    public (long Start, long End) SectorRange(int sector, int sectorSize)
     {
-        var firstSector = Offset / sectorSize;
-        var sectors = (int)((Offset + Data.Length + sectorSize - 1) / sectorSize - firstSector);
-        var keep = sectors < 2 ? (random.Coin() ? sectors : 0) : 1 + random.Below(sectors - 1);
-        var end = Math.Min(Offset + Data.Length, (firstSector + keep) * sectorSize);
-        if (end > Offset)
-            image.Data(inode).Write(Offset, Data.AsSpan(0, (int)(end - Offset)));
-        return keep;
+        var first = (Offset / sectorSize + sector) * sectorSize;
+        return (Math.Max(Offset, first), Math.Min(Offset + Data.Length, first + sectorSize));
+    }
+
+    /// <summary>Puts down the given sectors of the write (each sector is atomic); the file grows to cover them.</summary>
+    public void ApplySectors(FsImage image, IEnumerable<int> sectors, int sectorSize)
+    {
+        var data = image.Data(inode);
+        foreach (var sector in sectors)
+        {
+            var (start, end) = SectorRange(sector, sectorSize);
+            if (end > start)
+                data.Write(start, Data.AsSpan((int)(start - Offset), (int)(end - start)));
+        }
     }
 }
 
@@ -94,6 +88,9 @@ public sealed class SetLengthOp(long sequence, long inode, long length) : Pendin
     public override long? Inode => inode;
 
     public long Length { get; } = length;
+
+    /// <summary>The file's length just before the change.</summary>
+    public long OldLength { get; init; }
 
     public override void Apply(FsImage image) => image.Data(inode).SetLength(Length);
 }

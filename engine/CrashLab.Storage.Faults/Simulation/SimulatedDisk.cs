@@ -1,4 +1,5 @@
 using CrashLab.Storage.Faults.Model;
+using CrashLab.Storage.Faults.Profiles;
 
 namespace CrashLab.Storage.Faults.Simulation;
 
@@ -38,12 +39,23 @@ public sealed class SimulatedDisk : IFileSystem
             return _live.Clone();
     }
 
-    /// <summary>A new disk holding one state a power loss at this instant may leave.</summary>
-    public SimulatedDisk Crash(CrashMode mode, ulong seed, int sectorSize = 512)
+    /// <summary>A new disk holding one posix state a power loss at this instant may leave.</summary>
+    public SimulatedDisk Crash(CrashMode mode, ulong seed, int sectorSize = 512) => Crash(KnownProfiles.Posix, mode, seed, sectorSize);
+
+    /// <summary>What a power loss at this instant may still change (a snapshot: later operations do not change it).</summary>
+    public CrashWindow Window(int sectorSize = 512)
+    {
+        lock (_lock)
+            return new CrashWindow(_durable.Clone(), [.. _tracker.Pending], [.. _tracker.History.Barriers], sectorSize);
+    }
+
+    /// <summary>A new disk holding one state a power loss at this instant may leave under <paramref name="profile"/>.</summary>
+    public SimulatedDisk Crash(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
     {
         lock (_lock)
         {
-            var image = CrashComposer.Compose(_durable, _tracker.Pending, mode, seed, sectorSize);
+            var window = new CrashWindow(_durable, _tracker.Pending, _tracker.History.Barriers, sectorSize);
+            var image = window.Apply(profile.Compose(window, mode, seed));
             var disk = new SimulatedDisk(Root) { _live = image, _durable = image.Clone(), _nextInode = _nextInode };
             disk._directories.UnionWith(_directories);
             return disk;
@@ -132,7 +144,7 @@ public sealed class SimulatedDisk : IFileSystem
             var rel = Relative(path);
             if (!_directories.Contains(rel))
                 throw Error(StorageErrorKind.NotFound, Errno.ENOENT, "fsync(dir)", path);
-            Fold(_tracker.SyncDirectory(rel));
+            Fold(_tracker.SyncDirectory(rel, _sequence));
         }
     }
 
@@ -151,19 +163,19 @@ public sealed class SimulatedDisk : IFileSystem
     internal void Write(long inode, long offset, ReadOnlySpan<byte> data)
     {
         lock (_lock)
-            Record(new WriteOp(++_sequence, inode, offset, data.Length) { Data = data.ToArray() });
+            Record(new WriteOp(++_sequence, inode, offset, data.Length) { Data = data.ToArray(), OldLength = _live.Data(inode).Length });
     }
 
     internal void SetLength(long inode, long length)
     {
         lock (_lock)
-            Record(new SetLengthOp(++_sequence, inode, length));
+            Record(new SetLengthOp(++_sequence, inode, length) { OldLength = _live.Data(inode).Length });
     }
 
     internal void Sync(long inode, bool dataOnly)
     {
         lock (_lock)
-            Fold(dataOnly ? _tracker.DataSync(inode) : _tracker.Sync(inode));
+            Fold(dataOnly ? _tracker.DataSync(inode, _sequence) : _tracker.Sync(inode, _sequence));
     }
 
     internal void SyncFailed(long inode)

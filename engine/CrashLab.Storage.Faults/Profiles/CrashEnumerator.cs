@@ -1,0 +1,99 @@
+using CrashLab.Storage.Faults.Model;
+
+namespace CrashLab.Storage.Faults.Profiles;
+
+/// <summary>
+/// Lists every distinct crash state a profile admits for a window, up to a bound: a depth-first
+/// walk over each pending operation's allowed outcomes, pruned by the profile's consistency
+/// check, each complete choice checked for admission and deduplicated by the bytes it leaves.
+/// When the states outnumber the bound (or a torn write had to be sampled), it returns a sample
+/// instead: seeded states of every power-loss mode first, then states from the walk.
+/// </summary>
+public static class CrashEnumerator
+{
+    public static Enumeration Enumerate(PersistenceProfile profile, CrashWindow window, EnumerationLimits? limits = null)
+    {
+        limits ??= EnumerationLimits.Default;
+        var choices = Enumerable.Range(0, window.Pending.Count).Select(i => profile.Choices(window, i, limits)).ToArray();
+        var walk = new Walk(profile, window, choices, limits);
+        walk.Visit(0);
+        var complete = !walk.Stopped && choices.All(c => c.Complete);
+        if (complete)
+            return new Enumeration(profile.Name, walk.Found, true, walk.Found.Count, false);
+        var estimate = Math.Max(profile.EstimateStates(window), walk.Found.Count);
+        return new Enumeration(profile.Name, Sample(profile, window, walk.Found, limits.MaxStates), false, estimate, true);
+    }
+
+    private static List<EnumeratedState> Sample(PersistenceProfile profile, CrashWindow window, List<EnumeratedState> walked, int bound)
+    {
+        var sample = new List<EnumeratedState>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(CrashAssignment assignment, FsImage? image = null)
+        {
+            image ??= window.Apply(assignment, shareUntouched: true);
+            if (sample.Count < bound && seen.Add(image.Digest()))
+                sample.Add(new EnumeratedState(assignment, image));
+        }
+
+        for (var seed = 0UL; seed < (ulong)bound * 2 && sample.Count < bound / 2; seed++)
+            Add(profile.Compose(window, CrashModes.PowerLoss[(int)(seed % (ulong)CrashModes.PowerLoss.Count)], seed));
+        foreach (var state in walked)
+            Add(state.Assignment, state.Image);
+        return sample;
+    }
+
+    private sealed class Walk(PersistenceProfile profile, CrashWindow window, OpChoices[] choices, EnumerationLimits limits)
+    {
+        private readonly OpOutcome[] _chosen = new OpOutcome[choices.Length];
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private int _tried;
+
+        public List<EnumeratedState> Found { get; } = [];
+
+        /// <summary>The walk ended early: more distinct states than the bound, or too many choices tried.</summary>
+        public bool Stopped { get; private set; }
+
+        public void Visit(int index)
+        {
+            if (Stopped)
+                return;
+            if (index == choices.Length)
+            {
+                Leaf();
+                return;
+            }
+
+            foreach (var outcome in choices[index].Outcomes)
+            {
+                _chosen[index] = outcome;
+                if (profile.Consistent(window, _chosen, index))
+                    Visit(index + 1);
+                if (Stopped)
+                    return;
+            }
+        }
+
+        private void Leaf()
+        {
+            if (++_tried > limits.MaxAssignments)
+            {
+                Stopped = true;
+                return;
+            }
+
+            var assignment = new CrashAssignment([.. _chosen]);
+            if (!profile.Admits(window, assignment))
+                return;
+            var image = window.Apply(assignment, shareUntouched: true);
+            if (!_seen.Add(image.Digest()))
+                return;
+            if (Found.Count == limits.MaxStates)
+            {
+                Stopped = true;
+                return;
+            }
+
+            Found.Add(new EnumeratedState(assignment, image));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using CrashLab.Storage.Faults.Model;
+
+namespace CrashLab.Storage.Faults.Profiles;
+
+/// <summary>One distinct crash state: the choice that makes it and the bytes it leaves.</summary>
+public sealed record EnumeratedState(CrashAssignment Assignment, FsImage Image);
+
+/// <summary>
+/// The crash states of one kill under one profile. <see cref="Exhaustive"/>: <see cref="States"/>
+/// holds every distinct state the profile admits (deduplicated by the bytes they leave). Else it
+/// holds a sample of at most the bound, <see cref="Total"/> says how many there are (an upper
+/// estimate when <see cref="TotalIsEstimate"/>), and the report says "checked N of about M".
+/// </summary>
+public sealed record Enumeration(string Profile, IReadOnlyList<EnumeratedState> States, bool Exhaustive, double Total, bool TotalIsEstimate)
+{
+    /// <summary>"64 of 64 (exhaustive)", "64 of about 1,024".</summary>
+    public string Summary => Exhaustive
+        ? $"{States.Count} of {States.Count} (exhaustive)"
+        : $"{States.Count} of {(TotalIsEstimate ? "about " : "")}{(double.IsFinite(Total) && Total < 1e15 ? Total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "more than 10^15")}";
+}

@@ -1,0 +1,32 @@
+namespace CrashLab.Storage.Faults.Profiles;
+
+/// <summary>How far an enumeration of a kill's crash states goes (settings; the defaults are measured, docs/fault-model.md).</summary>
+public sealed record EnumerationLimits
+{
+    /// <summary>At most this many distinct states per kill; a kill with more is sampled and says how many of how many.</summary>
+    public int MaxStates { get; init; } = 64;
+
+    /// <summary>A torn write over at most this many sectors has every subset of them enumerated; a longer one is sampled.</summary>
+    public int TornSectors { get; init; } = 4;
+
+    /// <summary>An append over at most this many new sectors has every prefix (or size) enumerated; a longer one is sampled.</summary>
+    public int PrefixCuts { get; init; } = 32;
+
+    /// <summary>Stop after trying this many assignments, whatever was found (bounds the time on a large window).</summary>
+    public int MaxAssignments { get; init; } = 20_000;
+
+    public static EnumerationLimits Default { get; } = new();
+}
+
+/// <summary>The outcomes a profile allows for one pending operation, whether they are all of them, and how many there are in all.</summary>
+public sealed record OpChoices(IReadOnlyList<OpOutcome> Outcomes, bool Complete, double Total)
+{
+    public static OpChoices Only(OpOutcome outcome) => new([outcome], true, 1);
+
+    /// <summary>The distinct outcomes among <paramref name="outcomes"/>.</summary>
+    public static OpChoices Of(IEnumerable<OpOutcome> outcomes, bool complete, double total)
+    {
+        var distinct = outcomes.Distinct().ToList();
+        return new OpChoices(distinct, complete, complete ? distinct.Count : Math.Max(total, distinct.Count));
+    }
+}
