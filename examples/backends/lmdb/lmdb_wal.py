@@ -8,6 +8,11 @@ committed write transaction is flushed to disk before mdb_txn_commit returns. Ea
 each truncation is one write transaction, so every acknowledged append is durable, whether the
 request asked for sync or not, and `sync` has nothing left to do but ask LMDB to flush anyway.
 LMDB keeps no checksums: damage it can detect is the damage that breaks its B-tree structure.
+
+LMDB never fsyncs the directory after creating data.mdb and lock.mdb, so under POSIX's rules a
+power loss can take the new file's name, and every commit in it, away. With --fsync-dir the
+adapter does what an application can do about that: it fsyncs the directory once the
+environment is open, before the first append is answered.
 """
 import os
 import sys
@@ -31,8 +36,14 @@ def refused(e):
 class LmdbStore:
     commits_durable = True
 
-    def __init__(self, directory):
+    def __init__(self, directory, fsync_dir):
         self.env = lmdb.open(directory, map_size=MAP_SIZE)
+        if fsync_dir:
+            fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def get(self, key):
         try:
@@ -77,17 +88,20 @@ class LmdbStore:
 
 def main():
     if sys.argv[1:] in (["-h"], ["--help"]):
-        print("usage: /usr/bin/python3 lmdb_wal.py   (CRASHLAB_DATA_DIR is the LMDB environment directory)")
+        print("usage: /usr/bin/python3 lmdb_wal.py [--fsync-dir]   (CRASHLAB_DATA_DIR is the LMDB environment directory)\n"
+              "  --fsync-dir   fsync the directory after opening the environment (LMDB itself never does)")
         return
-    if sys.argv[1:]:
-        fatal(f"usage: lmdb_wal.py takes no arguments; got {sys.argv[1:]}", 2)
+    if sys.argv[1:] not in ([], ["--fsync-dir"]):
+        fatal(f"usage: lmdb_wal.py [--fsync-dir]; unknown arguments {sys.argv[1:]}", 2)
+    fsync_dir = sys.argv[1:] == ["--fsync-dir"]
     directory = os.environ.get("CRASHLAB_DATA_DIR") or fatal("CRASHLAB_DATA_DIR is not set", 2)
     try:
-        log = KvLog(LmdbStore(directory))
-    except (lmdb.Error, Refused, Damaged) as e:
+        log = KvLog(LmdbStore(directory, fsync_dir))
+    except (lmdb.Error, Refused, Damaged, OSError) as e:
         fatal(f"LMDB cannot open {directory}: {e}")
     version = ".".join(map(str, lmdb.version()))
-    serve(log, f"lmdb_wal.py/1 (LMDB {version}, py-lmdb {lmdb.__version__})", log.corruption)
+    variant = ", directory fsynced after open" if fsync_dir else ""
+    serve(log, f"lmdb_wal.py/1 (LMDB {version}, py-lmdb {lmdb.__version__}{variant})", log.corruption)
 
 
 if __name__ == "__main__":
