@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 
 namespace CrashLab.Fuse.Mounting;
@@ -24,7 +24,7 @@ public static partial class MountPoints
     public static string For(string backingDir)
     {
         var full = Path.GetFullPath(backingDir).TrimEnd('/');
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..16];
+        var hash = Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(full)))[..16]; // a name, not a secret
         return Path.Combine(Root, hash);
     }
 

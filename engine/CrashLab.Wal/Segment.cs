@@ -15,7 +15,7 @@ internal sealed class Segment(long number, long firstLsn, long size, ulong logId
 
     public IStorageFile File { get; } = file;
 
-    public uint Seed { get; } = FrameHeader.SeedFor(logId, number);
+    public FrameSalt Salt { get; } = new(logId, number);
 
     /// <summary>A read of it failed and was taken for the end of the log (the read-error mutants only).</summary>
     public bool ReadFailedAsEnd { get; set; }

@@ -40,17 +40,20 @@ public sealed class FsImage
     public IEnumerable<(string Path, byte[] Content)> Files()
         => Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, Data(e.Value).Content.ToArray()));
 
-    /// <summary>A stable digest of the visible files, to compare states and tell distinct ones apart.</summary>
+    /// <summary>
+    /// A stable digest of the visible files, to compare states and tell distinct ones apart. It only
+    /// needs identity (no adversary chooses the contents), so a fast 128-bit hash serves.
+    /// </summary>
     public string Digest()
     {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var hash = new System.IO.Hashing.XxHash128();
         foreach (var (path, content) in Files())
         {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(path));
-            sha.AppendData(BitConverter.GetBytes(content.LongLength));
-            sha.AppendData(content);
+            hash.Append(System.Text.Encoding.UTF8.GetBytes(path));
+            hash.Append(BitConverter.GetBytes(content.LongLength));
+            hash.Append(content);
         }
 
-        return Convert.ToHexString(sha.GetHashAndReset());
+        return Convert.ToHexString(hash.GetCurrentHash());
     }
 }

@@ -1,39 +1,28 @@
 using System.Buffers.Binary;
-using System.Numerics;
+using System.IO.Hashing;
 
 namespace CrashLab.Wal.Format;
 
 /// <summary>
-/// CRC32C (Castagnoli) on the hardware instruction. BitOperations.Crc32C is the raw step with no
-/// initial or final inversion; without them a run of zeros checksums to zero, which would let
-/// preallocated zero space pass as a valid frame.
+/// CRC-32C (Castagnoli) as the format uses it, computed by System.IO.Hashing (hardware-accelerated,
+/// with the standard initial value and final inversion: a run of zeros does not checksum to zero,
+/// so preallocated zero space never passes as a valid frame).
 /// </summary>
 internal static class Crc32C
 {
-    public const uint Initial = 0xFFFFFFFF;
+    public static uint Compute(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data);
 
-    public static uint Append(uint state, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The CRC of <paramref name="data"/> salted with two 64-bit values (little endian, in front):
+    /// a frame header's CRC covers the log id and segment number it belongs to without storing them.
+    /// </summary>
+    public static uint Salted(ulong first, ulong second, ReadOnlySpan<byte> data)
     {
-        while (data.Length >= 8)
-        {
-            state = BitOperations.Crc32C(state, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data[8..];
-        }
-
-        if (data.Length >= 4)
-        {
-            state = BitOperations.Crc32C(state, BinaryPrimitives.ReadUInt32LittleEndian(data));
-            data = data[4..];
-        }
-
-        foreach (var b in data)
-            state = BitOperations.Crc32C(state, b);
-        return state;
+        const int SaltBytes = 16;
+        Span<byte> buffer = data.Length <= 256 ? stackalloc byte[SaltBytes + data.Length] : new byte[SaltBytes + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer, first);
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer[8..], second);
+        data.CopyTo(buffer[SaltBytes..]);
+        return Compute(buffer);
     }
-
-    public static uint Append(uint state, ulong value) => BitOperations.Crc32C(state, value);
-
-    public static uint Finish(uint state) => ~state;
-
-    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Append(Initial, data));
 }

@@ -48,8 +48,8 @@ internal readonly record struct FrameHeader(
         return gap is > 0 and < uint.MaxValue ? (uint)gap : 0;
     }
 
-    /// <summary>Writes the header, including its CRC under <paramref name="segmentSeed"/>.</summary>
-    public void Write(Span<byte> destination, uint segmentSeed)
+    /// <summary>Writes the header, including its CRC salted with <paramref name="salt"/>.</summary>
+    public void Write(Span<byte> destination, FrameSalt salt)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], PayloadCrc);
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Lsn);
@@ -57,11 +57,11 @@ internal readonly record struct FrameHeader(
         BinaryPrimitives.WriteUInt32LittleEndian(destination[20..], Length);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], CommitGap);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], (RecordOffset & 0xFFFFFF) | ((uint)Kind << 24) | ((uint)Flags << 28));
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, HeaderCrc(segmentSeed, destination));
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, HeaderCrc(salt, destination));
     }
 
     /// <summary>Parses the header; false when its CRC does not verify (then the fields mean nothing).</summary>
-    public static bool TryRead(ReadOnlySpan<byte> source, uint segmentSeed, out FrameHeader header)
+    public static bool TryRead(ReadOnlySpan<byte> source, FrameSalt salt, out FrameHeader header)
     {
         var packed = BinaryPrimitives.ReadUInt32LittleEndian(source[28..]);
         header = new FrameHeader(
@@ -73,15 +73,11 @@ internal readonly record struct FrameHeader(
             packed & 0xFFFFFF,
             (FrameKind)((packed >> 24) & 0xF),
             (FrameFlags)(packed >> 28));
-        return BinaryPrimitives.ReadUInt32LittleEndian(source) == HeaderCrc(segmentSeed, source);
+        return BinaryPrimitives.ReadUInt32LittleEndian(source) == HeaderCrc(salt, source);
     }
 
     public static uint PayloadCrcOf(ReadOnlySpan<byte> payload) => Crc32C.Compute(payload);
 
-    /// <summary>The CRC state after folding in the log id and segment number: frames are only valid in their own segment.</summary>
-    public static uint SeedFor(ulong logId, long segmentNumber)
-        => Crc32C.Append(Crc32C.Append(Crc32C.Initial, logId), (ulong)segmentNumber);
-
-    private static uint HeaderCrc(uint segmentSeed, ReadOnlySpan<byte> header)
-        => Crc32C.Finish(Crc32C.Append(segmentSeed, header[4..Size]));
+    private static uint HeaderCrc(FrameSalt salt, ReadOnlySpan<byte> header)
+        => Crc32C.Salted(salt.LogId, (ulong)salt.SegmentNumber, header[4..Size]);
 }

@@ -57,7 +57,7 @@ internal sealed class FrameCursor
         var head = Bytes(offset, FrameHeader.Size);
         if (head.Length < FrameHeader.Size)
             return Reject("file ends inside a frame header") == FrameStatus.Valid;
-        if (!FrameHeader.TryRead(head, _segment.Seed, out header))
+        if (!FrameHeader.TryRead(head, _segment.Salt, out header))
             return Reject(head.IndexOfAnyExcept((byte)0) < 0 ? "zeros (end of written data)" : "header checksum mismatch") == FrameStatus.Valid;
         if (!header.HasKnownKind || header.Length > WalLimits.MaxRecordBytes || header.Offset + (long)header.FrameSize() > _segment.Size)
             return Reject("frame header out of range") == FrameStatus.Valid;

@@ -116,7 +116,7 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
         frame[(FrameHeader.Size + payload.Length)..].Clear();
         var header = new FrameHeader(FrameHeader.PayloadCrcOf(payload), lsn, (uint)Offset, (uint)payload.Length,
             FrameHeader.GapFor(lsn, durableLsn), recordOffset, kind, flags);
-        header.Write(frame, Active!.Seed);
+        header.Write(frame, Active!.Salt);
         Offset += size;
     }
 
