@@ -11,8 +11,9 @@ kept a later write and lost an earlier one; the records after it are deleted (du
 new ones reuse their LSNs, and CrashLab judges whether anything acknowledged went with them.
 When the store itself reports damage while reading, recovery says so in `corruption`.
 
-A store provides: get(key), items(from_key) (key order, records only), write(puts, deletes,
-sync), sync(), close(), and `commits_durable` (True when every write is durable on return).
+A store provides: get(key), items(from_key, verify=True) (key order, records only; verify=False
+reads past damage where the store can), write(puts, deletes, sync), sync(), close(), and
+`commits_durable` (True when every write is durable on return).
 Its failures are protocol_v1.Refused; its detected damage is Damaged.
 """
 import struct
@@ -59,8 +60,11 @@ class KvLog:
                 else:
                     expected += 1
         except Damaged as e:
+            # Records past the damage stay in the store unless deleted; once the damaged part
+            # becomes readable again (a compaction rewrites it) they would come back, under LSNs
+            # that new records have been given since. List them without checksums and delete them.
             self.corruption = {"lsn": expected, "detail": str(e)}
-            return expected
+            stale = [key for key, _ in self.store.items(record_key(expected), verify=False)]
         if stale:
             self.store.write([], stale, sync=True)
         return expected

@@ -37,9 +37,9 @@ class LevelDbStore:
         except plyvel.CorruptionError as e:
             raise Damaged(f"LevelDB: {e}")
 
-    def items(self, from_key):
+    def items(self, from_key, verify=True):
         try:
-            yield from self.db.iterator(start=from_key, prefix=None, stop=RECORD + b"\xff", verify_checksums=True)
+            yield from self.db.iterator(start=from_key, stop=RECORD + b"\xff", verify_checksums=verify)
         except plyvel.CorruptionError as e:
             raise Damaged(f"LevelDB: {e}")
         except plyvel.IOError as e:

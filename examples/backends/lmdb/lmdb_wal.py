@@ -52,7 +52,7 @@ class LmdbStore:
         except lmdb.Error as e:
             raise Damaged(f"LMDB: {e}")
 
-    def items(self, from_key):
+    def items(self, from_key, verify=True):  # LMDB keeps no checksums: nothing to verify
         try:
             with self.env.begin() as txn:
                 cursor = txn.cursor()
