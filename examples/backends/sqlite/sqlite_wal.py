@@ -35,7 +35,11 @@ SYNCHRONOUS = ("FULL", "NORMAL")
 class Log:
     def __init__(self, directory, synchronous):
         self.db = sqlite3.connect(os.path.join(directory, DB_NAME), isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        # The pragma answers the journal mode in force: when SQLite cannot switch (an I/O error
+        # writing the header), it stays in rollback-journal mode and says so, without an error.
+        mode = self.db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise sqlite3.OperationalError(f"SQLite stayed in journal_mode={mode}: it could not switch to WAL")
         self.db.execute(f"PRAGMA synchronous={synchronous}")
         self.db.execute("CREATE TABLE IF NOT EXISTS records(lsn INTEGER PRIMARY KEY, data BLOB NOT NULL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
