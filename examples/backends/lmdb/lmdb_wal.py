@@ -75,6 +75,9 @@ class LmdbStore:
         except lmdb.Error as e:
             raise refused(e)
 
+    def discard_deleted(self, from_key):
+        pass  # a deleted key's pages are freed at the commit that deletes it
+
     def sync(self):
         try:
             self.env.sync(True)
