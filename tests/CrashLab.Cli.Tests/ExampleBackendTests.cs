@@ -31,7 +31,7 @@ public sealed class ExampleBackendTests : CliTest
     }
 
     [Fact]
-    public async Task Campaign_UringWalWithTheOffsetBug_IsCaughtAtL1WithACaseThatNamesTheOverwrite()
+    public async Task Campaign_UringWalWithTheOffsetBug_IsCaughtAtL1WithACaseThatNamesTheDamage()
     {
         var result = await Crashlab.RunAsync("campaign", "--backend-cmd", $"bash {Backends}/uring/run.sh --bug offset",
             "--scenario", "process-kill", "--budget", "3", "--out", Out);
@@ -41,9 +41,10 @@ public sealed class ExampleBackendTests : CliTest
         var casePath = Assert.Single(Directory.GetFiles(Path.Combine(Out, "cases"), "case-process-kill-*.json"));
         using var caseFile = JsonDocument.Parse(File.ReadAllText(casePath));
         var summary = caseFile.RootElement.GetProperty("summary").GetString()!;
-        Assert.Contains("were acknowledged durable but are gone", summary, StringComparison.Ordinal);
-        Assert.Contains("corruption reported at LSN 1", summary, StringComparison.Ordinal);
+        Assert.True(summary.Contains("were acknowledged durable but are gone (corruption reported at LSN", StringComparison.Ordinal), summary);
+        // Where the kill fell decides which the WAL's recovery met first: the last frame written where LSN 1
+        // belongs, or the first frame intact and the leftovers of longer ones after it.
         var detail = caseFile.RootElement.GetProperty("ready").GetProperty("corruption_detail").GetString()!;
-        Assert.Contains("a later write overwrote the first entry", detail, StringComparison.Ordinal);
+        Assert.Matches("a later write overwrote the first entry|checksum mismatch in the frame at offset", detail);
     }
 }

@@ -11,8 +11,10 @@ kept a later write and lost an earlier one; the records after it are deleted (du
 new ones reuse their LSNs, and CrashLab judges whether anything acknowledged went with them.
 When the store itself reports damage while reading, recovery says so in `corruption`.
 
-A store provides: get(key), items(from_key) (key order, records only), write(puts, deletes,
-sync), sync(), close(), and `commits_durable` (True when every write is durable on return).
+A store provides: get(key), items(from_key, verify=True) (key order, records only; verify=False
+reads past damage where the store can), write(puts, deletes, sync), discard_deleted(from_key)
+(rewrites the range so deleted records, damaged ones included, are gone), sync(), close(), and
+`commits_durable` (True when every write is durable on return).
 Its failures are protocol_v1.Refused; its detected damage is Damaged.
 """
 import struct
@@ -59,7 +61,15 @@ class KvLog:
                 else:
                     expected += 1
         except Damaged as e:
+            # Records past the damage stay in the store unless deleted; once the damaged part
+            # becomes readable again (a compaction rewrites it) they would come back, under LSNs
+            # that new records have been given since. List them without checksums and delete them.
             self.corruption = {"lsn": expected, "detail": str(e)}
+            stale = [key for key, _ in self.store.items(record_key(expected), verify=False)]
+            self.store.write([], stale, sync=True)
+            # The damaged part is still in the store, and reading the new records given these
+            # LSNs would run into it again: have the store rewrite that range without it.
+            self.store.discard_deleted(record_key(expected))
             return expected
         if stale:
             self.store.write([], stale, sync=True)

@@ -9,7 +9,11 @@ with its defaults (paranoid_checks off) and these choices, each LevelDB's own du
 - `sync` writes an empty batch with sync=True: LevelDB documents a sync write as making the
   writes before it durable too;
 - reads verify block checksums (ReadOptions::verify_checksums), so damage LevelDB can detect is
-  reported, as `corruption` at start or an `io` error on a read.
+  reported, as `corruption` at start or an `io` error on a read; after reporting it, the adapter
+  deletes the records from the damage on and compacts that key range, so the damaged block is
+  rewritten away (or the compaction fails, and LevelDB refuses further writes).
+With --paranoid it opens the database with paranoid_checks=True: LevelDB then fails the open on
+damage or a read error in its log or tables instead of skipping the damaged part.
 """
 import os
 import sys
@@ -28,8 +32,8 @@ def refused(e):
 class LevelDbStore:
     commits_durable = False
 
-    def __init__(self, directory):
-        self.db = plyvel.DB(directory, create_if_missing=True)
+    def __init__(self, directory, paranoid):
+        self.db = plyvel.DB(directory, create_if_missing=True, paranoid_checks=paranoid)
 
     def get(self, key):
         try:
@@ -37,9 +41,9 @@ class LevelDbStore:
         except plyvel.CorruptionError as e:
             raise Damaged(f"LevelDB: {e}")
 
-    def items(self, from_key):
+    def items(self, from_key, verify=True):
         try:
-            yield from self.db.iterator(start=from_key, prefix=None, stop=RECORD + b"\xff", verify_checksums=True)
+            yield from self.db.iterator(start=from_key, stop=RECORD + b"\xff", verify_checksums=verify)
         except plyvel.CorruptionError as e:
             raise Damaged(f"LevelDB: {e}")
         except plyvel.IOError as e:
@@ -55,6 +59,12 @@ class LevelDbStore:
         except plyvel.Error as e:
             raise refused(e)
 
+    def discard_deleted(self, from_key):
+        try:
+            self.db.compact_range(start=from_key, stop=RECORD + b"\xff")
+        except plyvel.Error as e:
+            raise refused(e)
+
     def sync(self):
         self.write([], [], sync=True)
 
@@ -64,16 +74,19 @@ class LevelDbStore:
 
 def main():
     if sys.argv[1:] in (["-h"], ["--help"]):
-        print("usage: /usr/bin/python3 leveldb_wal.py   (CRASHLAB_DATA_DIR is the LevelDB directory)")
+        print("usage: /usr/bin/python3 leveldb_wal.py [--paranoid]   (CRASHLAB_DATA_DIR is the LevelDB directory)\n"
+              "  --paranoid   open with paranoid_checks=True (fail on damage instead of skipping it)")
         return
-    if sys.argv[1:]:
-        fatal(f"usage: leveldb_wal.py takes no arguments; got {sys.argv[1:]}", 2)
+    if sys.argv[1:] not in ([], ["--paranoid"]):
+        fatal(f"usage: leveldb_wal.py [--paranoid]; unknown arguments {sys.argv[1:]}", 2)
+    paranoid = sys.argv[1:] == ["--paranoid"]
     directory = os.environ.get("CRASHLAB_DATA_DIR") or fatal("CRASHLAB_DATA_DIR is not set", 2)
     try:
-        log = KvLog(LevelDbStore(directory))
+        log = KvLog(LevelDbStore(directory, paranoid))
     except (plyvel.Error, Refused, Damaged) as e:
         fatal(f"LevelDB cannot open {directory}: {e}")
-    serve(log, f"leveldb_wal.py/1 (LevelDB {plyvel.__leveldb_version__}, plyvel {plyvel.__version__})", log.corruption)
+    variant = ", paranoid_checks" if paranoid else ""
+    serve(log, f"leveldb_wal.py/1 (LevelDB {plyvel.__leveldb_version__}, plyvel {plyvel.__version__}{variant})", log.corruption)
 
 
 if __name__ == "__main__":

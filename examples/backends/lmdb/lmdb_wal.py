@@ -52,7 +52,7 @@ class LmdbStore:
         except lmdb.Error as e:
             raise Damaged(f"LMDB: {e}")
 
-    def items(self, from_key):
+    def items(self, from_key, verify=True):  # LMDB keeps no checksums: nothing to verify
         try:
             with self.env.begin() as txn:
                 cursor = txn.cursor()
@@ -74,6 +74,9 @@ class LmdbStore:
                     txn.put(key, value)
         except lmdb.Error as e:
             raise refused(e)
+
+    def discard_deleted(self, from_key):
+        pass  # a deleted key's pages are freed at the commit that deletes it
 
     def sync(self):
         try:
