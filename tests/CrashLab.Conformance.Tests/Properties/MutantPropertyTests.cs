@@ -1,4 +1,5 @@
 using CrashLab.Conformance.Tests.Simulation;
+using CrashLab.Tests.Shared;
 using CrashLab.Wal;
 using Xunit.Abstractions;
 

@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.FSharp.Core;
 
-namespace CrashLab.Conformance.Tests;
+namespace CrashLab.Tests.Shared;
 
 /// <summary>
 /// The one FsCheck run that is not a [Property]: a test that a property FAILS (a known-bad mutant

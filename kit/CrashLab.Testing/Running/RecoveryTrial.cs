@@ -1,0 +1,51 @@
+using CrashLab.Harness.Oracle;
+using CrashLab.Storage;
+
+namespace CrashLab.Testing.Running;
+
+/// <summary>
+/// Opens the log under test on a crash state and has the harness's own judge decide: the whole
+/// recovered log is read and checked against the model (a prefix of what was written, every
+/// durable acknowledgement kept, the truncation bound), then a durable probe append must succeed.
+/// </summary>
+internal static class RecoveryTrial
+{
+    /// <returns>The verdict, and the recovered log when it opened (the caller owns it).</returns>
+    public static (RecoveryVerdict Verdict, ILogUnderTest? Log) Open(Func<IFileSystem, string, ILogUnderTest> open, IFileSystem fs, string directory, ChainModel model, bool faultsExplainRefusal)
+    {
+        var judge = new RecoveryJudge(model, faultsExplainRefusal);
+        ILogUnderTest log;
+        try
+        {
+            log = open(fs, directory);
+        }
+        catch (CrashPointReachedException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // whatever the log throws while it recovers is its refusal to start
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return (judge.Refusal($"failed to recover ({e.GetType().Name}: {e.Message})"), null);
+        }
+
+        try
+        {
+            return (judge.JudgeAsync(new RecoveredLog(log)).GetAwaiter().GetResult(), log);
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Judges one captured crash state on its own copy of the model; null when it recovers correctly.</summary>
+    public static Violation? Judge(Func<IFileSystem, string, ILogUnderTest> open, CapturedState state, string directory, bool faultsExplainRefusal)
+    {
+        var (verdict, log) = Open(open, state.Disk, directory, ChainModel.FromState(state.Model), faultsExplainRefusal);
+        using (log)
+            return verdict.Violation;
+    }
+}
