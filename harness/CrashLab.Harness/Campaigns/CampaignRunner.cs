@@ -21,8 +21,8 @@ public sealed class CampaignRunner(CampaignSettings settings)
     public async Task<CampaignTally> RunAsync(CancellationToken cancellationToken, CancellationToken stop = default)
     {
         _stop = stop;
-        RemoveAbandonedWork(settings.OutDir);
-        var work = Path.Combine(settings.OutDir, $"work-{Environment.ProcessId}-{Stopwatch.GetTimestamp():x}");
+        ScratchSpace.RemoveAbandoned(settings.OutDir);
+        var work = ScratchSpace.NewWorkDirectory(settings.OutDir);
         var cases = Path.Combine(settings.OutDir, "cases");
         Directory.CreateDirectory(work);
         using var reporting = new CancellationTokenSource();
@@ -137,19 +137,6 @@ public sealed class CampaignRunner(CampaignSettings settings)
     }
 
     private int _violationsDrawn = -1;
-
-    /// <summary>Work directories of campaigns whose process is gone (killed outright): ours to delete, nothing else is.</summary>
-    private static void RemoveAbandonedWork(string outDir)
-    {
-        if (!Directory.Exists(outDir))
-            return;
-        foreach (var dir in Directory.GetDirectories(outDir, "work-*"))
-        {
-            var parts = Path.GetFileName(dir).Split('-');
-            if (parts.Length == 3 && int.TryParse(parts[1], out var pid) && !Directory.Exists($"/proc/{pid}"))
-                Directory.Delete(dir, recursive: true);
-        }
-    }
 
     /// <summary>
     /// A process-kill scenario on a FUSE backend runs as a white-box chain whose only crash state

@@ -101,12 +101,15 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     /// <summary>Load until a random moment, then SIGKILL with requests in flight: a crash mid-write.</summary>
     private async Task<Violation?> LoadAndKillAsync(BackendProcess backend, CancellationToken cancellationToken)
     {
-        var runner = new WorkloadRunner(backend, _model, new WorkloadGenerator(settings.Scenario.Workload, _random.Next()), faultsPossible: _model.MediaFaultPending);
+        var load = new WorkloadGenerator(settings.Scenario.Workload, _random.Next());
+        var window = new WorkloadGenerator(settings.Scenario.Workload, _random.Next());
+        var killAfterMs = window.RunMilliseconds();
+        var runner = new WorkloadRunner(backend, _model, load, faultsPossible: _model.MediaFaultPending) { KillAfterRequests = window.RequestsBeforeKill() };
         try
         {
             using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             await using var killOnTime = kill.Token.Register(backend.Kill).ConfigureAwait(false);
-            kill.CancelAfter(new WorkloadGenerator(settings.Scenario.Workload, _random.Next()).RunMilliseconds());
+            kill.CancelAfter(killAfterMs);
             using (StageTimes.Time(StageTimes.Stage.LoadWindow))
                 await runner.RunAsync(kill.Token).ConfigureAwait(false);
         }

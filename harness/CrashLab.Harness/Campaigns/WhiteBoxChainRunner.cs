@@ -44,13 +44,15 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         var snapshot = CaseFile.Snapshot(_dataDir);
         var modelBefore = _model.ToState();
         var runSeed = _random.Next();
+        var window = new WorkloadGenerator(settings.Scenario.Workload, runSeed);
         var input = new WhiteBoxInput
         {
             Plan = PlanMaker.ForRun(settings.Scenario, _random, runSeed, snapshot.Values.Sum(v => (long)v.Length * 3 / 4), _expectedOps),
             RecoveryPlan = PlanMaker.ForRecovery(settings.Scenario, runSeed),
             States = PlanMaker.States(settings.Scenario, _random),
             StatesWanted = settings.Scenario.StatesPerKill,
-            KillAfterMs = new WorkloadGenerator(settings.Scenario.Workload, runSeed).RunMilliseconds(),
+            KillAfterMs = window.RunMilliseconds(),
+            KillAfterRequests = window.RequestsBeforeKill(),
             WorkloadSeed = runSeed,
         };
         var cycleDir = Directory.CreateDirectory(Path.Combine(settings.WorkDir, $"cycle-{_cycle}")).FullName;
@@ -92,6 +94,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             States = outcome.FailingState != null ? [outcome.FailingState] : [],
             StatesWanted = null,
             KillAfterMs = null,
+            KillAfterRequests = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };
         CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready);

@@ -24,6 +24,9 @@ public sealed record WhiteBoxInput
     /// <summary>Milliseconds of load before a timed kill; null: no timed kill (the crash point or the end of the requests ends the run).</summary>
     public int? KillAfterMs { get; init; }
 
+    /// <summary>The kill comes right after this many requests are sent if that is sooner than <see cref="KillAfterMs"/>; null: time alone.</summary>
+    public int? KillAfterRequests { get; init; }
+
     public ulong WorkloadSeed { get; init; }
 
     /// <summary>

@@ -63,12 +63,12 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome { BackendFatal = true, FatalReason = verdict.Reason, Stderr = process.Stderr.ToString() };
 
             readyName = process.Ready?.Backend;
-            runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned) { Pacing = pacing };
+            runner = new WorkloadRunner(process, model, new WorkloadGenerator(profile, input.WorkloadSeed), faultsPlanned) { Pacing = pacing, KillAfterRequests = input.KillAfterRequests };
             if (input.Requests != null)
                 runner.Script(input.Requests);
             using (StageTimes.Time(StageTimes.Stage.LoadWindow))
                 await LoadAsync(process, runner, input, cancellationToken).ConfigureAwait(false);
-            kill = (runner.Elapsed, process.HasExited);
+            kill = (runner.Elapsed, process.HasExited && !runner.KilledAfterRequests);
             killedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             process.Kill();
             await process.WaitForExitAsync(timeouts.Request).ConfigureAwait(false);

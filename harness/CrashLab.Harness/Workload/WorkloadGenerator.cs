@@ -90,5 +90,8 @@ public sealed class WorkloadGenerator(WorkloadProfile profile, ulong seed)
 
     public int RunMilliseconds() => (int)Between(profile.MinRunMs, profile.MaxRunMs);
 
+    /// <summary>Requests after which the run's kill comes at the latest (null: time alone); draw it after <see cref="RunMilliseconds"/>.</summary>
+    public int? RequestsBeforeKill() => profile.MaxRequestsPerRun > 0 ? 1 + _random.Below(profile.MaxRequestsPerRun) : null;
+
     public double Unit() => (_random.Next() >> 11) * (1.0 / (1UL << 53));
 }

@@ -42,6 +42,12 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
     /// <summary>The lockstep with the shim: each request records the operation count at its sending; a script is sent at those counts.</summary>
     public OperationPacing? Pacing { get; init; }
 
+    /// <summary>Kill the backend right after this many requests are on its stdin (null: the caller's stop alone ends the run).</summary>
+    public int? KillAfterRequests { get; init; }
+
+    /// <summary>The run ended by the kill after <see cref="KillAfterRequests"/> (not by a crash point or the caller).</summary>
+    public bool KilledAfterRequests { get; private set; }
+
     /// <summary>Send exactly these requests (a replay) instead of generating them; the run ends when they are all sent.</summary>
     public void Script(IEnumerable<RecordedRequest> requests) => _script = requests.GetEnumerator();
 
@@ -68,6 +74,12 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
                 request = request with { SentMs = Math.Round(Elapsed, 3) };
                 var reply = await SubmitAsync(request, stop).ConfigureAwait(false);
                 replies.Add(limited ? reply.ContinueWith(_ => slots.Release(), TaskScheduler.Default) : reply);
+                if (_sent.Count == KillAfterRequests)
+                {
+                    KilledAfterRequests = true;
+                    backend.Kill();
+                    break;
+                }
             }
         }
         catch (OperationCanceledException)

@@ -24,4 +24,17 @@ public sealed class WorkloadGeneratorTests
         Assert.InRange(runs.Count(n => n == 0), 25, 75);
         Assert.InRange(runs.Count(n => n > 0), 25, 75);
     }
+
+    [Fact]
+    public void RequestsBeforeKill_DrawsFromOneToTheProfilesMaximum()
+    {
+        var drawn = Enumerable.Range(0, 400).Select(seed => new WorkloadGenerator(new WorkloadProfile { MaxRequestsPerRun = 8 }, (ulong)seed).RequestsBeforeKill()).ToList();
+
+        Assert.All(drawn, n => Assert.InRange(n!.Value, 1, 8));
+        Assert.Equal(8, drawn.Distinct().Count());
+    }
+
+    [Fact]
+    public void RequestsBeforeKill_ZeroMaximum_LeavesTheKillToTime()
+        => Assert.Null(new WorkloadGenerator(new WorkloadProfile { MaxRequestsPerRun = 0 }, 3).RequestsBeforeKill());
 }
