@@ -5,7 +5,8 @@ namespace CrashLab.Storage.Faults.Profiles;
 /// <summary>
 /// Lists every distinct crash state a profile admits for a window, up to a bound: a depth-first
 /// walk over each pending operation's allowed outcomes, pruned by the profile's consistency
-/// check, each complete choice checked for admission and deduplicated by the bytes it leaves.
+/// check, each complete choice checked for admission and deduplicated by the bytes it leaves (its
+/// fingerprint: cheap even over large files).
 /// When the states outnumber the bound (or a torn write had to be sampled), it returns a sample
 /// instead: seeded states of every power-loss mode first, then states from the walk.
 /// </summary>
@@ -28,17 +29,17 @@ public static class CrashEnumerator
     {
         var sample = new List<EnumeratedState>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(CrashAssignment assignment, FsImage? image = null)
+        void Add(CrashAssignment assignment)
         {
-            image ??= window.Apply(assignment, shareUntouched: true);
-            if (sample.Count < bound && seen.Add(image.Digest()))
-                sample.Add(new EnumeratedState(assignment, image));
+            var fingerprint = window.Fingerprint(assignment);
+            if (sample.Count < bound && seen.Add(fingerprint))
+                sample.Add(new EnumeratedState(window, assignment, fingerprint));
         }
 
         for (var seed = 0UL; seed < (ulong)bound * 2 && sample.Count < bound / 2; seed++)
             Add(profile.Compose(window, CrashModes.PowerLoss[(int)(seed % (ulong)CrashModes.PowerLoss.Count)], seed));
         foreach (var state in walked)
-            Add(state.Assignment, state.Image);
+            Add(state.Assignment);
         return sample;
     }
 
@@ -84,8 +85,8 @@ public static class CrashEnumerator
             var assignment = new CrashAssignment([.. _chosen]);
             if (!profile.Admits(window, assignment))
                 return;
-            var image = window.Apply(assignment, shareUntouched: true);
-            if (!_seen.Add(image.Digest()))
+            var fingerprint = window.Fingerprint(assignment);
+            if (!_seen.Add(fingerprint))
                 return;
             if (Found.Count == limits.MaxStates)
             {
@@ -93,7 +94,7 @@ public static class CrashEnumerator
                 return;
             }
 
-            Found.Add(new EnumeratedState(assignment, image));
+            Found.Add(new EnumeratedState(window, assignment, fingerprint));
         }
     }
 }

@@ -11,6 +11,7 @@ namespace CrashLab.Storage.Faults.Profiles;
 public sealed class CrashWindow
 {
     private readonly HashSet<long> _touched;
+    private readonly Lazy<StateFingerprint> _fingerprint;
 
     public CrashWindow(FsImage durable, IReadOnlyList<PendingOp> pending, IReadOnlyList<SyncBarrier> barriers, int sectorSize = 512)
     {
@@ -22,6 +23,7 @@ public sealed class CrashWindow
         SectorSize = sectorSize;
         _touched = [.. pending.SelectMany(InodesOf)];
         Names = new OpNames(durable, pending);
+        _fingerprint = new Lazy<StateFingerprint>(() => new StateFingerprint(this, _touched));
     }
 
     public FsImage Durable { get; }
@@ -54,6 +56,12 @@ public sealed class CrashWindow
 
         return image;
     }
+
+    /// <summary>
+    /// Names the bytes a state of this window leaves, cheaply (no copy or hash of whole files):
+    /// equal for two assignments exactly when they leave the same names, inodes and bytes.
+    /// </summary>
+    public string Fingerprint(CrashAssignment assignment) => _fingerprint.Value.Of(assignment);
 
     /// <summary>What became of each pending operation (for reports).</summary>
     public List<OpFate> Fates(CrashAssignment assignment)

@@ -2,8 +2,12 @@ using CrashLab.Storage.Faults.Model;
 
 namespace CrashLab.Storage.Faults.Profiles;
 
-/// <summary>One distinct crash state: the choice that makes it and the bytes it leaves.</summary>
-public sealed record EnumeratedState(CrashAssignment Assignment, FsImage Image);
+/// <summary>One distinct crash state: the choice that makes it, and its bytes' fingerprint (<see cref="CrashWindow.Fingerprint"/>).</summary>
+public sealed record EnumeratedState(CrashWindow Window, CrashAssignment Assignment, string Fingerprint)
+{
+    /// <summary>Builds the state's image (a full copy: build one at a time, write it out, let it go).</summary>
+    public FsImage Compose() => Window.Apply(Assignment);
+}
 
 /// <summary>
 /// The crash states of one kill under one profile. <see cref="Exhaustive"/>: <see cref="States"/>

@@ -83,10 +83,13 @@ internal sealed class Ext4Reasons(CrashWindow window, Ext4Layout layout)
                 var outOfOrder = layout.New(i).SkipWhile(kept.Contains).Any(kept.Contains);
                 var zeros = state[i].SizeEnd != null;
                 var bareInPlace = !layout.New(i).Any(kept.Contains) && state[i].Sectors.Any(layout.Extending(i).Contains);
-                if (outOfOrder || zeros || bareInPlace || gap)
+                var mine = layout.NewBlockSectors([i], j => state[j]);
+                var disagrees = mine.Any(m => decided[m.Key] != m.Value);
+                if (outOfOrder || zeros || bareInPlace || gap || disagrees)
                 {
                     var what = zeros ? "grew the file past the bytes that reached new blocks (zeros there)"
                         : bareInPlace ? "made the file longer without the new blocks it appends"
+                        : disagrees ? "reached new blocks that an earlier write over the same sectors did not (both sit in one page until written back)"
                         : "kept bytes in new blocks after others that were lost";
                     yield return $"{Name(i)} {what}; on ext4 a file keeps a prefix of the bytes it appends into new blocks, its size covering exactly them";
                     break;

@@ -22,7 +22,7 @@ public sealed record ProfileAdmission(IReadOnlyList<string> AdmittedBy, IReadOnl
         foreach (var profile in profiles ?? KnownProfiles.All)
         {
             var objections = profile.Objections(window, state);
-            if (objections.Count == 0 || SameBytesAdmitted(profile, window, state, digest ??= window.Apply(state, shareUntouched: true).Digest()))
+            if (objections.Count == 0 || SameBytesAdmitted(profile, window, state, digest ??= window.Fingerprint(state)))
                 admitted.Add(profile.Name);
             else
                 rejected[profile.Name] = objections[0];
@@ -32,5 +32,5 @@ public sealed record ProfileAdmission(IReadOnlyList<string> AdmittedBy, IReadOnl
     }
 
     private static bool SameBytesAdmitted(PersistenceProfile profile, CrashWindow window, CrashAssignment state, string digest)
-        => profile.Repairs(window, state).Any(r => profile.Admits(window, r) && window.Apply(r, shareUntouched: true).Digest() == digest);
+        => profile.Repairs(window, state).Any(r => profile.Admits(window, r) && window.Fingerprint(r) == digest);
 }

@@ -116,7 +116,7 @@ internal sealed class CaseRun : IDisposable
     {
         var enumeration = CrashEnumerator.Enumerate(profile, window, limits ?? new EnumerationLimits { MaxStates = 4096, TornSectors = 6 });
         Assert.True(enumeration.Exhaustive, $"{profile.Name}: {enumeration.Summary}");
-        return new SortedSet<string>(enumeration.States.Select(s => Show(s.Image)), StringComparer.Ordinal);
+        return new SortedSet<string>(enumeration.States.Select(s => Show(s.Compose())), StringComparer.Ordinal);
     }
 
     /// <summary>The assignment that keeps every pending operation whole except as <paramref name="outcome"/> says (by operation kind and file).</summary>

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using CrashLab.Storage.Faults.Model;
+
+namespace CrashLab.Storage.Faults.Profiles;
+
+/// <summary>
+/// Tells a window's crash states apart by the bytes they leave without copying or hashing large
+/// files: outside the ranges pending operations touch, every state holds the durable bytes, so a
+/// large file is known by its durable bytes (hashed once per window), its length and its touched
+/// ranges (two files with equal bytes reached by different means may then count twice: the
+/// enumeration checks a state more, never less). Small files are hashed whole. One scratch copy
+/// of the touched files takes each assignment and is put back after, so a kill over a 64 MiB
+/// segment costs what its pending operations cost.
+/// </summary>
+internal sealed class StateFingerprint
+{
+    /// <summary>Files up to this size are hashed whole, so states are told apart by their bytes exactly; a larger one by its touched ranges.</summary>
+    private const int WholeFileLimit = 1 << 20;
+
+    private readonly CrashWindow _window;
+    private readonly Dictionary<long, List<(long Start, long End)>> _ranges = [];
+    private readonly FsImage _scratch;
+    private readonly Dictionary<long, byte[]> _durableContent = [];
+
+    public StateFingerprint(CrashWindow window, IReadOnlySet<long> touched)
+    {
+        _window = window;
+        foreach (var op in window.Pending)
+        {
+            var range = op switch
+            {
+                WriteOp write => (Math.Min(write.Offset, write.OldLength), write.End),
+                SetLengthOp resize => (Math.Min(resize.Length, resize.OldLength), long.MaxValue),
+                _ => ((long, long)?)null,
+            };
+            if (range is { } r)
+                (_ranges.TryGetValue(op.Inode!.Value, out var list) ? list : _ranges[op.Inode!.Value] = []).Add(r);
+        }
+
+        _scratch = window.Durable.CloneOnly(touched);
+    }
+
+    public string Of(CrashAssignment assignment)
+    {
+        lock (_scratch)
+        {
+            for (var i = 0; i < _window.Pending.Count; i++)
+                assignment[i].Apply(_window.Pending[i], _scratch, _window.SectorSize);
+            var fingerprint = Hash();
+            Restore();
+            return fingerprint;
+        }
+    }
+
+    private string Hash()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (path, inode) in _scratch.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(path));
+            var data = _scratch.Data(inode);
+            sha.AppendData(BitConverter.GetBytes(data.Length));
+            if (data.Length <= WholeFileLimit)
+            {
+                sha.AppendData(data.Content);
+                continue;
+            }
+
+            sha.AppendData(DurableContent(inode));
+            foreach (var (start, end) in _ranges.TryGetValue(inode, out var ranges) ? ranges : [])
+            {
+                if (start < data.Length)
+                    sha.AppendData(data.Content[(int)start..(int)Math.Min(end, data.Length)]);
+            }
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    /// <summary>A file's durable bytes, hashed once per window (so two names of equal files compare equal).</summary>
+    private byte[] DurableContent(long inode)
+    {
+        if (!_durableContent.TryGetValue(inode, out var hash))
+            _durableContent[inode] = hash = _window.Durable.Inodes.TryGetValue(inode, out var data) ? SHA256.HashData(data.Content) : [];
+        return hash;
+    }
+
+    /// <summary>Puts the scratch copy back to the durable state: names, new inodes gone, touched ranges and lengths restored.</summary>
+    private void Restore()
+    {
+        var durable = _window.Durable;
+        _scratch.Entries.Clear();
+        foreach (var (path, inode) in durable.Entries)
+            _scratch.Entries[path] = inode;
+        _scratch.TornWrites = 0;
+        foreach (var inode in _scratch.Inodes.Keys.Where(i => !durable.Inodes.ContainsKey(i)).ToList())
+            _scratch.Inodes.Remove(inode);
+        foreach (var (inode, ranges) in _ranges)
+        {
+            if (!durable.Inodes.TryGetValue(inode, out var original))
+                continue;
+            var data = _scratch.Data(inode);
+            data.SetLength(Math.Min(data.Length, original.Length));
+            foreach (var (start, end) in ranges)
+            {
+                var to = Math.Min(end, original.Length);
+                if (start < to)
+                    data.Write(start, original.Content[(int)start..(int)to]);
+            }
+
+            data.SetLength(original.Length);
+        }
+    }
+}
