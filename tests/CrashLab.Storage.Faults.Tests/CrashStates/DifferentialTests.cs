@@ -2,9 +2,11 @@ using CrashLab.Storage.Faults.CrashStates;
 using CrashLab.Storage.Faults.Journal;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Profiles;
 using CrashLab.Storage.Faults.Shim;
 using CrashLab.Storage.Faults.Simulation;
 using CrashLab.Storage.Physical;
+using FsCheck.Xunit;
 
 namespace CrashLab.Storage.Faults.Tests.CrashStates;
 
@@ -38,6 +40,31 @@ public sealed class DifferentialTests
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Every profile sees the same window through the journal as on the simulated disk: the same seeded states and the same enumerated ones.</summary>
+    [Property(MaxTest = 15)]
+    public void Profiles_SameOpsAndSeed_JournalAndSimulatedDiskGiveTheSameStates(ulong script, ulong seed)
+    {
+        using var dir = new TempDirectory();
+        var ops = OpScript.Random(script, 30);
+        using (var journal = new UndoJournal(dir.Data, dir.Trace))
+            ops.Run(new FaultyFileSystem(PhysicalFileSystem.Instance, FaultPlan.None, dir.Data, journal), dir.Data);
+        var disk = new SimulatedDisk("/sim");
+        disk.CreateDirectory("/sim");
+        ops.Run(disk, "/sim");
+
+        var fromJournal = CrashStateBuilder.Load(dir.Data, dir.Trace).Window();
+        var fromDisk = disk.Window();
+        foreach (var profile in KnownProfiles.All)
+        {
+            foreach (var mode in CrashModes.PowerLoss)
+                Assert.Equal(fromDisk.Apply(profile.Compose(fromDisk, mode, seed)).Digest(), fromJournal.Apply(profile.Compose(fromJournal, mode, seed)).Digest());
+            var limits = new EnumerationLimits { MaxStates = 32 };
+            Assert.Equal(
+                CrashEnumerator.Enumerate(profile, fromDisk, limits).States.Select(s => s.Compose().Digest()),
+                CrashEnumerator.Enumerate(profile, fromJournal, limits).States.Select(s => s.Compose().Digest()));
         }
     }
 
