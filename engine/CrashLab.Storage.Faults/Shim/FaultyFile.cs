@@ -28,12 +28,19 @@ public sealed partial class FaultyFileSystem
         {
             lock (fs._gate)
             {
+                if (fs._crashed && fs._writesAfterCrash)
+                {
+                    // After the kill: no faults, no crash point, no pacing; only keep-all states keep it.
+                    Perform(++fs._operations, offset, data);
+                    return;
+                }
+
                 fs.ThrowIfCrashed();
                 var op = fs.Begin();
                 if (fs._plan.Crash is { } crash && crash.AtOp == op)
                 {
                     Perform(op, offset, data[..(crash.PerformBytes is { } part ? fs.SectorPrefix(offset, data.Length, part) : data.Length)]);
-                    fs.Crash();
+                    fs.Crash(op, performed: true);
                     return;
                 }
 
