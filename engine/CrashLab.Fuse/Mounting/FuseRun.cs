@@ -22,7 +22,7 @@ internal static class FuseRun
     private const int Killed = 128 + Native.SIGKILL;
 
     /// <summary>How long the dead group's exit and the write-back may take before the daemon ends anyway.</summary>
-    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(3);
 
     public static int Execute(IReadOnlyList<string> command, Func<string, string?> environment, TextWriter log)
     {
