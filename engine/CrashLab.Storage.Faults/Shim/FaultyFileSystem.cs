@@ -139,14 +139,17 @@ public sealed partial class FaultyFileSystem : IFileSystem
     }
 
     /// <summary>Numbers the next mutating operation and kills before it when the plan says so.</summary>
-    private long Begin()
+    private long Begin() => TryBegin() ?? throw AfterTheCrash(); // the crash action returned (FUSE): the operation still never happens
+
+    /// <summary>Like <see cref="Begin"/>, but null when the crash point killed the program just before this operation.</summary>
+    private long? TryBegin()
     {
         var op = ++_operations;
         _pacing?.Begin(op);
         if (_plan.Crash is { Perform: false } crash && crash.AtOp == op)
         {
             Crash(op, performed: false);
-            ThrowIfCrashed(); // the crash action returned (FUSE): the operation still never happens
+            return null;
         }
 
         return op;
@@ -168,8 +171,10 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private void ThrowIfCrashed()
     {
         if (_crashed)
-            throw new StorageException(StorageErrorKind.Io, Errno.EIO, "I/O after the crash point", _root);
+            throw AfterTheCrash();
     }
+
+    private StorageException AfterTheCrash() => new(StorageErrorKind.Io, Errno.EIO, "I/O after the crash point", _root);
 
     private long LengthOf(string path)
     {

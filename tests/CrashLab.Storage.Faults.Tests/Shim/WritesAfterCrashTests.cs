@@ -88,6 +88,37 @@ public sealed class WritesAfterCrashTests : IDisposable
         Assert.Equal([("kept", "arrived after the kill"), ("kept", "arrived after the kill")], AfterTheKill(builder.Explain(CrashMode.KeepAll, seed)));
     }
 
+    /// <summary>
+    /// The crash point lands on a write-back itself (before it, or after its first sector): a
+    /// power cut loses what had not reached the disk, but a process crash does not stop the page
+    /// cache, so the rest of that write comes after the kill and keep-all holds all of it.
+    /// </summary>
+    [Theory]
+    [InlineData(false, null, 0)]
+    [InlineData(true, 512, 512)]
+    public void CrashPointOnAWrite_KeepAllHoldsTheWholeWritePowerLossOnlyWhatPrecededTheKill(bool perform, int? performBytes, int beforeTheKill)
+    {
+        var fs = Shim(new FaultPlan { Crash = new CrashPoint { AtOp = 5, Perform = perform, PerformBytes = performBytes } });
+        using (var file = fs.Open(Path.Combine(_dir.Data, "a"), OpenMode.CreateNew))
+        {
+            file.SetLength(4096);
+            file.Sync();
+            fs.SyncDirectory(_dir.Data);
+            file.Write(0, Fill('P', 4096)); // op 5: the crash point
+        }
+
+        var builder = Builder();
+
+        Assert.Equal(Fill('P', 4096), Content(builder.Compose(CrashMode.KeepAll, 1)));
+        Assert.NotEmpty(builder.AfterKillOperations);
+        Assert.Equal(new byte[4096], Content(builder.Compose(CrashMode.DropAll, 1)));
+        foreach (var mode in CrashModes.PowerLoss)
+        {
+            for (var seed = 1UL; seed <= 4; seed++)
+                Assert.Equal(new byte[4096 - beforeTheKill], Content(builder.Compose(mode, seed))[beforeTheKill..]);
+        }
+    }
+
     private static readonly (string, string?) Lost = ("lost", "arrived after the kill: a power cut at the kill never saw it");
 
     private static List<(string, string?)> AfterTheKill(List<OpFate> fates) => [.. fates.Where(f => f.Op > 5).Select(f => (f.Fate, f.Detail))];
