@@ -67,6 +67,26 @@ public sealed class FuseTests : CliTest
         Assert.True(result.ExitCode == 0, $"a process kill keeps the page cache: exit {result.ExitCode}: {result.Output}");
     }
 
+    /// <summary>The mmap example acknowledging before msync: its pages are only in the page cache, which a process kill keeps.</summary>
+    private static readonly string MmapNoMsync = $"/usr/bin/python3 {Path.Combine(AppContext.BaseDirectory, "backends", "mmap", "mmap_wal.py")} --bug no-msync";
+
+    [Fact]
+    public async Task Campaign_MmapWalAcknowledgingBeforeMsyncProcessKillOnFuse_Passes()
+    {
+        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", MmapNoMsync, "--scenario", "process-kill", "--fs", "fuse", "--budget", "5", "--out", Out);
+
+        Assert.True(result.ExitCode == 0, $"a killed process's dirty shared pages outlive it: exit {result.ExitCode}: {result.Output}");
+    }
+
+    [Fact]
+    public async Task Campaign_MmapWalAcknowledgingBeforeMsyncPowerLoss_LosesAcknowledgedRecords()
+    {
+        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", MmapNoMsync, "--scenario", "power-loss-drop-all", "--budget", "20", "--out", Out);
+
+        Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}: {result.Output}");
+        Assert.Contains("rule 4-durability", result.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Campaign_FsNotAChoice_Exits2NamingTheChoices()
     {

@@ -66,6 +66,21 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    [LibraryImport(Lib, EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFsNative(int fd);
+
+    /// <summary>syncfs(2) of the file system mounted at <paramref name="path"/>: write back its dirty pages.</summary>
+    public static int SyncFs(string path)
+    {
+        const int O_DIRECTORY = 0x10000;
+        var fd = Open(path, O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+            return -1;
+        var result = SyncFsNative(fd);
+        _ = Close(fd);
+        return result;
+    }
+
     [LibraryImport(Lib, EntryPoint = "setsid")]
     public static partial int SetSid();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CrashLab.Fuse.Kernel;
 using CrashLab.Fuse.Server;
 using CrashLab.Storage.Faults.Shim;
@@ -9,13 +10,19 @@ namespace CrashLab.Fuse.Mounting;
 /// Runs one backend on a FUSE mount of its data directory. The daemon mounts the shim over
 /// CRASHLAB_DATA_DIR, starts the backend with CRASHLAB_DATA_DIR pointing at the mount (the fault
 /// plan and trace directory are the daemon's, so they are taken out of the backend's environment),
-/// and lets it use our stdin, stdout and stderr as its own. Backend and daemon share one process
-/// group: a crash point kills the group, the daemon with it, which is the power-cut fence (no
-/// operation after it reaches the backing directory); the harness's kill does the same.
+/// and lets it use our stdin, stdout and stderr as its own. The backend runs in a process group of
+/// its own: the fence (a crash point, or SIGTERM from the harness for its timed kill) SIGKILLs that
+/// group and records the kill instant in the undo journal; the daemon lives on until the dead
+/// processes' dirty pages have been written back (kept for process-crash states only), then ends
+/// as a killed backend would (exit status 137).
 /// </summary>
 internal static class FuseRun
 {
     private const int ChildFailed = 127;
+    private const int Killed = 128 + Native.SIGKILL;
+
+    /// <summary>How long the dead group's exit and the write-back may take before the daemon ends anyway.</summary>
+    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(3);
 
     public static int Execute(IReadOnlyList<string> command, Func<string, string?> environment, TextWriter log)
     {
@@ -25,16 +32,32 @@ internal static class FuseRun
             return 2;
         }
 
-        // The fence kills our process group: it must be ours alone (the harness starts us with
-        // setsid already; anyone else gets a group of our own here, never a SIGKILL of theirs).
+        if (!BackendGroup.Available)
+        {
+            log.WriteLine("crashlab-fuse: /usr/bin/setsid is missing (util-linux): the backend needs a process group of its own");
+            return 3;
+        }
+
+        // A last resort must never SIGKILL our caller's group: the harness starts us with setsid already.
         _ = Native.SetSid();
+        var group = new BackendGroup();
         Directory.CreateDirectory(backing);
-        var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: KillGroup);
+        var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: group.Kill, writesAfterCrash: true);
         if (problem != null)
         {
             log.WriteLine($"crashlab-fuse: {problem}");
             return 2;
         }
+
+        // The harness's timed kill: the same fence as a crash point, after the last operation.
+        using var fenceOnTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            if (shim is FaultyFileSystem faulty)
+                faulty.Fence();
+            else
+                group.Kill();
+        });
 
         MountPoints.SweepStale();
         var mountPoint = MountPoints.For(backing);
@@ -51,22 +74,27 @@ internal static class FuseRun
             return 3;
         }
 
-        var server = new Thread(() => Serve(channel, backing, shim, log)) { IsBackground = true, Name = "fuse" };
+        var server = new Thread(() => Serve(channel, backing, shim, group, log)) { IsBackground = true, Name = "fuse" };
         server.Start();
-        using var orphanWatch = WatchParent(mountPoint);
+        using var orphanWatch = WatchParent(mountPoint, group);
         try
         {
-            return RunChild(command, mountPoint, log);
+            var exit = RunChild(command, mountPoint, group, log);
+            if (!group.Killed)
+                return exit;
+            Drain(group, mountPoint, log);
+            return Killed;
         }
         finally
         {
+            group.Kill(); // whatever the backend left running when it ended
             MountPoints.Release(mountPoint);
             server.Join(TimeSpan.FromSeconds(5));
             channel.Dispose();
         }
     }
 
-    private static void Serve(FuseChannel channel, string backing, Storage.IFileSystem shim, TextWriter log)
+    private static void Serve(FuseChannel channel, string backing, Storage.IFileSystem shim, BackendGroup group, TextWriter log)
     {
         try
         {
@@ -74,25 +102,25 @@ internal static class FuseRun
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            // The daemon cannot go on: stopping the group is the only safe answer (a mount that
+            // The daemon cannot go on: stopping everything is the only safe answer (a mount that
             // answers nothing would hang the backend until the harness's timeout).
             log.WriteLine($"crashlab-fuse: {e.Message}");
-            KillGroup();
+            Stop(group);
         }
     }
 
-    private static int RunChild(IReadOnlyList<string> command, string mountPoint, TextWriter log)
+    private static int RunChild(IReadOnlyList<string> command, string mountPoint, BackendGroup group, TextWriter log)
     {
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
-        foreach (var word in command.Skip(1))
-            start.ArgumentList.Add(word);
+        var start = BackendGroup.StartInfo(command);
         start.Environment["CRASHLAB_DATA_DIR"] = mountPoint;
         start.Environment.Remove(ShimEnvironment.FaultPlanVariable);
         start.Environment.Remove(ShimEnvironment.TraceDirVariable);
         start.Environment.Remove(OperationPacing.Variable);
         try
         {
-            using var child = Process.Start(start)!;
+            using var child = group.Start(start);
+            if (child == null)
+                return Killed;
             child.WaitForExit();
             return child.ExitCode;
         }
@@ -103,8 +131,23 @@ internal static class FuseRun
         }
     }
 
+    /// <summary>
+    /// After the fence: every process of the backend's group has ended, so the kernel has written
+    /// back the pages their mappings and descriptors held dirty (the server thread answered those
+    /// WRITEs); a syncfs of the mount then writes back whatever is still dirty (it sends no fsync).
+    /// The shim recorded all of it after the kill: process-crash states keep it, power-loss ones do not.
+    /// </summary>
+    private static void Drain(BackendGroup group, string mountPoint, TextWriter log)
+    {
+        if (!group.WaitUntilDead(DrainBound))
+            log.WriteLine($"crashlab-fuse: the backend's process group still ran {DrainBound.TotalSeconds:0} s after the kill");
+        var syncfs = Task.Factory.StartNew(() => Native.SyncFs(mountPoint), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!syncfs.Wait(DrainBound))
+            log.WriteLine($"crashlab-fuse: syncfs of the mount did not return within {DrainBound.TotalSeconds:0} s");
+    }
+
     /// <summary>If whoever started us dies (the harness killed outright), unmount and take the backend down with us.</summary>
-    private static Timer WatchParent(string mountPoint)
+    private static Timer WatchParent(string mountPoint, BackendGroup group)
     {
         var parent = Native.GetParentPid();
         return new Timer(_ =>
@@ -112,13 +155,14 @@ internal static class FuseRun
             if (Native.GetParentPid() == parent)
                 return;
             MountPoints.Release(mountPoint);
-            KillGroup();
+            Stop(group);
         }, null, 250, 250);
     }
 
-    /// <summary>The fence: SIGKILL to the whole process group, backend and daemon at once.</summary>
-    private static void KillGroup()
+    /// <summary>The last resort: SIGKILL to the backend's group, then to our own.</summary>
+    private static void Stop(BackendGroup group)
     {
+        group.Kill();
         _ = Native.Kill(0, Native.SIGKILL);
         Environment.FailFast("SIGKILL of the process group did not stop the daemon");
     }

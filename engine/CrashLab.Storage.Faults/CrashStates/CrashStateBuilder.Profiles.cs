@@ -6,30 +6,51 @@ namespace CrashLab.Storage.Faults.CrashStates;
 /// <summary>The profile-aware side of the builder: states of a named profile, every state of a kill, and which profiles admit a state.</summary>
 public sealed partial class CrashStateBuilder
 {
-    private readonly Dictionary<int, CrashWindow> _windows = [];
+    private const string AfterKill = "arrived after the kill";
+    private readonly Dictionary<(int, bool), CrashWindow> _windows = [];
 
-    /// <summary>The kill's window: the durable base, the pending operations and the successful syncs, with sectors of <paramref name="sectorSize"/>.</summary>
-    public CrashWindow Window(int sectorSize = 512)
+    /// <summary>
+    /// The kill's window for a power loss: the durable base, the operations pending at the kill
+    /// and the successful syncs, with sectors of <paramref name="sectorSize"/>. Operations that
+    /// arrived after the kill are not in it: the power went out at the kill.
+    /// </summary>
+    public CrashWindow Window(int sectorSize = 512) => Window(sectorSize, keepAll: false);
+
+    /// <summary>A process crash (keep-all) keeps what arrived after the kill; a power loss is cut at the kill instant.</summary>
+    private CrashWindow Window(int sectorSize, bool keepAll)
     {
         lock (_windows)
         {
-            if (!_windows.TryGetValue(sectorSize, out var window))
-                _windows[sectorSize] = window = new CrashWindow(_durable, _pending, _barriers, sectorSize);
+            if (!_windows.TryGetValue((sectorSize, keepAll), out var window))
+                _windows[(sectorSize, keepAll)] = window = new CrashWindow(_durable, keepAll ? _pending : _beforeKill, _barriers, sectorSize);
             return window;
         }
     }
 
+    private CrashWindow WindowFor(CrashMode mode, int sectorSize) => Window(sectorSize, mode == CrashMode.KeepAll);
+
     /// <summary>The choice of outcomes that a profile's state of this mode and seed makes (for <see cref="AdmittedBy"/>).</summary>
     public CrashAssignment State(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
-        => profile.Compose(Window(sectorSize), mode, seed);
+        => profile.Compose(WindowFor(mode, sectorSize), mode, seed);
 
     /// <summary>One crash state of a profile, in memory.</summary>
     public FsImage Compose(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
-        => Window(sectorSize).Apply(State(profile, mode, seed, sectorSize));
+        => WindowFor(mode, sectorSize).Apply(State(profile, mode, seed, sectorSize));
 
-    /// <summary>What a profile's crash state of this mode and seed does with each pending operation.</summary>
+    /// <summary>What a profile's crash state of this mode and seed does with each pending operation; those after the kill say so.</summary>
     public List<OpFate> Explain(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
-        => Window(sectorSize).Fates(State(profile, mode, seed, sectorSize));
+    {
+        var fates = WindowFor(mode, sectorSize).Fates(State(profile, mode, seed, sectorSize));
+        var afterKill = AfterKillOperations.ToHashSet();
+        for (var i = 0; i < fates.Count; i++)
+        {
+            if (afterKill.Remove(fates[i].Op))
+                fates[i] = fates[i] with { Detail = AfterKill };
+        }
+
+        fates.AddRange(afterKill.Order().Select(op => new OpFate(op, "lost", AfterKill + ": a power cut at the kill never saw it")));
+        return fates;
+    }
 
     /// <summary>Up to <paramref name="count"/> distinct crash states of a profile, trying seeds from <paramref name="seed"/> on.</summary>
     public List<(ulong Seed, FsImage State)> Distinct(PersistenceProfile profile, int count, CrashMode mode, ulong seed, int sectorSize = 512, int attempts = 0)
@@ -55,5 +76,5 @@ public sealed partial class CrashStateBuilder
 
     /// <summary>Which profiles admit the state a profile composes for this mode and seed (posix when none is named).</summary>
     public ProfileAdmission AdmittedBy(CrashMode mode, ulong seed, int sectorSize = 512, PersistenceProfile? composedBy = null)
-        => AdmittedBy(State(composedBy ?? KnownProfiles.Posix, mode, seed, sectorSize), sectorSize);
+        => ProfileAdmission.Of(WindowFor(mode, sectorSize), State(composedBy ?? KnownProfiles.Posix, mode, seed, sectorSize));
 }

@@ -16,16 +16,25 @@ public sealed partial class CrashStateBuilder
 {
     private readonly FsImage _durable;
     private readonly IReadOnlyList<PendingOp> _pending;
+    private readonly IReadOnlyList<PendingOp> _beforeKill;
     private readonly IReadOnlyList<SyncBarrier> _barriers;
 
-    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, IReadOnlyList<SyncBarrier> barriers, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events)
+    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, long? killedAt, IReadOnlyList<SyncBarrier> barriers, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events)
     {
         Events = events;
         _durable = durable;
         _pending = pending;
+        _beforeKill = killedAt is { } op ? [.. pending.Where(p => p.Sequence <= op)] : pending;
         _barriers = barriers;
         ReplayPoint = replayPoint;
     }
+
+    /// <summary>
+    /// Operations that reached the shim after the kill: through FUSE, the kernel writing back the
+    /// dead process's dirty shared pages (the daemon outlives its backend). A process crash keeps
+    /// them (the page cache outlives the process); a power cut at the kill instant never saw them.
+    /// </summary>
+    public IReadOnlyList<long> AfterKillOperations => [.. _pending.Skip(_beforeKill.Count).Select(op => op.Sequence)];
 
     /// <summary>
     /// The crash point that replays this kill: at the last operation the journal records, after
@@ -56,7 +65,10 @@ public sealed partial class CrashStateBuilder
         var pending = state.Tracker.Pending;
         for (var i = pending.Count - 1; i >= 0; i--)
             Undo(image, pending[i], state.Undos);
-        return new CrashStateBuilder(image, pending, [.. state.Tracker.History.Barriers], new CrashPoint { AtOp = state.LastOperation, Perform = performed }, [.. state.Events]);
+        var replayPoint = state.Kill is { } kill
+            ? new CrashPoint { AtOp = kill.Op, Perform = kill.Performed }
+            : new CrashPoint { AtOp = state.LastOperation, Perform = performed };
+        return new CrashStateBuilder(image, pending, state.Kill?.Op, [.. state.Tracker.History.Barriers], replayPoint, [.. state.Events]);
     }
 
     /// <summary>The latest operations the journal recorded, oldest first (at most <c>JournalState.EventLimit</c>).</summary>

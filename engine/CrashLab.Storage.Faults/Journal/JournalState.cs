@@ -21,6 +21,9 @@ internal sealed class JournalState
 
     public long NextInode { get; private set; } = 1;
 
+    /// <summary>Where the fence killed the backend, when a FUSE daemon outlived it (operations after it came after the kill).</summary>
+    public (long Op, bool Performed)? Kill { get; private set; }
+
     /// <summary>Keep the last <see cref="EventLimit"/> operations as <see cref="Events"/> (for reports; the writer does not).</summary>
     public bool KeepEvents { get; init; }
 
@@ -144,6 +147,9 @@ internal sealed class JournalState
                 break;
             case RecordType.History:
                 Tracker.RestoreHistory(HistoryRecord.Read(ref read));
+                break;
+            case RecordType.Killed:
+                Kill = (op, read.Byte() == 1);
                 break;
             default:
                 throw new FormatException($"unknown journal record type {(int)type}");

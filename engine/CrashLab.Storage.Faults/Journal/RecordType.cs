@@ -26,4 +26,10 @@ internal enum RecordType : byte
 
     /// <summary>After compaction, after the pending records: the order facts profiles need (<see cref="Model.HistorySnapshot"/>).</summary>
     History = 12,
+
+    /// <summary>
+    /// The fence: the backend was killed here (at the operation numbered, performed or not). Writes
+    /// recorded after it arrived after the kill (a FUSE daemon outlives its backend).
+    /// </summary>
+    Killed = 13,
 }

@@ -115,7 +115,11 @@ public sealed class UndoJournal : IOperationRecorder, IDisposable
             Append(new RecordWriter(RecordType.SyncFailed, op).Long(inode));
     }
 
+    public void Killed(long op, bool performed) => Append(KillRecord(op, performed));
+
     public void Dispose() => _file.Dispose();
+
+    private static RecordWriter KillRecord(long op, bool performed) => new RecordWriter(RecordType.Killed, op).Byte(performed ? (byte)1 : (byte)0);
 
     private long InodeOf(string rel)
     {
@@ -165,6 +169,8 @@ public sealed class UndoJournal : IOperationRecorder, IDisposable
         }
 
         Put(new RecordWriter(RecordType.Counter, _state.LastOperation).ToArray());
+        if (_state.Kill is { } kill)
+            Put(KillRecord(kill.Op, kill.Performed).ToArray());
         foreach (var (rel, inode) in _state.Inodes)
             Put(new RecordWriter(RecordType.Inode, 0).Text(rel).Long(inode).ToArray());
         foreach (var op in _state.Tracker.Pending)

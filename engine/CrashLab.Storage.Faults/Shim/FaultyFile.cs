@@ -28,12 +28,30 @@ public sealed partial class FaultyFileSystem
         {
             lock (fs._gate)
             {
+                if (fs._crashed && fs._writesAfterCrash)
+                {
+                    AfterTheKill(offset, data);
+                    return;
+                }
+
                 fs.ThrowIfCrashed();
-                var op = fs.Begin();
+                if (fs.TryBegin() is not { } op)
+                {
+                    if (!fs._writesAfterCrash)
+                        throw fs.AfterTheCrash();
+                    AfterTheKill(offset, data); // killed just before it: the page cache still writes it back
+                    return;
+                }
+
                 if (fs._plan.Crash is { } crash && crash.AtOp == op)
                 {
-                    Perform(op, offset, data[..(crash.PerformBytes is { } part ? fs.SectorPrefix(offset, data.Length, part) : data.Length)]);
-                    fs.Crash();
+                    var performed = crash.PerformBytes is { } part ? fs.SectorPrefix(offset, data.Length, part) : data.Length;
+                    Perform(op, offset, data[..performed]);
+                    fs.Crash(op, performed: true);
+                    // A power cut tears the write there; a process crash does not stop the page cache's
+                    // write-back, so the rest arrives after the kill (only keep-all states keep it).
+                    if (fs._writesAfterCrash && performed < data.Length)
+                        AfterTheKill(offset + performed, data[performed..]);
                     return;
                 }
 
@@ -70,6 +88,9 @@ public sealed partial class FaultyFileSystem
         public void Sync() => Flush(dataOnly: false);
 
         public void Dispose() => inner.Dispose();
+
+        /// <summary>A write after the kill (FUSE): no faults, no crash point, no pacing; only keep-all states keep it.</summary>
+        private void AfterTheKill(long offset, ReadOnlySpan<byte> bytes) => Perform(++fs._operations, offset, bytes);
 
         private void Perform(long op, long offset, ReadOnlySpan<byte> bytes)
         {

@@ -20,6 +20,7 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private readonly OperationPacing? _pacing;
     private readonly string _root;
     private readonly object _gate = new();
+    private readonly bool _writesAfterCrash;
     private long _operations;
     private long _reads;
     private long? _usage;
@@ -29,8 +30,14 @@ public sealed partial class FaultyFileSystem : IFileSystem
     /// <param name="crash">What a crash point does; the default is SIGKILL of this process.</param>
     /// <param name="injected">Told of every fault just before it strikes ("op kind path"), e.g. to log it in the trace.</param>
     /// <param name="pacing">Replays: holds each operation until the harness has sent what the original run had sent before it.</param>
-    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null, OperationPacing? pacing = null)
+    /// <param name="writesAfterCrash">
+    /// The crash action kills another process and returns (the FUSE daemon): writes that still
+    /// arrive (the kernel writing back the dead process's dirty pages) are performed and recorded
+    /// after the kill, without faults; every other operation after the kill fails with EIO.
+    /// </param>
+    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null, OperationPacing? pacing = null, bool writesAfterCrash = false)
     {
+        _writesAfterCrash = writesAfterCrash;
         _pacing = pacing;
         _injected = injected;
         plan.Validate();
@@ -118,33 +125,56 @@ public sealed partial class FaultyFileSystem : IFileSystem
         }
     }
 
+    /// <summary>
+    /// The fence asked from outside (the harness's timed kill of a FUSE backend): the crash action
+    /// runs now, after the last operation, exactly as a crash point there would run it.
+    /// </summary>
+    public void Fence()
+    {
+        lock (_gate)
+        {
+            if (!_crashed)
+                Crash(_operations, performed: true);
+        }
+    }
+
     /// <summary>Numbers the next mutating operation and kills before it when the plan says so.</summary>
-    private long Begin()
+    private long Begin() => TryBegin() ?? throw AfterTheCrash(); // the crash action returned (FUSE): the operation still never happens
+
+    /// <summary>Like <see cref="Begin"/>, but null when the crash point killed the program just before this operation.</summary>
+    private long? TryBegin()
     {
         var op = ++_operations;
         _pacing?.Begin(op);
         if (_plan.Crash is { Perform: false } crash && crash.AtOp == op)
-            Crash();
+        {
+            Crash(op, performed: false);
+            return null;
+        }
+
         return op;
     }
 
     private void CrashAfter(long op)
     {
         if (_plan.Crash?.AtOp == op)
-            Crash();
+            Crash(op, performed: true);
     }
 
-    private void Crash()
+    private void Crash(long op, bool performed)
     {
         _crashed = true;
+        _recorder?.Killed(op, performed);
         _crash();
     }
 
     private void ThrowIfCrashed()
     {
         if (_crashed)
-            throw new StorageException(StorageErrorKind.Io, Errno.EIO, "I/O after the crash point", _root);
+            throw AfterTheCrash();
     }
+
+    private StorageException AfterTheCrash() => new(StorageErrorKind.Io, Errno.EIO, "I/O after the crash point", _root);
 
     private long LengthOf(string path)
     {

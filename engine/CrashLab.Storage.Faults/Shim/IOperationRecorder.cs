@@ -22,4 +22,7 @@ public interface IOperationRecorder
     void SyncedDirectory(long op, string path);
 
     void SyncFailed(long op, long inode);
+
+    /// <summary>The backend was killed at operation <paramref name="op"/> (after it if <paramref name="performed"/>); later writes came after the kill.</summary>
+    void Killed(long op, bool performed);
 }

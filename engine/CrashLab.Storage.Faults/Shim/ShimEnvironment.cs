@@ -18,7 +18,8 @@ public static class ShimEnvironment
     public const string InjectedLog = "injected.log";
 
     /// <param name="crash">What a crash point does; the default kills this process.</param>
-    public static IFileSystem Create(string dataDirectory, Func<string, string?> environment, out string? problem, Action? crash = null)
+    /// <param name="writesAfterCrash">The crash action kills another process: writes after it are kept for keep-all states (FUSE).</param>
+    public static IFileSystem Create(string dataDirectory, Func<string, string?> environment, out string? problem, Action? crash = null, bool writesAfterCrash = false)
     {
         problem = null;
         var planPath = environment(FaultPlanVariable);
@@ -56,6 +57,6 @@ public static class ShimEnvironment
             ? null
             : line => File.AppendAllText(Path.Combine(traceDir, InjectedLog), line + "\n");
         var pacing = environment(OperationPacing.Variable) is { Length: > 0 } pacingFile ? OperationPacing.Open(pacingFile) : null;
-        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing);
+        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing, writesAfterCrash);
     }
 }

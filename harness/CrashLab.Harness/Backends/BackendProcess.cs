@@ -26,6 +26,10 @@ public sealed partial class BackendProcess : IAsyncDisposable
     private long _nextId;
     private volatile string? _closed;
     private volatile bool _killed;
+    private int _fenceAsked;
+
+    /// <summary>How long a FUSE daemon may take to fence (kill, write-back, unmount) before it is killed too.</summary>
+    private static readonly TimeSpan FenceBound = TimeSpan.FromSeconds(10);
     private readonly string? _mountPoint;
 
     private BackendProcess(Process process, HarnessTimeouts timeouts, string? mountPoint)
@@ -252,16 +256,32 @@ public sealed partial class BackendProcess : IAsyncDisposable
     {
         if (_mountPoint == null || Fuse.Mounting.MountPoints.Responds(_mountPoint, TimeSpan.FromSeconds(2)))
             return;
-        Kill();
+        _killed = true;
+        ProcessGroup.KillAll(_process); // a wedged daemon cannot fence: kill it and the backend outright
         Fuse.Mounting.MountPoints.Release(_mountPoint);
         throw new FuseMountWedgedException($"the FUSE mount of the backend's data directory ({_mountPoint}) stopped answering: crashlab-fuse is wedged, which is a CrashLab fault, not the backend's; the run was killed and the mount released");
     }
 
-    /// <summary>SIGKILL to the backend's whole process group: no chance to flush, no orphans.</summary>
+    /// <summary>
+    /// SIGKILL to the backend's whole process group: no chance to flush, no orphans. A FUSE
+    /// backend's daemon is asked instead (SIGTERM): it fences as at a crash point, killing the
+    /// backend's group and outliving it until the kernel has written back the dead process's
+    /// dirty pages, then ends; if it has not within <see cref="FenceBound"/>, everything is killed.
+    /// </summary>
     public void Kill()
     {
         _killed = true;
-        ProcessGroup.KillAll(_process);
+        if (_mountPoint == null)
+            ProcessGroup.KillAll(_process);
+        else if (Interlocked.Exchange(ref _fenceAsked, 1) == 0 && !_process.HasExited)
+            _ = FenceAsync();
+    }
+
+    private async Task FenceAsync()
+    {
+        ProcessGroup.Terminate(_process.Id);
+        if (await ProcessGroup.ExitWithinAsync(_process, FenceBound).ConfigureAwait(false) == null)
+            ProcessGroup.KillAll(_process);
     }
 
     /// <summary>The exit code if the process ends by itself within <paramref name="timeout"/>; null (and still running) otherwise.</summary>

@@ -9,6 +9,7 @@ namespace CrashLab.Harness.Backends;
 internal static partial class ProcessGroup
 {
     private const int SIGKILL = 9;
+    private const int SIGTERM = 15;
     private const string SetSid = "/usr/bin/setsid";
 
     public static bool Available => File.Exists(SetSid);
@@ -45,6 +46,9 @@ internal static partial class ProcessGroup
             return null;
         }
     }
+
+    /// <summary>SIGTERM to one process (a FUSE daemon: its fence).</summary>
+    public static void Terminate(int pid) => _ = KillNative(pid, SIGTERM);
 
     /// <summary>SIGKILL to every process in the group led by <paramref name="leader"/>.</summary>
     public static void Kill(int leader) => _ = KillNative(-leader, SIGKILL);

@@ -204,7 +204,8 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     private static async Task<bool> KilledByCrashPointAsync(BackendProcess process, FaultPlan plan)
     {
         const int KilledBySigkill = 137;
-        return plan.Crash != null && await process.ExitedOnItsOwnAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false) == KilledBySigkill;
+        // A FUSE daemon outlives its killed backend until the kernel's write-back has arrived: a loaded machine may take seconds.
+        return plan.Crash != null && await process.ExitedOnItsOwnAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false) == KilledBySigkill;
     }
 
     private static List<string> Injected(string trace)

@@ -66,6 +66,15 @@ public static class Story
             sentence += $" (op {torn.Op}, a {torn.Length}-byte {torn.Kind} of {torn.File}, {torn.Detail})";
         else if (pending.FirstOrDefault(o => o.Fate == "lost") is { } lost)
             sentence += $" (the first lost: op {lost.Op}, {lost.Kind} of {lost.File})";
+        // Through FUSE the kernel writes back what the dead process left dirty (shared mmap pages) after the kill.
+        var late = pending.Where(o => o.Op > timeline.KillAtOp).ToList();
+        if (late.Count > 0)
+        {
+            sentence += late.All(o => o.Fate == "kept")
+                ? $"; {late.Count} write(s) arrived after the kill, ops {late[0].Op}–{late[^1].Op} (the kernel writing back what the dead process left dirty), kept as a process crash keeps them"
+                : $"; {late.Count} write(s) arrived after the kill, ops {late[0].Op}–{late[^1].Op}, lost as a power cut at the kill never saw them";
+        }
+
         return sentence;
     }
 

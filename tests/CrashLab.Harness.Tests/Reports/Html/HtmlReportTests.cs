@@ -90,6 +90,20 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ForCase_WritesAfterTheKill_TheStorySaysWhichAndWhatTheStateDidWithThem()
+    {
+        var file = CaseFile.Load(Fixture);
+        var kill = file.Timeline!.KillAtOp;
+        var late = new[] { kill + 1, kill + 2 }.Select(op => new TimelineOp(op, "write", "seg-00000001.wal", 4096, 4096, "kept", "arrived after the kill"));
+        var withLate = file with { Timeline = file.Timeline with { Ops = [.. file.Timeline.Ops, .. late] } };
+
+        var html = HtmlReport.ForCase(withLate, Fixture);
+
+        Assert.Contains($"2 write(s) arrived after the kill, ops {kill + 1}–{kill + 2} (the kernel writing back what the dead process left dirty), kept as a process crash keeps them", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("arrived after the kill, ops", HtmlReport.ForCase(file, Fixture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ForCase_BackendTextWithMarkup_IsEscaped()
     {
         var file = CaseFile.Load(Fixture);
