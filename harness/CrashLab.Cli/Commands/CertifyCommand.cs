@@ -11,8 +11,8 @@ internal static class CertifyCommand
     {
         var backend = CommonOptions.Backend();
         var command = CommonOptions.BackendCommand();
-        var level = new Option<string>("--level") { Description = "L1 (process crash) .. L4 (corruption-detecting)", Required = true };
-        level.AcceptOnlyFromAmong(Certificate.LevelNames);
+        var level = CommonOptions.Choice("--level", "L1 (process crash) .. L4 (corruption-detecting); any case", [.. Certificate.LevelNames]);
+        level.Required = true;
         var budget = new Option<int?>("--budget") { Description = "crash states to check per level, shared by its scenarios (default: the scenarios' budgets)" };
         var seed = CommonOptions.Seed();
         var workers = CommonOptions.Workers();
@@ -71,10 +71,15 @@ internal static class CertifyCommand
             return (cannot, null);
 
         // A backend that does not speak the protocol gets the check's precise report, not a confusing violation minutes later.
-        var checkedCode = await CheckCommand.RunAsync(settings.Backend, Console.Out, linesOnlyOnFailure: true).ConfigureAwait(false);
+        using var checkReport = new StringWriter();
+        var checkedCode = await CheckCommand.RunAsync(settings.Backend, checkReport, linesOnlyOnFailure: true).ConfigureAwait(false);
+        Console.Write(checkReport);
         if (checkedCode != ExitCodes.Pass)
         {
-            Console.WriteLine("certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again");
+            // The reason belongs with the run's other results, where a CI job collects them.
+            var written = Path.Combine(Directory.CreateDirectory(output.FullName).FullName, "check.txt");
+            Harness.Reports.AtomicFile.Write(written, checkReport.ToString());
+            Console.WriteLine($"certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again (also written to {written})");
             return (checkedCode, null);
         }
 
