@@ -132,8 +132,23 @@ internal static class CommonOptions
     public static BackendSpec BackendOf(Harness.Reports.CaseFile saved, string? backendOverride = null, string? commandOverride = null)
         => WithFs(
             backendOverride != null || commandOverride != null ? ParseBackend(backendOverride, commandOverride)
-                : saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null),
+                : saved.BackendIsCommand ? AnchoredTo(ParseBackend(null, saved.Backend), saved.BackendDirectory) : ParseBackend(saved.Backend, null),
             saved.Fs ?? (saved.WhiteBox != null ? FsAuto : FsDirect), needsShim: saved.WhiteBox != null);
+
+    /// <summary>
+    /// A saved --backend-cmd whose relative paths ("node wal.js", "./my-wal") name files in the
+    /// directory it was first run from, with those paths made absolute: the printed
+    /// `crashlab replay CASE` then runs as printed from any directory.
+    /// </summary>
+    private static BackendSpec AnchoredTo(BackendSpec backend, string? directory)
+    {
+        if (directory == null)
+            return backend;
+        string Anchor(string word) => !Path.IsPathRooted(word) && !word.StartsWith('-') && !File.Exists(word) && File.Exists(Path.Combine(directory, word))
+            ? Path.Combine(directory, word)
+            : word;
+        return backend with { Executable = Anchor(backend.Executable), Arguments = [.. backend.Arguments.Select(Anchor)] };
+    }
 
     /// <summary>Loads a case file and the backend to run it with; a usage error (exit 2) as a sentence otherwise.</summary>
     public static bool TryLoadCase(string command, FileInfo file, string? backendOverride, string? commandOverride,

@@ -27,6 +27,7 @@ public static class CaseRecorder
         {
             Backend = settings.BackendLabel,
             BackendIsCommand = settings.BackendIsCommand,
+            BackendDirectory = settings.BackendIsCommand ? Environment.CurrentDirectory : null,
             Fs = settings.Backend.Fuse ? "fuse" : null,
             Scenario = settings.Scenario,
             CampaignSeed = settings.CampaignSeed,

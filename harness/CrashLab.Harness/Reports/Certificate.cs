@@ -101,7 +101,7 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
     /// What an L1 certificate does not say, said on it: a process kill leaves the page cache, so
     /// L1 proves nothing about fsync or power loss. Null above L1.
     /// </summary>
-    public string? Caveat => CertifiedLevel == "L1"
+    public string? Caveat => Requested == "L1" && CertifiedLevel == "L1"
         ? "L1 kills the process only: what it wrote stays in the operating system's page cache, so L1 proves nothing about fsync or power loss. "
           + "Next: --level L2 (power loss, lost unsynced writes and directory entries; a --backend-cmd backend runs on a FUSE mount, which needs root and /dev/fuse)."
         : null;
