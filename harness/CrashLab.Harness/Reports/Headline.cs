@@ -17,6 +17,8 @@ public static class Headline
         var broke = $"{file.Violation.Message} (rule {file.Violation.Rule})";
         if (file.Timeline is { Ops.Count: > 0 } timeline && Cause(timeline, file.WhiteBox?.States.FirstOrDefault()?.Mode) is { } cause)
             return $"{Capital(cause)}; after recovery: {broke}.";
+        if (file.Stage == "run")
+            return $"{Capital(broke)}, found under load, before any crash.";
         if (file.Timeline is { Ops.Count: 0 } kill)
             return $"{Capital(broke)}, after the harness killed the backend at {Html.Html.Ms(kill.KillMs)} and restarted it.";
         return $"{Capital(broke)}.";
