@@ -13,7 +13,7 @@ if ! command -v dotnet >/dev/null; then
   exit 3
 fi
 
-echo "building crashlab (Release, ReadyToRun)..." >&2
+# publish-cli.sh rebuilds only when a source is newer than its last build.
 if ! crashlab="$("$root/scripts/publish-cli.sh")"; then
   echo "run-crash-tests.sh: build failed" >&2
   exit 3

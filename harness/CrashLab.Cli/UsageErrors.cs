@@ -28,9 +28,11 @@ internal static partial class UsageErrors
         else
         {
             var messages = parse.Errors.Select(e => Plain(e.Message, command)).Distinct().ToList();
-            // The value after a misspelt option is not a second mistake.
+            // The value after a misspelt option is not a second mistake, nor is the option it misspelt "missing".
             if (messages.Any(m => m.StartsWith("unknown option", StringComparison.Ordinal)))
                 messages.RemoveAll(m => m.StartsWith("unknown argument", StringComparison.Ordinal));
+            var meant = messages.Select(m => DidYouMean().Match(m)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            messages.RemoveAll(m => Required().Match(m) is { Success: true } r && meant.Contains(r.Groups[1].Value));
             foreach (var message in messages)
                 Console.Error.WriteLine($"{name}: {message}");
         }
@@ -86,4 +88,10 @@ internal static partial class UsageErrors
 
     [GeneratedRegex("^Unrecognized command or argument '(.*)'\\.$")]
     private static partial Regex Unrecognized();
+
+    [GeneratedRegex("did you mean '(.*)'\\?$")]
+    private static partial Regex DidYouMean();
+
+    [GeneratedRegex("^Option '(.*)' is required\\.$")]
+    private static partial Regex Required();
 }

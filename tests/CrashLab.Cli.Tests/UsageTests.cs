@@ -25,6 +25,30 @@ public sealed class UsageTests : CliTest
         Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "certify", "--level", "L5" }, "'L5' is not a valid value for --level: expected one of L1, L2, L3, L4")]
+    [InlineData(new[] { "campaign", "--fs", "fusee" }, "'fusee' is not a valid value for --fs: expected one of auto, fuse, direct")]
+    [InlineData(new[] { "certify", "--levle", "L1" }, "unknown option '--levle'; did you mean '--level'?")]
+    public async Task Run_WrongValueOrMisspeltOption_NamesTheOptionAndNothingElse(string[] arguments, string expected)
+    {
+        var result = await Crashlab.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"crashlab {arguments[0]}: {expected}", $"Run 'crashlab {arguments[0]} --help' for usage."], result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("l1")]
+    [InlineData("L1")]
+    public async Task Certify_LevelInAnyCase_IsAccepted(string level)
+    {
+        // A program that cannot run gets exit 3 (the machine's failure), which is past the parsing of --level.
+        var result = await Crashlab.RunAsync("certify", "--level", level, "--backend-cmd", "/no/such/program", "--out", Out);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.DoesNotContain("--level", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_ErrorInASubcommand_PointsAtThatSubcommandsHelp()
     {

@@ -11,8 +11,8 @@ internal static class CertifyCommand
     {
         var backend = CommonOptions.Backend();
         var command = CommonOptions.BackendCommand();
-        var level = new Option<string>("--level") { Description = "L1 (process crash) .. L4 (corruption-detecting)", Required = true };
-        level.AcceptOnlyFromAmong(Certificate.LevelNames);
+        var level = CommonOptions.Choice("--level", "L1 (process crash) .. L4 (corruption-detecting); any case", [.. Certificate.LevelNames]);
+        level.Required = true;
         var budget = new Option<int?>("--budget") { Description = "crash states to check per level, shared by its scenarios (default: the scenarios' budgets)" };
         var seed = CommonOptions.Seed();
         var workers = CommonOptions.Workers();
@@ -35,6 +35,22 @@ internal static class CertifyCommand
     internal static string BlackBoxCeiling(ScenarioCatalog catalog)
         => Certificate.LevelNames.TakeWhile(l => catalog.All.Where(s => s.Level == l).All(s => !s.NeedsShim)).LastOrDefault() ?? "none";
 
+    /// <summary>
+    /// --budget N is per level: split over the level's scenarios, the remainder to the first ones,
+    /// so that a level's budgets add up to N (60 over 7 scenarios is 9, 9, 9, 9, 8, 8, 8; not 7 x 8).
+    /// </summary>
+    internal static List<Scenario> SplitBudget(List<Scenario> scenarios, int? budget)
+        => budget is not { } total ? scenarios
+            : [.. scenarios.GroupBy(s => s.Level).SelectMany(level => level.Select((s, i) => s with { Budget = Math.Max(1, total / level.Count() + (i < total % level.Count() ? 1 : 0)) }))];
+
+    /// <summary>How a level's budget is shared, printed before the run: "L1: 60 crash states over 7 scenarios (8 or 9 each)".</summary>
+    private static string BudgetLine(IReadOnlyList<Scenario> scenarios)
+        => "budget: " + string.Join("; ", scenarios.GroupBy(s => s.Level).Select(level =>
+        {
+            var (least, most) = (level.Min(s => s.Budget), level.Max(s => s.Budget));
+            return $"{level.Key}: {level.Sum(s => s.Budget)} crash states over {level.Count()} scenario(s) ({(least == most ? $"{least}" : $"{least} or {most}")} each)";
+        }));
+
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
     internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto)
     {
@@ -50,9 +66,7 @@ internal static class CertifyCommand
             whiteBox = backend.WhiteBox;
             if (!whiteBox && BlackBoxCeiling(catalog) is var ceiling && string.CompareOrdinal(level, ceiling) > 0)
                 return (CommonOptions.Usage("certify", $"a black-box backend can be certified at {ceiling} at most: {level} needs scenarios that inject faults through the CrashLab shim (power loss, torn writes, fsync errors), and with --fs direct a --backend-cmd backend does not run on it. Ask for --level {ceiling}, or leave --fs at auto to run it on a FUSE mount."), null);
-            var scenarios = catalog.UpTo(level).Where(s => whiteBox || !s.NeedsShim)
-                .Select(s => budget is { } b ? s with { Budget = Math.Max(1, b / Math.Max(1, catalog.All.Count(o => o.Level == s.Level && (whiteBox || !o.NeedsShim)))) } : s)
-                .ToList();
+            var scenarios = SplitBudget([.. catalog.UpTo(level).Where(s => whiteBox || !s.NeedsShim)], budget);
             if (chains is < 1)
                 return (CommonOptions.Usage("certify", "--chains must be at least 1"), null);
             settings = new CampaignSettings(backend, backendName ?? command ?? "reference", command != null, scenarios, seed, workers, output.FullName)
@@ -71,13 +85,19 @@ internal static class CertifyCommand
             return (cannot, null);
 
         // A backend that does not speak the protocol gets the check's precise report, not a confusing violation minutes later.
-        var checkedCode = await CheckCommand.RunAsync(settings.Backend, Console.Out, linesOnlyOnFailure: true).ConfigureAwait(false);
+        using var checkReport = new StringWriter();
+        var checkedCode = await CheckCommand.RunAsync(settings.Backend, checkReport, linesOnlyOnFailure: true).ConfigureAwait(false);
+        Console.Write(checkReport);
         if (checkedCode != ExitCodes.Pass)
         {
-            Console.WriteLine("certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again");
+            // The reason belongs with the run's other results, where a CI job collects them.
+            var written = Path.Combine(Directory.CreateDirectory(output.FullName).FullName, "check.txt");
+            Harness.Reports.AtomicFile.Write(written, checkReport.ToString());
+            Console.WriteLine($"certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again (also written to {written})");
             return (checkedCode, null);
         }
 
+        Console.WriteLine(BudgetLine(settings.Scenarios));
         var (code, tally) = await CampaignCommand.Execute(settings, token).ConfigureAwait(false);
         if (tally == null)
             return (code, null);

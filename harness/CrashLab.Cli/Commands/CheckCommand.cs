@@ -41,18 +41,21 @@ internal static class CheckCommand
         try
         {
             var results = await new ProtocolCheck(backend, HarnessTimeouts.Default.Request)
-                .RunAsync(Path.Combine(work, "data"), linesOnlyOnFailure ? _ => { } : r => output.WriteLine(r)).ConfigureAwait(false);
-            var failed = results.Count(r => !r.Passed);
-            if (linesOnlyOnFailure && failed > 0)
+                .RunAsync(Path.Combine(work, "data"), linesOnlyOnFailure ? _ => { } : r => output.WriteLine(r.Line)).ConfigureAwait(false);
+            var failed = results.Count(r => r.Status == CheckStatus.Fail);
+            var skipped = results.Count(r => r.Status == CheckStatus.Skip);
+            if (linesOnlyOnFailure && failed + skipped > 0)
             {
                 foreach (var result in results)
-                    output.WriteLine(result);
+                    output.WriteLine(result.Line);
             }
 
-            output.WriteLine(failed == 0
+            // Every check is required: one that could not run is not a pass.
+            var skippedText = skipped > 0 ? $", {skipped} skipped (they need what failed)" : "";
+            output.WriteLine(failed + skipped == 0
                 ? $"check: all {results.Count} checks passed: {backend} speaks protocol v1"
-                : $"check: {failed} of {results.Count} checks FAILED: {backend} does not speak protocol v1 correctly (see docs/protocol.md)");
-            return failed == 0 ? ExitCodes.Pass : ExitCodes.Violation;
+                : $"check: {failed} of {results.Count} checks FAILED{skippedText}: {backend} does not speak protocol v1 correctly (see docs/protocol.md)");
+            return failed + skipped == 0 ? ExitCodes.Pass : ExitCodes.Violation;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {

@@ -45,13 +45,30 @@ internal static class CommonOptions
     public const string FsAuto = "auto", FsFuse = "fuse", FsDirect = "direct";
 
     public static Option<string> Fs()
+        => Choice("--fs", "how the backend meets the shim: auto (a --backend-cmd backend runs on a FUSE mount when a scenario needs power loss or faults), fuse (always on a FUSE mount; needs root and /dev/fuse), direct (never)",
+            [FsAuto, FsFuse, FsDirect], FsAuto);
+
+    /// <summary>
+    /// An option that takes one of a few names, whatever their case ("l1" is L1). A value that is
+    /// none of them is an error naming the option and listing the valid ones.
+    /// </summary>
+    public static Option<string> Choice(string name, string description, string[] values, string? defaultValue = null)
     {
-        var option = new Option<string>("--fs")
+        var option = new Option<string>(name)
         {
-            Description = "how the backend meets the shim: auto (a --backend-cmd backend runs on a FUSE mount when a scenario needs power loss or faults), fuse (always on a FUSE mount; needs root and /dev/fuse), direct (never)",
-            DefaultValueFactory = _ => FsAuto,
+            Description = description,
+            CustomParser = result =>
+            {
+                var given = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (values.FirstOrDefault(v => string.Equals(v, given, StringComparison.OrdinalIgnoreCase)) is { } value)
+                    return value;
+                result.AddError($"'{given}' is not a valid value for {name}: expected one of {string.Join(", ", values)}");
+                return null;
+            },
         };
-        option.AcceptOnlyFromAmong(FsAuto, FsFuse, FsDirect);
+        option.CompletionSources.Add(values);
+        if (defaultValue != null)
+            option.DefaultValueFactory = _ => defaultValue;
         return option;
     }
 
@@ -115,8 +132,23 @@ internal static class CommonOptions
     public static BackendSpec BackendOf(Harness.Reports.CaseFile saved, string? backendOverride = null, string? commandOverride = null)
         => WithFs(
             backendOverride != null || commandOverride != null ? ParseBackend(backendOverride, commandOverride)
-                : saved.BackendIsCommand ? ParseBackend(null, saved.Backend) : ParseBackend(saved.Backend, null),
+                : saved.BackendIsCommand ? AnchoredTo(ParseBackend(null, saved.Backend), saved.BackendDirectory) : ParseBackend(saved.Backend, null),
             saved.Fs ?? (saved.WhiteBox != null ? FsAuto : FsDirect), needsShim: saved.WhiteBox != null);
+
+    /// <summary>
+    /// A saved --backend-cmd whose relative paths ("node wal.js", "./my-wal") name files in the
+    /// directory it was first run from, with those paths made absolute: the printed
+    /// `crashlab replay CASE` then runs as printed from any directory.
+    /// </summary>
+    private static BackendSpec AnchoredTo(BackendSpec backend, string? directory)
+    {
+        if (directory == null)
+            return backend;
+        string Anchor(string word) => !Path.IsPathRooted(word) && !word.StartsWith('-') && !File.Exists(word) && File.Exists(Path.Combine(directory, word))
+            ? Path.Combine(directory, word)
+            : word;
+        return backend with { Executable = Anchor(backend.Executable), Arguments = [.. backend.Arguments.Select(Anchor)] };
+    }
 
     /// <summary>Loads a case file and the backend to run it with; a usage error (exit 2) as a sentence otherwise.</summary>
     public static bool TryLoadCase(string command, FileInfo file, string? backendOverride, string? commandOverride,

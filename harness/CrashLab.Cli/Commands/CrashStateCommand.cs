@@ -15,11 +15,9 @@ internal static class CrashStateCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "the data directory as the kill left it", Required = true };
         var trace = new Option<DirectoryInfo>("--trace") { Description = "the trace directory holding the shim's undo journal", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "where to write the states (must not exist yet)", Required = true };
-        var mode = new Option<string>("--mode") { Description = "drop-all, random-subset or prefix", DefaultValueFactory = _ => "random-subset" };
-        mode.AcceptOnlyFromAmong("drop-all", "random-subset", "prefix");
+        var mode = CommonOptions.Choice("--mode", "drop-all, random-subset or prefix", ["drop-all", "random-subset", "prefix"], "random-subset");
         var seed = new Option<ulong>("--seed") { Description = "seed of the first state; the same seed gives the same state", DefaultValueFactory = _ => 1 };
-        var sector = new Option<int>("--sector-size") { Description = "atomic write unit: 512 or 4096", DefaultValueFactory = _ => 512 };
-        sector.AcceptOnlyFromAmong("512", "4096");
+        var sector = CommonOptions.Choice("--sector-size", "atomic write unit: 512 or 4096", ["512", "4096"], "512");
         var count = new Option<int>("--count") { Description = "how many distinct states to build", DefaultValueFactory = _ => 1 };
         count.Validators.Add(r =>
         {
@@ -34,7 +32,7 @@ internal static class CrashStateCommand
         CommonOptions.Examples(command, "crashlab crash-state --data DIR --trace TRACE --out STATES --mode random-subset --seed 3");
         command.SetAction(parse => Run(
             parse.GetValue(data)!, parse.GetValue(trace)!, parse.GetValue(output)!,
-            CrashModes.Parse(parse.GetValue(mode)!), parse.GetValue(seed), parse.GetValue(sector), parse.GetValue(count)));
+            CrashModes.Parse(parse.GetValue(mode)!), parse.GetValue(seed), int.Parse(parse.GetValue(sector)!, System.Globalization.CultureInfo.InvariantCulture), parse.GetValue(count)));
         return command;
     }
 

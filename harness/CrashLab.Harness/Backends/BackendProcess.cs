@@ -139,12 +139,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// </summary>
     public async Task<string> LastWordsAsync()
     {
-        var status = await EndAsync().ConfigureAwait(false) switch
-        {
-            null => "still running",
-            > 128 and var code => $"killed by signal {code - 128}",
-            var code => $"exit status {code}",
-        };
+        var status = LastWords.Status(await EndAsync().ConfigureAwait(false));
         return Stderr.LastLine() is { } last ? $"{status}; its stderr ends: \"{WireText.Clip(last)}\"" : $"{status}; nothing on stderr";
     }
 

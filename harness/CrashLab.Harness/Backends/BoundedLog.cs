@@ -92,6 +92,18 @@ public sealed class BoundedLog(int headBytes = 16 << 10, int tailBytes = 48 << 1
         }
     }
 
+    /// <summary>The last <paramref name="count"/> lines, without trailing blank ones.</summary>
+    public IReadOnlyList<string> LastLines(int count)
+    {
+        lock (_gate)
+        {
+            var lines = _head.ToString().Split('\n').Select(l => l.TrimEnd('\r')).SkipLast(1).Concat(_tail).ToList();
+            while (lines.Count > 0 && string.IsNullOrWhiteSpace(lines[^1]))
+                lines.RemoveAt(lines.Count - 1);
+            return lines.TakeLast(count).ToList();
+        }
+    }
+
     public override string ToString()
     {
         lock (_gate)

@@ -70,8 +70,14 @@ public sealed class RawSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The exit status if the backend exits within <paramref name="timeout"/>.</summary>
-    public Task<int?> ExitAsync(TimeSpan timeout) => ProcessGroup.ExitWithinAsync(_process, timeout);
+    /// <summary>The exit status if the backend exits within <paramref name="timeout"/>; its stderr is then read to the end (bounded), for its last words.</summary>
+    public async Task<int?> ExitAsync(TimeSpan timeout)
+    {
+        var status = await ProcessGroup.ExitWithinAsync(_process, timeout).ConfigureAwait(false);
+        if (status != null)
+            await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        return status;
+    }
 
     public async ValueTask DisposeAsync()
     {

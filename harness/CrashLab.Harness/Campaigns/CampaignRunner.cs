@@ -94,6 +94,14 @@ public sealed class CampaignRunner(CampaignSettings settings)
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         tally.Elapsed = clock.Elapsed;
+        tally.Budget = budget;
+        if (budget is { } wanted && tally.States < wanted)
+        {
+            tally.ShortBecause = !tally.Violations.IsEmpty && !settings.KeepGoing ? "a scenario stops at its first violation (--keep-going checks on)"
+                : cancellationToken.IsCancellationRequested || _stop.IsCancellationRequested ? "the run was stopped early"
+                : tally.FatalStarts > 0 ? "chains ended where the backend honestly refused to start, and no chain was left to claim"
+                : "the scenario's chains ended first";
+        }
     }
 
     /// <summary>Chain k of a scenario has the same seed in every run of the campaign seed, sharded or not.</summary>

@@ -18,6 +18,7 @@ public sealed class CampaignTally
         private int _atRisk;
         private int _killsBeforeReady;
         private int _killsAfterReady;
+        private int _duplicates;
 
         public string Name { get; } = name;
 
@@ -33,6 +34,15 @@ public sealed class CampaignTally
         public int KillsBeforeReady => Volatile.Read(ref _killsBeforeReady);
 
         public int KillsAfterReady => Volatile.Read(ref _killsAfterReady);
+
+        /// <summary>Crash states composed but not checked, because another state of the same kill left the same directory.</summary>
+        public int Duplicates => Volatile.Read(ref _duplicates);
+
+        /// <summary>The crash states this scenario was given (null: it ran for a time or a number of chains).</summary>
+        public int? Budget { get; set; }
+
+        /// <summary>Why fewer states than <see cref="Budget"/> were checked (null when the budget was met).</summary>
+        public string? ShortBecause { get; set; }
 
         public ConcurrentQueue<ViolationRecord> Violations { get; } = new();
 
@@ -54,6 +64,12 @@ public sealed class CampaignTally
         {
             Interlocked.Increment(ref beforeReady ? ref _killsBeforeReady : ref _killsAfterReady);
             parent?.Kill(beforeReady);
+        }
+
+        public void DuplicatesSkipped(int count)
+        {
+            Interlocked.Add(ref _duplicates, count);
+            parent?.DuplicatesSkipped(count);
         }
 
         public void Cycle()

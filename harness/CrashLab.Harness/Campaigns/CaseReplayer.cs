@@ -20,6 +20,14 @@ public static class CaseReplayer
 
         /// <summary>White-box, failing in a crash state: the replay's own timeline.</summary>
         public Timeline? Timeline { get; init; }
+
+        /// <summary>White-box: the requests as this replay sent them, with its own times and answers.</summary>
+        public List<Workload.RecordedRequest>? Requests { get; init; }
+
+        /// <summary>White-box: the ready event of the replay's failing start, and that start's stderr.</summary>
+        public ReadyEvent? Ready { get; init; }
+
+        public string? Stderr { get; init; }
     }
 
     /// <param name="attempts">
@@ -71,8 +79,12 @@ public static class CaseReplayer
         var run = new WhiteBox.WhiteBoxRun(backend, saved.Scenario.Workload, timeouts);
         var outcome = await run.ExecuteAsync(dataDir, model, input, Directory.CreateDirectory(Path.Combine(workDir, "run")).FullName, cancellationToken).ConfigureAwait(false);
         return (outcome.Violation is { } violation
-            ? Judge(saved, violation, $"white-box replay: crash point at operation {input.Plan.Crash?.AtOp}, {input.Requests?.Count ?? 0} requests, crash state {string.Join(", ", input.States)}")
-            : new Outcome(null, false, "")) with { ReplayPoint = outcome.ReplayPoint, ModelAfterRun = outcome.ModelAfterRun, Timeline = outcome.Timeline };
+            ? Judge(saved, violation, $"white-box replay: crash point at operation {input.Plan.Crash?.AtOp}, {input.Requests?.Count ?? 0} requests, crash state {string.Join("; ", input.States.Select(st => st.Describe()))}")
+            : new Outcome(null, false, "")) with
+            {
+                ReplayPoint = outcome.ReplayPoint, ModelAfterRun = outcome.ModelAfterRun, Timeline = outcome.Timeline,
+                Requests = outcome.Requests, Ready = outcome.Ready, Stderr = outcome.Stderr,
+            };
     }
 
     private static Outcome Judge(CaseFile saved, Violation violation, string notes)

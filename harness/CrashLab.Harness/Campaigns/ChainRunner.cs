@@ -57,6 +57,9 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
         var start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
         _lastReady = start.Ready;
+        // A start that broke a rule was a crash state checked as much as one that passed.
+        if (checking && start.Verdict.Violation != null)
+            tally.StateChecked(start.Verdict.DurableDataAtRisk);
         if (start.Process == null)
             return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
         var backend = start.Process;

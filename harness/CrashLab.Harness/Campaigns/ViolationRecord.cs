@@ -3,4 +3,11 @@ using CrashLab.Harness.Oracle;
 namespace CrashLab.Harness.Campaigns;
 
 /// <summary>A violation as reported: where it happened and where its case file is.</summary>
-public sealed record ViolationRecord(string Scenario, ulong ChainSeed, int Cycle, string Stage, Violation Violation, string? CaseFile);
+public sealed record ViolationRecord(string Scenario, ulong ChainSeed, int Cycle, string Stage, Violation Violation, string? CaseFile)
+{
+    /// <summary>The case's headline (cause first, then the rule), the same in every report; null: only the rule and its message are known.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>What a report prints first for this violation.</summary>
+    public string Sentence => Summary ?? $"{Violation.Message} (rule {Violation.Rule})";
+}

@@ -60,9 +60,10 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         tally.Kill(outcome.KilledBeforeReady);
         if (outcome.ReadyName != null)
             tally.SawReady(outcome.ReadyName);
-        var passed = outcome.StatesChecked - (outcome.Violation != null ? 1 : 0);
-        for (var i = 0; i < passed; i++)
+        // The failing state was checked too: a failed scenario counts it.
+        for (var i = 0; i < outcome.StatesChecked; i++)
             tally.StateChecked(durableDataAtRisk: i < outcome.StatesAtRisk);
+        tally.DuplicatesSkipped(outcome.DuplicateStates);
         if (outcome.BackendFatal)
         {
             tally.FatalStart(outcome.FatalReason ?? "no crash state of the cycle could be recovered (each refused honestly)");

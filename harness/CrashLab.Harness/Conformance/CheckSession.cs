@@ -22,7 +22,11 @@ internal sealed class CheckSession(RawSession session, TimeSpan timeout) : IAsyn
     {
         var raw = await ReadAsync().ConfigureAwait(false);
         if (raw == null)
-            return (null, "(nothing: stdout closed)", $"the backend exited; {LastWords()}");
+        {
+            var status = Backends.LastWords.Status(await session.ExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false));
+            return (null, "(nothing: stdout closed)", $"the backend ended before ready, with {status}");
+        }
+
         try
         {
             return (BackendLineParser.Parse(System.Text.Encoding.UTF8.GetBytes(raw)), raw, null);
@@ -97,6 +101,9 @@ internal sealed class CheckSession(RawSession session, TimeSpan timeout) : IAsyn
         _early.Remove(id);
         return line;
     }
+
+    /// <summary>The end of the backend's stderr in a box, under a failure that needs more than one line of it.</summary>
+    public string StderrBox() => Backends.LastWords.Box(session.Stderr);
 
     /// <summary>The backend's last stderr line, for a failure report.</summary>
     public string LastWords() => session.Stderr.LastLine() is { } last ? $"its stderr ends: \"{WireText.Clip(last)}\"" : "nothing on stderr";

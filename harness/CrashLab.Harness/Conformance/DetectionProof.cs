@@ -58,8 +58,8 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
         var tally = await new CampaignRunner(settings).RunAsync(cancellationToken).ConfigureAwait(false);
         var scenarioTally = tally.For(scenario.Name);
         var first = scenarioTally.Violations.FirstOrDefault();
-        // The tally counts crash states that passed; the one whose cycle caught the bug is one more.
-        var states = first != null ? scenarioTally.States + 1 : scenarioTally.States;
+        // The tally counts every crash state checked, the one that caught the bug included.
+        var states = scenarioTally.States;
         return new DetectionResult(target.Mutant, scenario.Level, scenario.Name, first != null, states, clock.Elapsed, first?.Violation.Rule, first?.CaseFile);
     }
 }

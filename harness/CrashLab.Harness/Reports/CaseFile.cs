@@ -38,6 +38,9 @@ public sealed record CaseFile
 
     public bool BackendIsCommand { get; init; }
 
+    /// <summary>A --backend-cmd's working directory: its relative paths ("node wal.js") are found there when the case is replayed from elsewhere.</summary>
+    public string? BackendDirectory { get; init; }
+
     /// <summary>What the backend claimed in the ready event of the failing start (null if it never said ready).</summary>
     public ReadyEvent? Ready { get; init; }
 

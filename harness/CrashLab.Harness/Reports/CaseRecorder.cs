@@ -27,6 +27,7 @@ public static class CaseRecorder
         {
             Backend = settings.BackendLabel,
             BackendIsCommand = settings.BackendIsCommand,
+            BackendDirectory = settings.BackendIsCommand ? Environment.CurrentDirectory : null,
             Fs = settings.Backend.Fuse ? "fuse" : null,
             Scenario = settings.Scenario,
             CampaignSeed = settings.CampaignSeed,
@@ -44,6 +45,6 @@ public static class CaseRecorder
         };
         caseFile = caseFile with { Summary = Html.Story.Tell(caseFile) };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
-        tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path));
+        tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path) { Summary = Headline.Of(caseFile) });
     }
 }

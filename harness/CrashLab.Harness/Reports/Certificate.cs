@@ -86,12 +86,25 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
                 $"  {level.Name}  {level.Status,-14} crash states {level.StatesChecked,6}/{level.Budget,-6} at risk {level.StatesAtRisk,6}  kills before/after ready {level.KillsBeforeReady}/{level.KillsAfterReady}  violations {level.Violations}  scenarios: {(level.Scenarios.Count == 0 ? "-" : string.Join(", ", level.Scenarios))}{(level.Note.Length > 0 ? $"  ({level.Note})" : "")}");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"verdict: {Verdict} — ");
-        text.Append(Certified ? $"CERTIFIED at {CertifiedLevel}"
-            : Inconclusive ? $"INCONCLUSIVE at {Requested}: no violation, but too little was proven{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}"
-            : $"NOT certified at {Requested}{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}");
+        text.Append(CultureInfo.InvariantCulture, $"verdict: {Verdict} — {Headline}");
+        if (Caveat != null)
+            text.Append(CultureInfo.InvariantCulture, $"\n{Caveat}");
         return text.ToString();
     }
+
+    /// <summary>The verdict as a person says it: "CERTIFIED at L2", "NOT certified at L4 (certified at L1)".</summary>
+    public string Headline => Certified ? $"CERTIFIED at {CertifiedLevel}"
+        : Inconclusive ? $"INCONCLUSIVE at {Requested}: no violation, but too little was proven{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}"
+        : $"NOT certified at {Requested}{(CertifiedLevel != null ? $" (certified at {CertifiedLevel})" : "")}";
+
+    /// <summary>
+    /// What an L1 certificate does not say, said on it: a process kill leaves the page cache, so
+    /// L1 proves nothing about fsync or power loss. Null above L1.
+    /// </summary>
+    public string? Caveat => Requested == "L1" && CertifiedLevel == "L1"
+        ? "L1 kills the process only: what it wrote stays in the operating system's page cache, so L1 proves nothing about fsync or power loss. "
+          + "Next: --level L2 (power loss, lost unsynced writes and directory entries; a --backend-cmd backend runs on a FUSE mount, which needs root and /dev/fuse)."
+        : null;
 
     public string ToJson() => JsonSerializer.Serialize(this, CaseFile.Json);
 }

@@ -120,7 +120,7 @@ public static class ReportMerger
             };
             var caseFile = CopyCase(v["case_file"]?.GetValue<string>(), shard, casesDir);
             tally.Violations.Enqueue(new ViolationRecord(tally.Name, ulong.Parse(v["chain_seed"]!.GetValue<string>(), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                v["cycle"]!.GetValue<int>(), v["stage"]!.GetValue<string>(), violation, caseFile));
+                v["cycle"]!.GetValue<int>(), v["stage"]!.GetValue<string>(), violation, caseFile) { Summary = v["summary"]?.GetValue<string>() });
         }
     }
 

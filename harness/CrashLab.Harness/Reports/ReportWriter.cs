@@ -56,6 +56,9 @@ public static class ReportWriter
         ["backend_reported"] = tally.ReadyName,
         ["level"] = scenario.Level,
         ["states_checked"] = tally.States,
+        ["budget"] = tally.Budget,
+        ["duplicates_skipped"] = tally.Duplicates,
+        ["unreachedof_budget_because"] = tally.ShortBecause,
         ["cycles"] = tally.Cycles,
         ["fatal_starts"] = tally.FatalStarts,
         ["last_fatal"] = tally.LastFatal,
@@ -75,6 +78,7 @@ public static class ReportWriter
         })]),
         ["violations"] = new JsonArray([.. tally.Violations.Select(v => (JsonNode)new JsonObject
         {
+            ["summary"] = v.Sentence,
             ["rule"] = v.Violation.Rule,
             ["message"] = v.Violation.Message,
             ["lsn"] = v.Violation.Lsn,
@@ -110,7 +114,7 @@ public static class ReportWriter
                 {
                     xml.WriteStartElement("failure");
                     xml.WriteAttributeString("type", violation.Violation.Rule);
-                    xml.WriteAttributeString("message", violation.Violation.Message);
+                    xml.WriteAttributeString("message", violation.Sentence);
                     xml.WriteString($"case file: {violation.CaseFile}\nreplay: crashlab replay {violation.CaseFile}");
                     xml.WriteEndElement();
                 }
@@ -128,6 +132,20 @@ public static class ReportWriter
         return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
     }
 
+    /// <summary>"56 crash states checked of a budget of 60 (4 not reached; 3 duplicates skipped)": where the budget went.</summary>
+    private static string BudgetSpent(CampaignSettings settings, CampaignTally tally)
+    {
+        var scenarios = settings.Scenarios.Select(s => tally.For(s.Name)).ToList();
+        var budget = scenarios.Sum(s => s.Budget ?? 0);
+        var notes = new List<string>();
+        if (scenarios.Sum(s => s.ShortBecause != null ? s.Budget!.Value - s.States : 0) is > 0 and var unreached)
+            notes.Add($"{unreached} not reached, why above");
+        if (scenarios.Sum(s => s.Duplicates) is > 0 and var duplicates)
+            notes.Add($"{duplicates} duplicate(s) skipped: a crash state that leaves the same files as one already checked after the same kill is checked once");
+        var of = budget > 0 ? $" of a budget of {budget}" : "";
+        return $"{tally.States} crash states checked{of}{(notes.Count > 0 ? $" ({string.Join("; ", notes)})" : "")}";
+    }
+
     public static string Summary(CampaignSettings settings, CampaignTally tally)
     {
         var text = new StringBuilder();
@@ -139,14 +157,18 @@ public static class ReportWriter
         {
             var s = tally.For(scenario.Name);
             var verdict = s.Violations.IsEmpty ? "pass" : $"FAIL ({s.Violations.Count} violation{(s.Violations.Count == 1 ? "" : "s")})";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6} (durable data at risk in {s.StatesAtRisk})  kills before/after ready {s.KillsBeforeReady}/{s.KillsAfterReady}  {verdict}");
+            var of = s.Budget is { } budget ? $" of {budget}" : "";
+            var duplicates = s.Duplicates > 0 ? $"; {s.Duplicates} duplicate(s) skipped" : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6}{of,-7} (durable data at risk in {s.StatesAtRisk}{duplicates})  kills before/after ready {s.KillsBeforeReady}/{s.KillsAfterReady}  {verdict}");
+            if (s.ShortBecause != null)
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {s.Budget - s.States} of its {s.Budget} crash states not reached: {s.ShortBecause}");
             if (s.FatalStarts > 0)
                 text.AppendLine(CultureInfo.InvariantCulture, $"    {s.FatalStarts} chain(s) ended by an honest refusal to start (a fault explains it); the last: {s.LastFatal}");
             foreach (var v in s.Violations)
-                text.AppendLine(CultureInfo.InvariantCulture, $"    rule {v.Violation.Rule}: {v.Violation.Message}\n      case: {v.CaseFile}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {v.Sentence}\n      case: {v.CaseFile}");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"total: {tally.States} crash states checked, {tally.Violations} violation(s), {tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s");
+        text.AppendLine(CultureInfo.InvariantCulture, $"total: {BudgetSpent(settings, tally)}, {tally.Violations} violation(s), {tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s");
         text.Append(CultureInfo.InvariantCulture, $"reports: {Path.Combine(settings.OutDir, Html.HtmlReport.FileName)}, {Path.Combine(settings.OutDir, "report.json")}, {Path.Combine(settings.OutDir, "junit.xml")}");
         return text.ToString();
     }

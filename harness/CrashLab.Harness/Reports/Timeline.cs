@@ -22,24 +22,45 @@ public sealed record Timeline
     /// <summary>The latest operations, oldest first, each with its fate in the failing crash state.</summary>
     public List<TimelineOp> Ops { get; init; } = [];
 
-    public static Timeline From(IReadOnlyList<JournalEvent> events, IReadOnlyList<OpFate> fates, double killMs, long killAtOp, bool crashPoint)
+    /// <param name="injected">The shim's injected-fault log ("op kind path" lines): an operation it refused or cut short is on the timeline too, marked with its fault.</param>
+    public static Timeline From(IReadOnlyList<JournalEvent> events, IReadOnlyList<OpFate> fates, double killMs, long killAtOp, bool crashPoint, IReadOnlyList<string>? injected = null)
     {
         var fateOf = fates.ToDictionary(f => f.Op);
+        var faults = (injected ?? []).Select(line => line.Split(' ', 3)).Where(p => p.Length == 3 && long.TryParse(p[0], out _))
+            .GroupBy(p => long.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => (Kind: g.First()[1], File: g.First()[2]));
+        var ops = events.Select(e => fateOf.TryGetValue(e.Op, out var fate)
+            ? new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, fate.Fate, fate.Detail, FaultAt(faults, e.Op))
+            : new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, e.Kind.Contains("sync", StringComparison.Ordinal) ? "done" : "durable", null, FaultAt(faults, e.Op))).ToList();
+        // A refused operation changed nothing, so the journal has no record of it: it joins the timeline here.
+        var first = events.Count > 0 ? events[0].Op : 0;
+        var seen = ops.Select(o => o.Op).ToHashSet();
+        ops.AddRange(faults.Where(f => f.Key >= first && !seen.Contains(f.Key))
+            .Select(f => new TimelineOp(f.Key, RefusedKind(f.Value.Kind), f.Value.File, 0, 0, "refused", null, f.Value.Kind)));
         return new Timeline
         {
             KillMs = Math.Round(killMs, 2),
             KillAtOp = killAtOp,
             KilledBy = crashPoint ? "crash point" : "timed kill",
-            Ops = [.. events.Select(e => fateOf.TryGetValue(e.Op, out var fate)
-                ? new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, fate.Fate, fate.Detail)
-                : new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, e.Kind.Contains("sync", StringComparison.Ordinal) ? "done" : "durable", null))],
+            Ops = [.. ops.OrderBy(o => o.Op)],
         };
     }
+
+    private static string? FaultAt(Dictionary<long, (string Kind, string File)> faults, long op) => faults.TryGetValue(op, out var fault) ? fault.Kind : null;
+
+    private static string RefusedKind(string fault) => fault switch
+    {
+        "fsync_eio" => "fsync",
+        "read_eio" => "read",
+        _ => "write",
+    };
 }
 
 /// <summary>
 /// One file-system operation: number, kind, file, offset and length; its fate in the crash state:
 /// durable (made durable before the kill), kept, lost, torn (<see cref="Detail"/> says which
-/// sectors), or done (a sync: it has no fate of its own).
+/// sectors), done (a sync: it has no fate of its own) or refused (the shim failed it and it changed
+/// nothing); <see cref="Fault"/> names the fault the shim injected into it (enospc, write_eio,
+/// fsync_eio, read_eio, bit_flip, misdirect), if any: a write cut short by one keeps its fate and
+/// its <see cref="Length"/> is what was written.
 /// </summary>
-public sealed record TimelineOp(long Op, string Kind, string File, long Offset, long Length, string Fate, string? Detail);
+public sealed record TimelineOp(long Op, string Kind, string File, long Offset, long Length, string Fate, string? Detail, string? Fault = null);

@@ -21,6 +21,9 @@ public sealed record WhiteBoxOutcome
 
     public int StatesChecked { get; init; }
 
+    /// <summary>Crash states composed but not checked: the same directory as one already checked after this kill.</summary>
+    public int DuplicateStates { get; init; }
+
     /// <summary>Of the states checked (the failing one included), those whose crash put acknowledged durable data at risk.</summary>
     public int StatesAtRisk { get; init; }
 

@@ -90,7 +90,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         CrashStateBuilder builder;
         using (StageTimes.Time(StageTimes.Stage.LoadJournal))
             builder = CrashStateBuilder.Load(dataDir, trace);
-        return await CheckStatesAsync(builder, model, input, workDir, requests, kill, cancellationToken).ConfigureAwait(false);
+        return await CheckStatesAsync(builder, model, input, workDir, requests, kill, cancellationToken, injected).ConfigureAwait(false);
     }
 
     /// <summary>Loads until the requests run out, the backend dies (its crash point), or the timed kill.</summary>
@@ -111,11 +111,11 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
     }
 
-    private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken)
+    private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken, IReadOnlyList<string>? injected = null)
     {
         (string, ChainModelState)? continuation = null;
         var continuationTorn = -1;
-        var (checkedStates, atRisk) = (0, 0);
+        var (checkedStates, atRisk, duplicates) = (0, 0, 0);
         string? refusal = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var modelAfterRun = input.ModelAfterRun ?? model.ToState();
@@ -127,7 +127,11 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             // A kill that left nothing pending gives one state however it is composed: checking
             // it six times is not six crash states. Under read faults each recovery differs.
             if (input.RecoveryPlan == null && !seen.Add(state.Digest()))
+            {
+                duplicates++;
                 continue;
+            }
+
             var stateDir = Path.Combine(workDir, $"state-{i}");
             CrashStateBuilder.WriteTo(state, stateDir);
             building.Dispose();
@@ -141,9 +145,9 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return new WhiteBoxOutcome
                 {
                     Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
-                    StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
+                    StatesChecked = checkedStates, DuplicateStates = duplicates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
                     Ready = ready,
-                    Timeline = Reports.Timeline.From(builder.Events, builder.Explain(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint),
+                    Timeline = Reports.Timeline.From(builder.Events, builder.Explain(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
                 };
             }
 
@@ -155,7 +159,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
 
         return new WhiteBoxOutcome
         {
-            Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, StatesAtRisk = atRisk, Continuation = continuation,
+            Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, DuplicateStates = duplicates, StatesAtRisk = atRisk, Continuation = continuation,
             BackendFatal = continuation == null && checkedStates > 0, FatalReason = refusal,
         };
     }

@@ -31,6 +31,24 @@ public sealed class CertificateTests
     }
 
     [Fact]
+    public void ToText_CertifiedAtL1_SaysL1ProvesNothingAboutFsyncOrPowerLossAndNamesTheNextLevel()
+    {
+        var run = Catalog.UpTo("L1").Select(s => s with { Budget = 1 }).ToList();
+        var tally = new CampaignTally();
+        foreach (var scenario in run)
+            tally.For(scenario.Name).StateChecked(durableDataAtRisk: true);
+
+        var certificate = Certificate.From("python3 wal.py", false, "L1", Catalog, run, tally, 7);
+
+        Assert.Equal("CERTIFIED at L1", certificate.Headline);
+        Assert.Contains("L1 kills the process only", certificate.ToText(), StringComparison.Ordinal);
+        Assert.Contains("proves nothing about fsync or power loss", certificate.ToText(), StringComparison.Ordinal);
+        Assert.Contains("Next: --level L2", certificate.ToText(), StringComparison.Ordinal);
+        Assert.Contains("proves nothing about fsync or power loss", certificate.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("proves nothing about fsync or power loss", Harness.Reports.Html.HtmlReport.ForCampaign(new CampaignSettings(new Harness.Backends.BackendSpec("python3 wal.py", "python3", ["wal.py"], false), "python3 wal.py", true, run, 7, 1, Path.GetTempPath()) { Progress = null }, tally, certificate), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_NothingAtRisk_IsInconclusive()
     {
         var run = Catalog.UpTo("L1").Select(s => s with { Budget = 1 }).ToList();

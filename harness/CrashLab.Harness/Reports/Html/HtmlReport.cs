@@ -55,7 +55,9 @@ public static class HtmlReport
 
     private static void Levels(StringBuilder html, Certificate certificate)
     {
-        html.Append($"<h2>Certificate: {E(certificate.Verdict)}{(certificate.CertifiedLevel != null ? $", certified at {E(certificate.CertifiedLevel)}" : "")} (requested {E(certificate.Requested)})</h2>");
+        html.Append($"<h2>Certificate: {E(certificate.Headline)} (requested {E(certificate.Requested)})</h2>");
+        if (certificate.Caveat is { } caveat)
+            html.Append($"<p class=\"warn\">{E(caveat)}</p>");
         html.Append("<table class=\"levels\"><tr><th>level</th><th>status</th><th>crash states / budget</th><th>at risk</th><th>violations</th><th>scenarios</th><th>note</th></tr>");
         foreach (var level in certificate.Levels)
             html.Append($"<tr><td>{E(level.Name)}</td><td class=\"{Css(level.Status)}\">{E(level.Status)}</td><td>{level.StatesChecked}/{level.Budget}</td><td>{level.StatesAtRisk}</td><td>{level.Violations}</td><td>{E(string.Join(", ", level.Scenarios))}</td><td>{E(level.Note)}</td></tr>");

@@ -11,7 +11,10 @@ namespace CrashLab.Harness.Reports.Html;
 /// </summary>
 internal static class LogBlocks
 {
-    private const int Width = 1100, Left = 120, Height = 64;
+    private const int Width = 1100, Left = 120, Height = 80, AxisRow = 64, LabelRow = 78;
+
+    /// <summary>A generous width per character of 12 px text (bold digits and dashes run about 7 px).</summary>
+    internal const double CharWidth = 7.5;
 
     /// <param name="stage">Where the rule broke: only a recovery can be missing records.</param>
     public static string Render(ChainModelState? model, Violation violation, string stage)
@@ -40,11 +43,16 @@ internal static class LogBlocks
             var label = stage == "run" ? $"rule {violation.Rule} at LSN {bad0}"
                 : violation.Rule.StartsWith('4') ? $"missing though durable: LSNs {bad0}–{bad1}" : $"first differing LSN {bad0}";
             svg.Append($"""<g class="lsn-broken" data-first="{bad0}"><title>{E(label)}</title><rect x="{N(X(bad0))}" y="36" width="{N(Math.Max(4, X(bad1 + 1) - X(bad0)))}" height="20" fill="{Palette.Missing}"/>""");
-            var place = X(bad1 + 1) + 6 > Width - 280 ? $"x=\"{N(X(bad0) - 6)}\" text-anchor=\"end\"" : $"x=\"{N(X(bad1 + 1) + 6)}\"";
-            svg.Append($"""<text {place} y="50" font-size="12" fill="{Palette.Missing}" font-weight="600">{E(label)}</text></g>""");
+            // Its own row under the axis, starting under the range but never past the right edge: it
+            // cannot meet the row names, the axis labels or the bars, however many records there are.
+            var x = Math.Clamp(X(bad0), Left, Width - 4 - label.Length * CharWidth);
+            svg.Append($"""<text x="{N(x)}" y="{LabelRow}" font-size="12" fill="{Palette.Missing}" font-weight="600">{E(label)}</text></g>""");
         }
 
-        svg.Append($"""<text x="{Left}" y="{Height - 1}" font-size="10" fill="#666">LSN {first}</text><text x="{Width - 20}" y="{Height - 1}" font-size="10" fill="#666" text-anchor="end">LSN {last}</text></svg>""");
+        svg.Append($"""<text x="{Left}" y="{AxisRow}" font-size="10" fill="#666">LSN {first}</text>""");
+        if (last > first)
+            svg.Append($"""<text x="{Width - 20}" y="{AxisRow}" font-size="10" fill="#666" text-anchor="end">LSN {last}</text>""");
+        svg.Append("</svg>");
         return svg.ToString();
     }
 

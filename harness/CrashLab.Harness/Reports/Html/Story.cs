@@ -5,8 +5,9 @@ using static CrashLab.Harness.Reports.Html.Html;
 namespace CrashLab.Harness.Reports.Html;
 
 /// <summary>
-/// A case in one plain paragraph: what was acknowledged and when, how the run ended, what the
-/// crash state did with the operations not yet durable, and what recovery got wrong (the rule).
+/// A case in one plain paragraph: its <see cref="Headline"/> (the cause, then the rule), then what
+/// was acknowledged and when, how the run ended, and what the crash state did with the operations
+/// not yet durable.
 /// </summary>
 public static class Story
 {
@@ -28,8 +29,8 @@ public static class Story
         else if (file.Stage == "run")
             parts.Add("the backend broke the rule while it was under load, before any crash");
 
-        var what = $"after recovery: {file.Violation.Message} (rule {file.Violation.Rule})";
-        return parts.Count == 0 ? Capital(what) + "." : Capital(string.Join("; ", parts)) + "; " + what + ".";
+        var headline = Headline.Of(file);
+        return parts.Count == 0 ? headline : $"{headline} {Headline.Capital(string.Join("; ", parts))}.";
     }
 
     private static int? BatchNamed(string message)
@@ -63,7 +64,7 @@ public static class Story
         var count = (string fate) => pending.Count(o => o.Fate == fate);
         var sentence = $"of the {pending.Count} operation(s) not yet durable, {mode} kept {count("kept")}, lost {count("lost")} and tore {count("torn")}";
         if (pending.FirstOrDefault(o => o.Fate == "torn") is { } torn)
-            sentence += $" (op {torn.Op}, a {torn.Length}-byte {torn.Kind} of {torn.File}, {torn.Detail})";
+            sentence += $" (op {torn.Op}, {(torn.Length == 0 ? "a 0-byte write, which wrote nothing" : $"a {torn.Length}-byte {torn.Kind}")} of {torn.File}, {torn.Detail})";
         else if (pending.FirstOrDefault(o => o.Fate == "lost") is { } lost)
             sentence += $" (the first lost: op {lost.Op}, {lost.Kind} of {lost.File})";
         // Through FUSE the kernel writes back what the dead process left dirty (shared mmap pages) after the kill.
@@ -77,6 +78,4 @@ public static class Story
 
         return sentence;
     }
-
-    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
