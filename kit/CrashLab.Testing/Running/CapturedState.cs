@@ -8,4 +8,7 @@ namespace CrashLab.Testing.Running;
 internal sealed record CapturedState(SimulatedDisk Disk, ChainModelState Model, string Where, CrashMode Mode, ulong Seed)
 {
     public string Describe() => $"a power loss {Where}, crash state {Mode.Name()} (seed {Seed})";
+
+    /// <summary>The files of the state as recovery found them: name and size.</summary>
+    public string Files() => string.Join(", ", Disk.LiveImage().Files().Select(f => $"{Path.GetFileName(f.Path)} ({f.Content.Length} B)"));
 }

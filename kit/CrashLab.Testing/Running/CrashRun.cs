@@ -147,9 +147,10 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
 
         foreach (var state in batch)
         {
+            var files = state.Files(); // before recovery changes them
             var violation = RecoveryTrial.Judge(open, state, LogDir, FaultsInPlan);
             if (violation != null)
-                throw Failure(violation, state.Describe());
+                throw Failure(violation, $"{state.Describe()}{Environment.NewLine}  files:    {(files.Length > 0 ? files : "none")}");
             _judged++;
         }
     }

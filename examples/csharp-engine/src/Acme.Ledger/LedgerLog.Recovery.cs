@@ -19,11 +19,20 @@ public sealed partial class LedgerLog
             .Select(n => (FirstLsn: long.Parse(n[..^SegmentSuffix.Length], CultureInfo.InvariantCulture), Path: Path.Combine(directory, n)))
             .OrderBy(s => s.FirstLsn).ToList();
         var first = checkpoint ?? (found.Count > 0 ? found[0].FirstLsn : 1);
+        var (deleted, stopped) = (false, false);
+        // Segments wholly below the checkpoint are what a truncation was deleting when the power went:
+        // its unlinks reach the disk in any order, so one may be gone and an older one still there.
+        while (found.Count > 1 && found[1].FirstLsn <= first)
+        {
+            fs.Delete(found[0].Path);
+            found.RemoveAt(0);
+            deleted = true;
+        }
+
         var expected = found.Count > 0 ? found[0].FirstLsn : first;
         var records = new List<byte[]>();
         var kept = new List<(long, string)>();
         long tailBytes = 0;
-        var (deleted, stopped) = (false, false);
         foreach (var segment in found)
         {
             // Past a torn tail, or a segment that does not continue the last one: nothing there belongs to the log.
