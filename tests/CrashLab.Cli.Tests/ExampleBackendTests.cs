@@ -27,7 +27,8 @@ public sealed class ExampleBackendTests : CliTest
         var result = await Crashlab.RunAsync("check", "--backend-cmd", backend);
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("all 27 checks passed", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAIL", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("checks passed", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
