@@ -27,9 +27,25 @@ if (parse.Errors.Count > 0)
 
 // Signals are ours (StopSignals): a campaign must write its reports before it exits.
 _ = StopSignals.Current;
+
+// A FUSE mount whose daemon died with an earlier harness (SIGKILLed, say) is released now, by whatever command starts next.
+try
+{
+    CrashLab.Fuse.Mounting.MountPoints.SweepStale();
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"crashlab: could not sweep stale FUSE mounts: {e.Message}");
+}
+
 try
 {
     return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (OperationCanceledException) when (StopSignals.Current.Stop.IsCancellationRequested)
+{
+    // A command with no handling of its own for a stop: it ran no further, and says so by its exit code.
+    return StopSignals.Current.ExitCode;
 }
 catch (Exception e)
 {

@@ -11,7 +11,8 @@ public sealed class HostileBackendTests : CliTest
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", Scripted(new { start = new[] { Ready }, huge_mib = 256, then = "hang" }), "--budget", "3", "--out", Out);
+        // Reading 64 MiB from Python can take most of the default 30 s on a loaded machine: the timeout must not name it first.
+        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", Scripted(new { start = new[] { Ready }, huge_mib = 256, then = "hang" }), "--budget", "3", "--out", Out, "--timeout", "100s");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"Stdout line longer than 64 MiB.* \(rule protocol\)", result.Stdout);

@@ -22,9 +22,10 @@ internal static class CampaignCommand
         var shard = CommonOptions.Shard();
         var chains = CommonOptions.Chains();
         var fs = CommonOptions.Fs();
+        var timeout = CommonOptions.Timeout();
         var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
         {
-            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, oldCycles,
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, timeout, oldCycles,
         };
         CommonOptions.Examples(result,
             "crashlab campaign --budget 200                          # the reference engine, scenario process-kill",
@@ -33,11 +34,11 @@ internal static class CampaignCommand
             "crashlab campaign --backend-cmd \"./my_rust_wal\" --scenario power-loss-torn-sectors   # through FUSE (root)");
         result.SetAction((parse, token) => RunAsync(new CampaignRequest(
             parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!), token));
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout)), token));
         return result;
     }
 
-    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs);
+    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs, string? Timeout);
 
     private static async Task<int> RunAsync(CampaignRequest request, CancellationToken token)
     {
@@ -61,6 +62,7 @@ internal static class CampaignCommand
                 KeepGoing = request.KeepGoing,
                 Shard = request.Shard == null ? Shard.Whole : Shard.Parse(request.Shard),
                 Chains = request.Chains,
+                Timeouts = CommonOptions.ParseTimeout(request.Timeout),
             };
         }
         catch (FormatException e)
@@ -71,21 +73,37 @@ internal static class CampaignCommand
         return CommonOptions.CannotRun("campaign", settings.Backend) ?? (await Execute(settings, token).ConfigureAwait(false)).Code;
     }
 
-    /// <summary>Runs a campaign and prints its summary; the tally is null when the harness itself failed.</summary>
+    /// <summary>
+    /// Runs a campaign and prints its summary; the tally is null when the harness itself failed. An
+    /// earlier run's reports in the directory are moved aside first. A signal stops it (see
+    /// <see cref="StopSignals"/>): exit 1 if a violation was found before, else 130/143; never 0.
+    /// </summary>
     internal static async Task<(int Code, CampaignTally? Tally)> Execute(CampaignSettings settings, CancellationToken token)
     {
+        var command = settings.CertifyLevel != null ? "certify" : "campaign";
         try
         {
             var signals = StopSignals.Current;
+            if (EarlierRun.MoveAside(settings.OutDir) is { } aside)
+                Console.Error.WriteLine($"crashlab {command}: {settings.OutDir} held an earlier run's reports: moved them to {aside}");
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(token, signals.Abort);
-            if (settings.Backend.Fuse)
-                Fuse.Mounting.MountPoints.SweepStale();
             // A person at a terminal gets a live table; logs and pipes get the plain lines.
             if (settings.Progress == Console.Error && LiveProgress.ForTerminal(settings) is { } live)
                 settings = settings with { View = live };
             var runner = new CampaignRunner(settings);
+            signals.ViolationFound = () => runner.Tally.Violations > 0;
             using var onStop = signals.Stop.Register(() => runner.Tally.StoppedBy = signals.Received);
-            var tally = await runner.RunAsync(abort.Token, signals.Stop).ConfigureAwait(false);
+            CampaignTally tally;
+            try
+            {
+                tally = await runner.RunAsync(abort.Token, signals.Stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
+            {
+                // Aborted: the runner wrote its reports on the way out.
+                tally = runner.Tally;
+            }
+
             if (settings.Backend.Fuse)
                 Fuse.Mounting.MountPoints.SweepStale();
             Console.WriteLine(ReportWriter.Summary(settings, tally));
@@ -93,9 +111,9 @@ internal static class CampaignCommand
                 return (ExitCodes.Violation, tally);
             return (tally.StoppedBy != null ? signals.ExitCode : ExitCodes.Pass, tally);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (HarnessFault.Is(e))
         {
-            return (CommonOptions.HarnessFailure(settings.CertifyLevel != null ? "certify" : "campaign", e), null);
+            return (CommonOptions.HarnessFailure(command, e), null);
         }
     }
 }

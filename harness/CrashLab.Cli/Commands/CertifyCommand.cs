@@ -20,14 +20,15 @@ internal static class CertifyCommand
         var shard = CommonOptions.Shard();
         var chains = CommonOptions.Chains();
         var fs = CommonOptions.Fs();
+        var timeout = CommonOptions.Timeout();
         var result = new Command("certify", "Run every scenario up to a certification level and issue a certificate (exit 0 only if certified at that level).")
         {
-            backend, command, level, budget, seed, workers, output, shard, chains, fs,
+            backend, command, level, budget, seed, workers, output, shard, chains, fs, timeout,
         };
         CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300",
             "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L4              # L2-L4 through FUSE (root, /dev/fuse)");
         result.SetAction(async (parse, token) => (await CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!).ConfigureAwait(false)).Code);
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout)).ConfigureAwait(false)).Code);
         return result;
     }
 
@@ -52,7 +53,7 @@ internal static class CertifyCommand
         }));
 
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
-    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto)
+    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto, string? timeout = null)
     {
         CampaignSettings settings;
         ScenarioCatalog catalog;
@@ -74,6 +75,7 @@ internal static class CertifyCommand
                 Shard = shardText == null ? Shard.Whole : Shard.Parse(shardText),
                 Chains = chains,
                 CertifyLevel = level,
+                Timeouts = CommonOptions.ParseTimeout(timeout),
             };
         }
         catch (FormatException e)
@@ -85,14 +87,23 @@ internal static class CertifyCommand
             return (cannot, null);
 
         // A backend that does not speak the protocol gets the check's precise report, not a confusing violation minutes later.
+        // Stopped during the check, the campaign below runs no scenario and writes reports that say stopped.
         using var checkReport = new StringWriter();
-        var checkedCode = await CheckCommand.RunAsync(settings.Backend, checkReport, linesOnlyOnFailure: true).ConfigureAwait(false);
+        var checkedCode = await CheckCommand.RunAsync(settings.Backend, checkReport, settings.Timeouts.Request, linesOnlyOnFailure: true).ConfigureAwait(false);
         Console.Write(checkReport);
-        if (checkedCode != ExitCodes.Pass)
+        if (checkedCode != ExitCodes.Pass && !StopSignals.Current.Stop.IsCancellationRequested)
         {
             // The reason belongs with the run's other results, where a CI job collects them.
-            var written = Path.Combine(Directory.CreateDirectory(output.FullName).FullName, "check.txt");
-            Harness.Reports.AtomicFile.Write(written, checkReport.ToString());
+            var written = Path.Combine(output.FullName, "check.txt");
+            try
+            {
+                Harness.Reports.AtomicFile.Write(written, checkReport.ToString());
+            }
+            catch (Exception e) when (HarnessFault.Is(e))
+            {
+                return (CommonOptions.HarnessFailure("certify", e), null);
+            }
+
             Console.WriteLine($"certify: stopped before any crash test: fix what crashlab check reports above (docs/protocol.md), then certify again (also written to {written})");
             return (checkedCode, null);
         }
@@ -114,9 +125,18 @@ internal static class CertifyCommand
         }
 
         var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null };
-        Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
-        Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
-        ReportWriter.Write(settings, tally, certificate);
+        try
+        {
+            // The certificate last, each file whole: a run that dies before it leaves reports and no certificate.
+            ReportWriter.Write(settings, tally, certificate);
+            Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
+            Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
+        }
+        catch (Exception e) when (HarnessFault.Is(e))
+        {
+            return (CommonOptions.HarnessFailure("certify", e), null);
+        }
+
         Console.WriteLine();
         Console.WriteLine(certificate.ToText());
         if (certificate.Certified)

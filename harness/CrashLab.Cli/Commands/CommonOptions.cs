@@ -92,6 +92,15 @@ internal static class CommonOptions
         return backend.ThroughFuse(executable, prefix);
     }
 
+    public static Option<string?> Timeout() => new("--timeout")
+    {
+        Description = "how long a backend may take to become ready or to answer one request before it counts as stopped (default 30s; e.g. 5s, 2m); every stage is bounded by it",
+    };
+
+    /// <summary>--timeout as the harness's timeouts (ready and per request); a <see cref="FormatException"/> (a usage error) when it is not a duration.</summary>
+    public static HarnessTimeouts ParseTimeout(string? text)
+        => text == null ? HarnessTimeouts.Default : new HarnessTimeouts(ParseDuration(text), ParseDuration(text));
+
     public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
 
     /// <summary>--backend / --backend-cmd as a backend to run; a <see cref="FormatException"/> (a usage error) for an unknown mutant.</summary>
@@ -109,7 +118,7 @@ internal static class CommonOptions
     /// <summary>The harness or the machine failed (exit 3): a backend that cannot be run says so in the OS's words.</summary>
     public static int HarnessFailure(string command, Exception e)
     {
-        Console.Error.WriteLine(e is BackendSpawnException ? $"crashlab {command}: {e.Message}" : $"crashlab {command}: harness failure: {e.Message}");
+        Console.Error.WriteLine(e is BackendSpawnException ? $"crashlab {command}: {e.Message}" : $"crashlab {command}: harness failure: {Harness.Reports.HarnessFault.Describe(e)}");
         return ExitCodes.Infrastructure;
     }
 

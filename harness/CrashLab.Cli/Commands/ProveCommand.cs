@@ -74,7 +74,7 @@ internal static class ProveCommand
             {
                 results = await proof.RunAsync(targets, token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (HarnessFault.Is(e))
             {
                 Console.Error.WriteLine($"crashlab: harness failure: {e.Message}");
                 return ExitCodes.Infrastructure;

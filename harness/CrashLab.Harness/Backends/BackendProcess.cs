@@ -103,18 +103,17 @@ public sealed partial class BackendProcess : IAsyncDisposable
 
     internal static Process Launch(BackendSpec spec, BackendEnvironment environment)
     {
-        var (executable, arguments) = ProcessGroup.Wrap(spec.Executable, spec.Arguments);
-        var start = new ProcessStartInfo(executable)
+        var start = new ProcessStartInfo(spec.Executable)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments)
+        foreach (var argument in spec.Arguments)
             start.ArgumentList.Add(argument);
         environment.ApplyTo(start.Environment, spec.WhiteBox);
-        return Process.Start(start) ?? throw new IOException($"could not start {spec.Executable}");
+        return ProcessGroup.Start(start, leadsItsOwnGroup: spec.Fuse);
     }
 
     /// <summary>After a kill: whether the backend had written its ready event before it died (its stdout is read to the end).</summary>
@@ -157,12 +156,12 @@ public sealed partial class BackendProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>setsid's own complaint when it could not exec the backend (a bad interpreter line, say): the program never ran.</summary>
+    /// <summary>The start's own complaint when it could not exec the backend (a bad interpreter line, say): the program never ran.</summary>
     private async Task<string?> ExecFailureAsync()
     {
         if (!ProcessGroup.Available || await EndAsync().ConfigureAwait(false) is not (126 or 127))
             return null;
-        return Stderr.LastLine() is { } line && line.StartsWith("setsid: failed to execute", StringComparison.Ordinal) ? line["setsid: ".Length..] : null;
+        return GroupGuard.ExecFailure(Stderr.LastLine());
     }
 
     /// <summary>The exit code once the backend has ended (null if it has not within 2 s), with its stderr read to the end.</summary>
@@ -234,7 +233,11 @@ public sealed partial class BackendProcess : IAsyncDisposable
         catch (Polly.Timeout.TimeoutRejectedException)
         {
             ThrowIfMountWedged();
-            throw BackendFindingException.Liveness($"request {id} ({op}) got no reply within {_timeouts.Request.TotalSeconds:0.#} s");
+            // A backend that answered, but to ids never sent, is named for that: it answers wrong.
+            if (_findings.TryPeek(out var stray))
+                throw stray;
+            var exited = _process.HasExited ? $"; the backend exited ({LastWords.Status(_process.ExitCode)}) but something it started still holds its stdout open" : "";
+            throw BackendFindingException.Liveness($"request {id} ({op}) got no reply within {_timeouts.Request.TotalSeconds:0.#} s{exited}");
         }
         finally
         {
@@ -282,32 +285,31 @@ public sealed partial class BackendProcess : IAsyncDisposable
     /// <summary>The exit code if the process ends by itself within <paramref name="timeout"/>; null (and still running) otherwise.</summary>
     public Task<int?> ExitedOnItsOwnAsync(TimeSpan timeout) => ProcessGroup.ExitWithinAsync(_process, timeout);
 
-    /// <summary>Waits for the process to end; kills it if it does not within <paramref name="timeout"/>.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits for the process to end; kills it if it does not within <paramref name="timeout"/>.
+    /// The exit code, or null for a process that not even SIGKILL ended within 5 s (stuck in the kernel).
+    /// </summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        return _process.ExitCode;
+        if (await ExitedOnItsOwnAsync(timeout).ConfigureAwait(false) is { } code)
+            return code;
+        Kill();
+        return await ExitedOnItsOwnAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Kills the group and lets go of it, bounded whatever the backend did: a process stuck in the
+    /// kernel (on a wedged mount) or a pipe held open by a child that escaped is not waited for.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-            Kill();
-        await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        // Always the group: a backend that exited may have left children in it (holding its pipes).
+        Kill();
+        await WaitForExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(_stdoutPump, _stderrPump), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         if (_mountPoint != null)
             Fuse.Mounting.MountPoints.Release(_mountPoint);
+        ProcessGroup.Forget(_process);
         _process.Dispose();
-        _writeGate.Dispose();
     }
 }

@@ -1,24 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace CrashLab.Harness.Backends;
 
 /// <summary>
-/// Backends run in a process group of their own (started through setsid), so one SIGKILL to the
-/// group takes the backend and everything it spawned: no orphans.
+/// Backends run in a process group of their own, so one SIGKILL to the group takes the backend and
+/// everything it spawned: no orphans. The group is led by a small guard (<see cref="GroupGuard"/>)
+/// that dies with the harness, SIGKILL included, and takes the group with it. Every group
+/// started is known here, so a stopped run can kill them all at once and start no more.
 /// </summary>
 internal static partial class ProcessGroup
 {
     private const int SIGKILL = 9;
     private const int SIGTERM = 15;
-    private const string SetSid = "/usr/bin/setsid";
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+    private static volatile bool _closed;
 
-    public static bool Available => File.Exists(SetSid);
+    public static bool Available => GroupGuard.Available;
 
-    public static (string Executable, IEnumerable<string> Arguments) Wrap(string executable, IEnumerable<string> arguments)
-        => Available ? (SetSid, [executable, .. arguments]) : (executable, arguments);
+    /// <summary>
+    /// Starts a backend's process in a group of its own, on the one thread that starts them all
+    /// (the parent-death signal follows the thread that forked, not the process). After
+    /// <see cref="KillEveryGroup"/> nothing starts any more: the run is stopping.
+    /// </summary>
+    public static Process Start(ProcessStartInfo start, bool leadsItsOwnGroup)
+    {
+        if (_closed)
+            throw new OperationCanceledException("the run is stopping: no backend starts any more");
+        GroupGuard.Wrap(start, leadsItsOwnGroup);
+        var process = Spawner.Run(() => Process.Start(start) ?? throw new IOException($"could not start {start.FileName}"));
+        Running[process.Id] = process;
+        if (_closed)
+            KillAll(process);
+        return process;
+    }
+
+    /// <summary>The run is stopping: SIGKILL to every backend group still running, and none starts after this.</summary>
+    public static void KillEveryGroup()
+    {
+        _closed = true;
+        foreach (var process in Running.Values)
+            KillAll(process);
+    }
+
+    /// <summary>A backend's process was disposed of: no longer ours to kill.</summary>
+    public static void Forget(Process process)
+    {
+        try
+        {
+            Running.TryRemove(process.Id, out _);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
 
     /// <summary>SIGKILL to a backend's whole group and process tree; nothing if it is already gone.</summary>
-    public static void KillAll(System.Diagnostics.Process process)
+    public static void KillAll(Process process)
     {
         try
         {
@@ -26,14 +65,14 @@ internal static partial class ProcessGroup
                 Kill(process.Id);
             process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            // Already gone.
+            // Already gone (or going).
         }
     }
 
     /// <summary>The exit code if the process ends within <paramref name="timeout"/>; null (still running) otherwise.</summary>
-    public static async Task<int?> ExitWithinAsync(System.Diagnostics.Process process, TimeSpan timeout)
+    public static async Task<int?> ExitWithinAsync(Process process, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -55,4 +94,33 @@ internal static partial class ProcessGroup
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillNative(int pid, int signal);
+
+    /// <summary>One long-lived thread forks every backend: a thread-pool thread that retires would fire the children's parent-death signal.</summary>
+    private static class Spawner
+    {
+        private static readonly BlockingCollection<Action> Work = [];
+
+        static Spawner() => new Thread(() =>
+        {
+            foreach (var item in Work.GetConsumingEnumerable())
+                item();
+        }) { IsBackground = true, Name = "crashlab-spawner" }.Start();
+
+        public static T Run<T>(Func<T> start)
+        {
+            var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Work.Add(() =>
+            {
+                try
+                {
+                    done.SetResult(start());
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            });
+            return done.Task.GetAwaiter().GetResult();
+        }
+    }
 }

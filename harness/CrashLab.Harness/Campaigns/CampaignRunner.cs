@@ -13,11 +13,14 @@ namespace CrashLab.Harness.Campaigns;
 public sealed class CampaignRunner(CampaignSettings settings)
 {
     private CancellationToken _stop;
+    private Exception? _reportFailure;
+    private string? _runMark;
 
     public CampaignTally Tally { get; } = new();
 
     /// <param name="cancellationToken">Abort: in-flight cycles are cut short.</param>
     /// <param name="stop">Graceful stop: every chain finishes its current cycle and a last checked restart, then the reports are written.</param>
+    /// <exception cref="HarnessWriteException">The reports could not be written (the run stops at the first such failure).</exception>
     public async Task<CampaignTally> RunAsync(CancellationToken cancellationToken, CancellationToken stop = default)
     {
         _stop = stop;
@@ -25,13 +28,16 @@ public sealed class CampaignRunner(CampaignSettings settings)
         var work = ScratchSpace.NewWorkDirectory(settings.OutDir);
         var cases = Path.Combine(settings.OutDir, "cases");
         Directory.CreateDirectory(work);
+        _runMark = Path.Combine(work, ".crashlab-run");
+        File.WriteAllText(_runMark, "");
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var reporting = new CancellationTokenSource();
-        var reporter = Task.Run(() => ReportPeriodicallyAsync(reporting.Token), CancellationToken.None);
+        var reporter = Task.Run(() => ReportPeriodicallyAsync(failed, reporting.Token), CancellationToken.None);
         try
         {
             var share = settings.Duration / Math.Max(1, settings.Scenarios.Count);
-            for (var index = 0; index < settings.Scenarios.Count && !cancellationToken.IsCancellationRequested && !stop.IsCancellationRequested; index++)
-                await RunScenarioAsync(index, share, work, cases, cancellationToken).ConfigureAwait(false);
+            for (var index = 0; index < settings.Scenarios.Count && !failed.IsCancellationRequested && !stop.IsCancellationRequested; index++)
+                await RunScenarioAsync(index, share, work, cases, failed.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -39,11 +45,19 @@ public sealed class CampaignRunner(CampaignSettings settings)
             await reporter.ConfigureAwait(false);
             Tally.Finished = true;
             settings.View?.Complete(Tally);
-            WriteReports();
-            if (Directory.Exists(work))
-                Directory.Delete(work, recursive: true);
+            try
+            {
+                WriteReports();
+            }
+            finally
+            {
+                if (Directory.Exists(work))
+                    Directory.Delete(work, recursive: true);
+            }
         }
 
+        if (_reportFailure != null)
+            throw _reportFailure;
         return Tally;
     }
 
@@ -113,7 +127,8 @@ public sealed class CampaignRunner(CampaignSettings settings)
         return SplitMix.Hash(campaignSeed, name, (ulong)chain);
     }
 
-    private async Task ReportPeriodicallyAsync(CancellationToken stop)
+    /// <summary>Progress each second, the reports every five; a report that cannot be written stops the run (<paramref name="run"/>).</summary>
+    private async Task ReportPeriodicallyAsync(CancellationTokenSource run, CancellationToken stop)
     {
         var tick = 0;
         while (!stop.IsCancellationRequested)
@@ -131,14 +146,31 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 view.Update(Tally);
             else
                 settings.Progress?.WriteLine(Tally.ProgressLine());
-            if (++tick % 5 == 0)
+            if (++tick % 5 != 0)
+                continue;
+            try
+            {
                 WriteReports();
+            }
+            catch (HarnessWriteException e)
+            {
+                _reportFailure = e;
+                await run.CancelAsync().ConfigureAwait(false);
+                break;
+            }
         }
     }
 
-    /// <summary>The reports as they stand; the page is drawn again only when it would change beyond its counters (a new violation) or at the end.</summary>
+    /// <summary>
+    /// The reports as they stand; the page is drawn again only when it would change beyond its
+    /// counters (a new violation) or at the end. A report directory deleted during the run is not
+    /// created again (its case files are gone): the run fails saying so.
+    /// </summary>
     private void WriteReports()
     {
+        // The mark, not the directory: a backend may have created its data directory's path again.
+        if (_runMark != null && !File.Exists(_runMark))
+            throw new HarnessWriteException($"cannot write {Path.Combine(settings.OutDir, "report.json")}: the report directory was deleted during the run (ENOENT)", new DirectoryNotFoundException(settings.OutDir));
         var violations = Tally.Violations;
         var html = Tally.Finished || violations != Interlocked.Exchange(ref _violationsDrawn, violations);
         ReportWriter.Write(settings, Tally, html: html);

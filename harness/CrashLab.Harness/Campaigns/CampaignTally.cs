@@ -134,6 +134,19 @@ public sealed class CampaignTally
     /// <summary>Set when a signal stopped the campaign early (SIGINT, SIGTERM).</summary>
     public string? StoppedBy { get; set; }
 
+    /// <summary>
+    /// fail once a violation was found (stopped or not); otherwise pass only for a run that
+    /// finished: a stopped run is "stopped", and a report written while it runs (all a harness
+    /// killed outright leaves) is "incomplete". An interrupted run never reads as a pass.
+    /// </summary>
+    public string Verdict => Violations > 0 ? "fail" : !Finished ? "incomplete" : StoppedBy != null ? "stopped" : "pass";
+
+    /// <summary>Whether the run ended before its work was done (stopped, or still running when the report was written).</summary>
+    public bool Interrupted => !Finished || StoppedBy != null;
+
+    /// <summary>A scenario the run never reached: not one cycle of it ran.</summary>
+    public bool Skipped(string scenario) => Interrupted && For(scenario).Cycles == 0;
+
     /// <summary>Wall-clock time; a merged report sets it to its longest shard's.</summary>
     public TimeSpan Elapsed
     {

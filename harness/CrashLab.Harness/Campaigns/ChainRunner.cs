@@ -22,9 +22,12 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private ReadyEvent? _lastReady;
     private TimeSpan _startToReady = TimeSpan.FromMilliseconds(40);
     private long _killedAt;
+    private CancellationToken _aborted;
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
     {
+        _aborted = cancellationToken;
+        settings.CreateWorkDir();
         Directory.CreateDirectory(_dataDir);
         try
         {
@@ -95,6 +98,8 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     /// <summary>A start that was not accepted: a violation (recorded with a case), or an honest refusal that ends the chain.</summary>
     private bool Ended(RecoveryVerdict verdict, Dictionary<string, string> snapshot, ChainModelState modelBefore, string? stderr)
     {
+        if (_aborted.IsCancellationRequested)
+            return false;
         if (verdict.Violation is { } violation)
             return Fail("recovery", violation, snapshot, modelBefore, stderr);
         tally.FatalStart(verdict.Reason ?? "refused to start");
@@ -178,8 +183,11 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     /// The failing run's transcript for the case (a report draws it): under load, this cycle's; at a
     /// start, the previous cycle's, whose kill left the directory being recovered.
     /// </summary>
+    /// <remarks>After an abort the harness killed the backend: what followed is not the backend's doing, and not recorded.</remarks>
     private bool Fail(string stage, Violation violation, Dictionary<string, string> snapshot, ChainModelState model, string? stderr)
     {
+        if (_aborted.IsCancellationRequested)
+            return false;
         var timeline = _lastRun is { } run ? new Timeline { KillMs = Math.Round(run.KillMs, 2), KilledBy = "timed kill" } : null;
         CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr, timeline: timeline, transcript: _lastRun?.Requests, ready: _lastReady);
         return false;

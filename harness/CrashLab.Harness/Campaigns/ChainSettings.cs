@@ -12,4 +12,20 @@ public sealed record ChainSettings(
     ulong ChainSeed,
     string WorkDir,
     string CasesDir,
-    HarnessTimeouts Timeouts);
+    HarnessTimeouts Timeouts)
+{
+    private const string Mark = ".crashlab-chain";
+
+    /// <summary>Creates the chain's work directory with a mark in it, by which a deletion during the run is told.</summary>
+    public void CreateWorkDir()
+    {
+        Directory.CreateDirectory(WorkDir);
+        File.WriteAllText(Path.Combine(WorkDir, Mark), "");
+    }
+
+    /// <summary>
+    /// False once the work directory was deleted under the run (a backend may have created the
+    /// path again, the mark is gone): what the backend did then is the harness's trouble, not a finding.
+    /// </summary>
+    public bool WorkDirIntact => File.Exists(Path.Combine(WorkDir, Mark));
+}

@@ -21,6 +21,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
     {
+        settings.CreateWorkDir();
         Directory.CreateDirectory(_dataDir);
         var run = new WhiteBoxRun(settings.Backend, settings.Scenario.Workload, settings.Timeouts);
         try
@@ -57,6 +58,9 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         };
         var cycleDir = Directory.CreateDirectory(Path.Combine(settings.WorkDir, $"cycle-{_cycle}")).FullName;
         var outcome = await run.ExecuteAsync(_dataDir, _model, input, cycleDir, cancellationToken).ConfigureAwait(false);
+        // After an abort the harness killed the backend: what followed is not the backend's doing.
+        if (cancellationToken.IsCancellationRequested)
+            return false;
         tally.Kill(outcome.KilledBeforeReady);
         if (outcome.ReadyName != null)
             tally.SawReady(outcome.ReadyName);

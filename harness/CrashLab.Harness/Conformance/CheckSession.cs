@@ -10,17 +10,30 @@ namespace CrashLab.Harness.Conformance;
 internal sealed class CheckSession(RawSession session, TimeSpan timeout) : IAsyncDisposable
 {
     private readonly Dictionary<long, string> _early = [];
-    private bool _silent;
+    private string? _silence;
     private long _nextId;
 
     public RawSession Raw => session;
+
+    /// <summary>Why the backend no longer answers (it stopped, closed its stdout, stopped reading); null while it answers.</summary>
+    public string? Silence => _silence;
 
     public long NextId() => ++_nextId;
 
     /// <summary>The first line after start: must be a ready (or fatal) event.</summary>
     public async Task<(BackendLine? Event, string Raw, string? Error)> StartAsync()
     {
-        var raw = await ReadAsync().ConfigureAwait(false);
+        string? raw;
+        try
+        {
+            raw = await ReadAsync().ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            _silence = e.Message;
+            return (null, "(nothing)", $"no ready event: {e.Message}");
+        }
+
         if (raw == null)
         {
             var status = Backends.LastWords.Status(await session.ExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false));
@@ -57,7 +70,7 @@ internal sealed class CheckSession(RawSession session, TimeSpan timeout) : IAsyn
     {
         var raw = await RawReplyAsync(sent.Id).ConfigureAwait(false);
         if (raw == null)
-            return new Answer(null, "(no reply)", $"nothing answered id {sent.Id}; {LastWords()}");
+            return new Answer(null, "(no reply)", $"nothing answered id {sent.Id}: {_silence}; {LastWords()}");
         try
         {
             var line = (BackendLine.Answer)BackendLineParser.Parse(System.Text.Encoding.UTF8.GetBytes(raw));
@@ -74,22 +87,28 @@ internal sealed class CheckSession(RawSession session, TimeSpan timeout) : IAsyn
     {
         while (!_early.ContainsKey(id))
         {
-            if (_silent)
+            if (_silence != null)
                 return null;
             string? raw;
             try
             {
                 raw = await ReadAsync().ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            catch (TimeoutException e)
             {
-                raw = null;
+                var strays = _early.Keys.Where(k => k > _nextId || k < 0).Order().Take(5).ToList();
+                _silence = strays.Count == 0 ? e.Message : $"{e.Message}; it answered with ids never sent ({string.Join(", ", strays)})";
+                return null;
             }
 
             // A backend that stopped answering is not waited for again, check after check.
-            _silent = raw == null;
             if (raw == null)
+            {
+                _silence = await session.ExitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false) is { } code
+                    ? $"the backend exited ({Backends.LastWords.Status(code)})"
+                    : "the backend closed its stdout but kept running";
                 return null;
+            }
 
             // A line that names no id is the offending answer to whatever is awaited.
             if (IdOf(raw) is not { } answered)

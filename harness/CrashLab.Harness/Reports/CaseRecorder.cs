@@ -22,6 +22,9 @@ public static class CaseRecorder
         List<Workload.RecordedRequest>? transcript = null,
         ReadyEvent? ready = null)
     {
+        // A backend whose directory was deleted under it fails for the harness's reason, not its own.
+        if (!settings.WorkDirIntact)
+            throw new HarnessWriteException($"cannot record a case in {settings.CasesDir}: the run's work directory {settings.WorkDir} was deleted during the run (ENOENT)", new DirectoryNotFoundException(settings.WorkDir));
         var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}.json");
         var caseFile = new CaseFile
         {

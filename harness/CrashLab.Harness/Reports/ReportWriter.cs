@@ -46,13 +46,15 @@ public static class ReportWriter
         ["kills_before_ready"] = tally.Scenarios.Sum(s => s.KillsBeforeReady),
         ["kills_after_ready"] = tally.Scenarios.Sum(s => s.KillsAfterReady),
         ["violations"] = tally.Violations,
-        ["verdict"] = tally.Violations == 0 ? "pass" : "fail",
-        ["scenarios"] = new JsonArray([.. settings.Scenarios.Select(s => (JsonNode)Scenario(s, tally.For(s.Name)))]),
+        ["verdict"] = tally.Verdict,
+        ["scenarios_skipped"] = new JsonArray([.. settings.Scenarios.Where(s => tally.Skipped(s.Name)).Select(s => (JsonNode)s.Name)]),
+        ["scenarios"] = new JsonArray([.. settings.Scenarios.Select(s => (JsonNode)Scenario(s, tally.For(s.Name), tally.Skipped(s.Name)))]),
     };
 
-    private static JsonObject Scenario(Scenario scenario, CampaignTally.ScenarioTally tally) => new()
+    private static JsonObject Scenario(Scenario scenario, CampaignTally.ScenarioTally tally, bool skipped) => new()
     {
         ["name"] = scenario.Name,
+        ["status"] = skipped ? "skipped" : "run",
         ["backend_reported"] = tally.ReadyName,
         ["level"] = scenario.Level,
         ["states_checked"] = tally.States,
@@ -91,39 +93,28 @@ public static class ReportWriter
         })]),
     };
 
-    /// <summary>One testcase per scenario; a failure carries its case file's path.</summary>
+    /// <summary>
+    /// One testcase per scenario; a failure carries its case file's path, a scenario never reached
+    /// is skipped. An interrupted run adds a testcase with an error, so CI never reads it as green.
+    /// </summary>
     public static string JUnit(CampaignSettings settings, CampaignTally tally)
     {
         var text = new StringBuilder();
         using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
         {
+            var skipped = settings.Scenarios.Count(s => tally.Skipped(s.Name));
             xml.WriteStartElement("testsuites");
             xml.WriteStartElement("testsuite");
             xml.WriteAttributeString("name", $"crashlab {settings.BackendLabel}");
-            xml.WriteAttributeString("tests", settings.Scenarios.Count.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("tests", (settings.Scenarios.Count + (tally.Interrupted ? 1 : 0)).ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("failures", settings.Scenarios.Count(s => !tally.For(s.Name).Violations.IsEmpty).ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("errors", tally.Interrupted ? "1" : "0");
+            xml.WriteAttributeString("skipped", skipped.ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("time", tally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            if (tally.Interrupted)
+                Interruption(xml, settings, tally, skipped);
             foreach (var scenario in settings.Scenarios)
-            {
-                var scenarioTally = tally.For(scenario.Name);
-                xml.WriteStartElement("testcase");
-                xml.WriteAttributeString("classname", $"crashlab.{scenario.Level}");
-                xml.WriteAttributeString("name", scenario.Name);
-                xml.WriteAttributeString("time", scenarioTally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
-                foreach (var violation in scenarioTally.Violations)
-                {
-                    xml.WriteStartElement("failure");
-                    xml.WriteAttributeString("type", violation.Violation.Rule);
-                    xml.WriteAttributeString("message", violation.Sentence);
-                    xml.WriteString($"case file: {violation.CaseFile}\nreplay: crashlab replay {violation.CaseFile}");
-                    xml.WriteEndElement();
-                }
-
-                xml.WriteStartElement("system-out");
-                xml.WriteString($"crash states checked: {scenarioTally.States}; cycles: {scenarioTally.Cycles}");
-                xml.WriteEndElement();
-                xml.WriteEndElement();
-            }
+                ScenarioCase(xml, scenario, tally.For(scenario.Name), tally.Skipped(scenario.Name) ? Unfinished(tally) : null);
 
             xml.WriteEndElement();
             xml.WriteEndElement();
@@ -146,6 +137,49 @@ public static class ReportWriter
         return $"{tally.States} crash states checked{of}{(notes.Count > 0 ? $" ({string.Join("; ", notes)})" : "")}";
     }
 
+    private static string Unfinished(CampaignTally tally) => tally.StoppedBy != null ? $"stopped by {tally.StoppedBy}" : "the run had not finished when this report was written";
+
+    private static void Interruption(XmlWriter xml, CampaignSettings settings, CampaignTally tally, int skipped)
+    {
+        xml.WriteStartElement("testcase");
+        xml.WriteAttributeString("classname", "crashlab");
+        xml.WriteAttributeString("name", tally.StoppedBy != null ? "run stopped" : "run incomplete");
+        xml.WriteAttributeString("time", tally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+        xml.WriteStartElement("error");
+        xml.WriteAttributeString("type", tally.StoppedBy != null ? "stopped" : "incomplete");
+        xml.WriteAttributeString("message", $"{Unfinished(tally)}: {skipped} of {settings.Scenarios.Count} scenarios not run; {tally.States} crash states checked before it");
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    private static void ScenarioCase(XmlWriter xml, Scenario scenario, CampaignTally.ScenarioTally scenarioTally, string? skipped)
+    {
+        xml.WriteStartElement("testcase");
+        xml.WriteAttributeString("classname", $"crashlab.{scenario.Level}");
+        xml.WriteAttributeString("name", scenario.Name);
+        xml.WriteAttributeString("time", scenarioTally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+        if (skipped != null)
+        {
+            xml.WriteStartElement("skipped");
+            xml.WriteAttributeString("message", $"not run: {skipped}");
+            xml.WriteEndElement();
+        }
+
+        foreach (var violation in scenarioTally.Violations)
+        {
+            xml.WriteStartElement("failure");
+            xml.WriteAttributeString("type", violation.Violation.Rule);
+            xml.WriteAttributeString("message", violation.Sentence);
+            xml.WriteString($"case file: {violation.CaseFile}\nreplay: crashlab replay {violation.CaseFile}");
+            xml.WriteEndElement();
+        }
+
+        xml.WriteStartElement("system-out");
+        xml.WriteString($"crash states checked: {scenarioTally.States}; cycles: {scenarioTally.Cycles}");
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
     public static string Summary(CampaignSettings settings, CampaignTally tally)
     {
         var text = new StringBuilder();
@@ -156,7 +190,7 @@ public static class ReportWriter
         foreach (var scenario in settings.Scenarios)
         {
             var s = tally.For(scenario.Name);
-            var verdict = s.Violations.IsEmpty ? "pass" : $"FAIL ({s.Violations.Count} violation{(s.Violations.Count == 1 ? "" : "s")})";
+            var verdict = !s.Violations.IsEmpty ? $"FAIL ({s.Violations.Count} violation{(s.Violations.Count == 1 ? "" : "s")})" : tally.Skipped(scenario.Name) ? "skipped (not run)" : tally.StoppedBy != null ? "stopped" : "pass";
             var of = s.Budget is { } budget ? $" of {budget}" : "";
             var duplicates = s.Duplicates > 0 ? $"; {s.Duplicates} duplicate(s) skipped" : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"  {scenario.Name,-28} {scenario.Level}  crash states {s.States,6}{of,-7} (durable data at risk in {s.StatesAtRisk}{duplicates})  kills before/after ready {s.KillsBeforeReady}/{s.KillsAfterReady}  {verdict}");

@@ -14,9 +14,31 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
 {
     public int Attempts { get; private set; }
 
+    /// <summary>The smallest case found so far that still fails (what a stopped shrink keeps).</summary>
+    public CaseFile? Best { get; private set; }
+
+    /// <summary>
+    /// The case replayed as saved, first: shrinking starts only from a failure that reproduces. The
+    /// outcome (no violation, or another rule) says what happened instead.
+    /// </summary>
+    public async Task<CaseReplayer.Outcome> ReproduceAsync(CaseFile original, CancellationToken cancellationToken)
+    {
+        Attempts++;
+        var work = Directory.CreateTempSubdirectory("crashlab-shrink-").FullName;
+        try
+        {
+            return await CaseReplayer.ReplayAsync(original, backend, work, timeouts, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     public async Task<CaseFile> ShrinkAsync(CaseFile original, int maxAttempts, CancellationToken cancellationToken)
     {
         var best = original;
+        Best = best;
         var improved = true;
         while (improved && Attempts < maxAttempts && !cancellationToken.IsCancellationRequested)
         {
@@ -25,9 +47,11 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
             {
                 if (Attempts >= maxAttempts || cancellationToken.IsCancellationRequested)
                     break;
-                if (await StillFailsAsync(candidate, original.Violation.Rule, cancellationToken).ConfigureAwait(false) is { } kept)
+                // A replay cut short by a stop says nothing about the candidate.
+                if (await StillFailsAsync(candidate, original.Violation.Rule, cancellationToken).ConfigureAwait(false) is { } kept && !cancellationToken.IsCancellationRequested)
                 {
                     best = kept;
+                    Best = best;
                     improved = true;
                     progress($"  {CaseSize.Of(best)}");
                     break;

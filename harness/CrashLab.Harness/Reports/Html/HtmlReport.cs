@@ -20,10 +20,12 @@ public static class HtmlReport
     public static string ForCampaign(CampaignSettings settings, CampaignTally tally, Certificate? certificate = null)
     {
         var html = Start($"CrashLab — {settings.BackendLabel}");
-        var verdict = certificate?.Verdict ?? (tally.Violations == 0 ? "pass" : "fail");
+        var verdict = certificate?.Verdict ?? tally.Verdict;
         html.Append($"<h1>CrashLab: <span class=\"{Css(verdict)}\">{E(verdict)}</span></h1>");
         html.Append($"<p>backend <b>{E(settings.BackendLabel)}</b>{(tally.BackendName != null ? $" (reports itself as “{E(tally.BackendName)}”)" : "")}{(settings.Backend.Fuse ? ", on a FUSE mount of the shim" : "")}; seed {settings.Seed}; ");
         html.Append(CultureInfo.InvariantCulture, $"{tally.States} crash states in {tally.Elapsed.TotalSeconds:0.0} s ({tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s); {tally.Violations} violation(s); CrashLab {E(BuildInfo.Version)} ({E(BuildInfo.Commit)})</p>");
+        if (tally.Interrupted)
+            html.Append($"<p class=\"warn\">{(tally.StoppedBy != null ? $"Stopped by {E(tally.StoppedBy)}" : "Not finished (a report written while the run went on)")}: {settings.Scenarios.Count(s => tally.Skipped(s.Name))} of {settings.Scenarios.Count} scenarios not run; no verdict on what was not checked.</p>");
         if (certificate != null)
             Levels(html, certificate);
         Scenarios(html, settings, tally);
@@ -70,8 +72,8 @@ public static class HtmlReport
         foreach (var scenario in settings.Scenarios)
         {
             var t = tally.For(scenario.Name);
-            var verdict = t.Violations.IsEmpty ? "pass" : "fail";
-            html.Append($"<tr><td>{E(scenario.Name)}</td><td>{E(scenario.Level)}</td><td>{t.States}</td><td>{t.StatesAtRisk}</td><td>{t.Cycles}</td><td>{t.Violations.Count}</td><td class=\"{verdict}\">{verdict}</td></tr>");
+            var verdict = !t.Violations.IsEmpty ? "fail" : tally.Skipped(scenario.Name) ? "skipped" : tally.Interrupted ? "unfinished" : "pass";
+            html.Append($"<tr><td>{E(scenario.Name)}</td><td>{E(scenario.Level)}</td><td>{t.States}</td><td>{t.StatesAtRisk}</td><td>{t.Cycles}</td><td>{t.Violations.Count}</td><td class=\"{Css(verdict)}\">{verdict}</td></tr>");
         }
 
         html.Append("</table>");

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace CrashLab.Harness.Backends;
+
+/// <summary>
+/// How a backend is started so that nothing of it can outlive the harness, even a harness killed
+/// with SIGKILL (which runs no clean-up code of ours). .NET cannot run code between fork and exec,
+/// so the start goes through util-linux and the shell:
+/// <c>setpriv --pdeathsig TERM -- setsid sh -c GUARD guard BACKEND...</c>. setsid makes the guard
+/// the leader of a new process group; setpriv gives it the parent-death signal, which survives the
+/// execs; the guard starts the backend in its group with the pipes, closes its own copies (an end of
+/// stdout must stay the backend's), and waits. When the harness dies the kernel sends the guard
+/// SIGTERM, and its trap SIGKILLs the whole group: backend, and every child the backend forked.
+/// The exit status is the backend's (128+N when a signal N ended it).
+/// <para>
+/// A FUSE daemon (crashlab-fuse) leads its own group and watches its parent itself (it must
+/// release its mount first), so it is only put in a group of its own.
+/// </para>
+/// </summary>
+internal static class GroupGuard
+{
+    private const string SetSid = "/usr/bin/setsid";
+    private const string SetPriv = "/usr/bin/setpriv";
+    private const string Shell = "/bin/sh";
+
+    /// <summary>The guard's name in ps and in the shell's messages.</summary>
+    private const string Name = "crashlab-guard";
+
+    /// <summary>
+    /// The backend runs under env, so that a program that cannot be executed (a bad interpreter
+    /// line, say) is named with the operating system's words: "/usr/bin/env: 'PROGRAM': No such file...".
+    /// </summary>
+    public const string ExecFailurePrefix = "/usr/bin/env: ";
+
+    private const string Script = """
+        trap 'kill -KILL 0' TERM HUP
+        exec 3<&0
+        /usr/bin/env -- "$@" <&3 3<&- &
+        exec 3<&- </dev/null >/dev/null 2>&1
+        wait $!
+        """;
+
+    public static bool Available => File.Exists(SetSid);
+
+    private static bool Guarded => Available && File.Exists(SetPriv) && File.Exists(Shell) && File.Exists("/usr/bin/env");
+
+    /// <summary>Rewrites <paramref name="start"/> so that its program runs as described above.</summary>
+    public static void Wrap(ProcessStartInfo start, bool leadsItsOwnGroup)
+    {
+        if (!Available)
+            return;
+        string[] prefix = leadsItsOwnGroup || !Guarded
+            ? [SetSid]
+            : [SetPriv, "--pdeathsig", "TERM", "--", SetSid, Shell, "-c", Script, Name];
+        var arguments = start.ArgumentList.ToList();
+        start.ArgumentList.Clear();
+        foreach (var argument in prefix.Skip(1).Append(start.FileName).Concat(arguments))
+            start.ArgumentList.Add(argument);
+        start.FileName = prefix[0];
+    }
+
+    /// <summary>The start's own complaint when the program could not be executed at all; null otherwise.</summary>
+    public static string? ExecFailure(string? lastStderrLine)
+    {
+        foreach (var prefix in new[] { ExecFailurePrefix, "setsid: failed to execute " })
+        {
+            if (lastStderrLine != null && lastStderrLine.StartsWith(prefix, StringComparison.Ordinal))
+                return prefix == ExecFailurePrefix ? lastStderrLine[prefix.Length..] : lastStderrLine["setsid: ".Length..];
+        }
+
+        return null;
+    }
+}
