@@ -1,4 +1,5 @@
 using CrashLab.Storage.Faults.Model;
+using CrashLab.Storage.Faults.Profiles;
 
 namespace CrashLab.Testing;
 
@@ -20,6 +21,20 @@ public sealed record CrashStates
 
     /// <summary>The atomic unit of a write at power loss: 512 or 4096.</summary>
     public int SectorSize { get; init; } = 512;
+
+    /// <summary>What the file system lets survive a power loss: posix (the weakest, the default) or ext4-ordered (<see cref="KnownProfiles"/>).</summary>
+    public PersistenceProfile Profile { get; init; } = KnownProfiles.Posix;
+
+    /// <summary>
+    /// Instead of one state per mode and seed: every distinct state <see cref="Profile"/> admits at
+    /// each crash point, up to <see cref="Limits"/> (beyond them, a sample).
+    /// </summary>
+    public bool Exhaustive { get; init; }
+
+    public EnumerationLimits Limits { get; init; } = EnumerationLimits.Default;
+
+    /// <summary>Every state the profile admits before every operation (ext4-ordered, say: <c>CrashStates.Every(KnownProfiles.Ext4Ordered)</c>).</summary>
+    public static CrashStates Every(PersistenceProfile profile) => new() { Profile = profile, Exhaustive = true };
 
     /// <summary>A power loss before every storage operation, in each mode (the default).</summary>
     public static CrashStates AtEveryOperation { get; } = new();

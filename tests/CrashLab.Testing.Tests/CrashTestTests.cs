@@ -3,6 +3,7 @@ using Acme.Ledger.Tests;
 using CrashLab.Harness.Oracle;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Profiles;
 using CrashLab.Testing.Workloads;
 
 namespace CrashLab.Testing.Tests;
@@ -37,6 +38,27 @@ public sealed class CrashTestTests
         var report = CrashTest.For(LedgerUnderTest.With(LedgerBug.None)).Workload(workload).CrashStates(new CrashStates { SeedsPerMode = 8 }).Check();
 
         Assert.True(report.StatesChecked > 100, $"{report.StatesChecked} states");
+    }
+
+    [Fact]
+    public void Check_EveryExt4OrderedState_OnACorrectLedger_Passes()
+    {
+        var workload = Workload.Seeded(11).Append(2, 513).GroupCommit(3, 64).Truncate(50).Append(1, 4096);
+
+        var report = CrashTest.For(LedgerUnderTest.With(LedgerBug.None)).Workload(workload).CrashStates(CrashStates.Every(KnownProfiles.Ext4Ordered)).Check();
+
+        Assert.True(report.StatesChecked > report.Operations, $"{report.StatesChecked} states at {report.Operations} operations");
+    }
+
+    [Fact]
+    public void Check_EveryPosixState_CatchesRenameWithoutFsync()
+    {
+        var test = CrashTest.For(LedgerUnderTest.With(LedgerBug.RenameWithoutFsync)).Workload(Workload.Seeded(1).Append(4, 10).Truncate(50));
+
+        var failure = Assert.Throws<CrashTestFailedException>(() => test.CrashStates(CrashStates.Every(KnownProfiles.Posix)).Check());
+
+        Assert.Equal(Rules.Liveness, failure.Violation.Rule);
+        Assert.Contains("every one the profile admits", failure.Where, StringComparison.Ordinal);
     }
 
     [Fact]

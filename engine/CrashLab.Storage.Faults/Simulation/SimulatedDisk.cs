@@ -55,7 +55,15 @@ public sealed class SimulatedDisk : IFileSystem
         lock (_lock)
         {
             var window = new CrashWindow(_durable, _tracker.Pending, _tracker.History.Barriers, sectorSize);
-            var image = window.Apply(profile.Compose(window, mode, seed));
+            return Holding(window.Apply(profile.Compose(window, mode, seed)));
+        }
+    }
+
+    /// <summary>A new disk with this disk's directories, holding <paramref name="image"/> as durable (a crash state an enumeration built, say).</summary>
+    public SimulatedDisk Holding(FsImage image)
+    {
+        lock (_lock)
+        {
             var disk = new SimulatedDisk(Root) { _live = image, _durable = image.Clone(), _nextInode = _nextInode };
             disk._directories.UnionWith(_directories);
             return disk;

@@ -3,6 +3,7 @@ using CrashLab.Harness.Workload;
 using CrashLab.Storage;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Profiles;
 using CrashLab.Storage.Faults.Shim;
 using CrashLab.Storage.Faults.Simulation;
 using CrashLab.Testing.Workloads;
@@ -45,7 +46,7 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
             var loss = next < steps.Count ? (PowerLossStep)steps[next++] : new PowerLossStep(_modes[(int)(workload.Seed % (ulong)_modes.Count)]);
             if (!Live(disk, new Life(index), lifeSteps))
                 return Report(index + 1);
-            disk = disk.Crash(loss.Mode, _random.Next(), states.SectorSize);
+            disk = disk.Crash(states.Profile, loss.Mode, _random.Next(), states.SectorSize);
             if (next < steps.Count)
                 continue;
             Live(disk, new Life(index + 1), []);
@@ -123,14 +124,30 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
                 return;
             Harvest();
             var model = _model.ToState() with { RequestFaultsInjected = _model.RequestFaultsInjected || life.Strikes > 0 };
-            foreach (var mode in _modes)
+            var where = $"before storage operation {life.Operations} of life {life.Index} ({operation})";
+            foreach (var (state, name) in StatesOf(disk))
+                _captured.Add(new CapturedState(state, model, where, name));
+        }
+    }
+
+    /// <summary>The crash states of this instant: one per mode and seed, or every one the profile admits.</summary>
+    private IEnumerable<(SimulatedDisk State, string Name)> StatesOf(SimulatedDisk disk)
+    {
+        var profile = states.Profile == KnownProfiles.Posix ? "" : $"{states.Profile.Name} ";
+        if (states.Exhaustive)
+        {
+            var enumeration = CrashEnumerator.Enumerate(states.Profile, disk.Window(states.SectorSize), states.Limits);
+            for (var i = 0; i < enumeration.States.Count; i++)
+                yield return (disk.Holding(enumeration.States[i].Compose()), $"{profile}state {i + 1} of {enumeration.States.Count}{(enumeration.Exhaustive ? ", every one the profile admits" : $", a sample: {enumeration.Summary}")}");
+            yield break;
+        }
+
+        foreach (var mode in _modes)
+        {
+            for (var k = 0; k < (mode == CrashMode.DropAll ? 1 : states.SeedsPerMode); k++)
             {
-                for (var k = 0; k < (mode == CrashMode.DropAll ? 1 : states.SeedsPerMode); k++)
-                {
-                    var seed = SplitMix.Hash(workload.Seed, (ulong)_operations, (ulong)k);
-                    var where = $"before storage operation {life.Operations} of life {life.Index} ({operation})";
-                    _captured.Add(new CapturedState(disk.Crash(mode, seed, states.SectorSize), model, where, mode, seed));
-                }
+                var seed = SplitMix.Hash(workload.Seed, (ulong)_operations, (ulong)k);
+                yield return (disk.Crash(states.Profile, mode, seed, states.SectorSize), $"{profile}{mode.Name()} (seed {seed})");
             }
         }
     }
