@@ -59,12 +59,16 @@ public sealed record CaseFile
     /// <summary>White-box cases that failed in a crash state: the kill and the latest file-system operations with their fates.</summary>
     public Timeline? Timeline { get; init; }
 
-    /// <summary>Black-box cases: the requests of the run whose kill led here, with when and how each was answered (white-box cases keep them in <see cref="WhiteBox"/>).</summary>
+    /// <summary>
+    /// The requests of the run whose kill led here, with when and how each was answered: for
+    /// black-box cases, and for a shrunk case (its own run; the script it replays stays in
+    /// <see cref="WhiteBox"/>). Other white-box cases keep them in <see cref="WhiteBox"/> only.
+    /// </summary>
     public List<Workload.RecordedRequest>? Transcript { get; init; }
 
     /// <summary>The failing run's requests, wherever the case keeps them.</summary>
     [JsonIgnore]
-    public List<Workload.RecordedRequest>? Requests => WhiteBox?.Requests ?? Transcript;
+    public List<Workload.RecordedRequest>? Requests => Transcript ?? WhiteBox?.Requests;
 
     /// <summary>White-box cases: the run to execute again (plan with its crash point, the request transcript, the failing crash state).</summary>
     public WhiteBox.WhiteBoxInput? WhiteBox { get; init; }

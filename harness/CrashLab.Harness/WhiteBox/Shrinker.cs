@@ -75,18 +75,16 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
             var crash = input.Plan.Crash is { } point && outcome.ReplayPoint is { AtOp: > 0 } last && last.AtOp < point.AtOp
                 ? last
                 : input.Plan.Crash;
-            // Everything a report draws comes from this run, not from the case it was cut from.
+            // Everything a report draws comes from this run, not from the case it was cut from; the
+            // script to replay stays the candidate's.
             return candidate with
             {
                 Violation = outcome.Violation,
                 Timeline = outcome.Timeline,
                 Ready = outcome.Ready,
                 Stderr = outcome.Stderr,
-                WhiteBox = input with
-                {
-                    Plan = input.Plan with { Crash = crash }, ModelAfterRun = outcome.ModelAfterRun,
-                    Requests = outcome.Requests is { Count: > 0 } sent ? sent : input.Requests,
-                },
+                Transcript = outcome.Requests is { Count: > 0 } sent ? sent : null,
+                WhiteBox = input with { Plan = input.Plan with { Crash = crash }, ModelAfterRun = outcome.ModelAfterRun },
             };
         }
         finally
