@@ -9,7 +9,7 @@ namespace CrashLab.Wal;
 /// Callers arriving meanwhile queue up; when the leader finishes it completes everyone its flush
 /// covered and hands leadership to the first still waiting, whose flush then covers the whole
 /// queue with one fdatasync. A leader whose previous group had k members first waits (briefly,
-/// bounded by a fraction of the last flush's duration) for about k requests to queue: writers
+/// bounded by half the last flush's duration) for about k requests to queue: writers
 /// just released by a flush need a few microseconds to come back, and without the wait groups
 /// alternate between large and tiny. A lone writer's group has one member, so it never waits.
 /// </summary>
@@ -197,7 +197,7 @@ public sealed partial class WriteAheadLog
     private long WriteOffset(Writing.PendingWrites.Chunk chunk)
         => _options.Is(Mutant.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
 
-    /// <summary>Waits, up to a quarter of the last flush's duration, until as many requests queue as the last group held.</summary>
+    /// <summary>Waits, up to half the last flush's duration, until as many requests queue as the last group held.</summary>
     private void GatherGroup()
     {
         int expected;
@@ -205,7 +205,10 @@ public sealed partial class WriteAheadLog
         lock (_lock)
         {
             expected = _lastGroupSize;
-            budget = Math.Min(_lastFlushTicks / 4, Stopwatch.Frequency / 5000);
+            // Half a flush at most: waiting costs the group at most half a flush of latency and
+            // gains a whole flush for every writer it adds (a fixed cap of microseconds lost the
+            // writers a busy machine schedules late, and the groups alternated large and small).
+            budget = _lastFlushTicks / 2;
         }
 
         if (expected <= 1)

@@ -111,7 +111,25 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
     }
 
+    /// <summary>
+    /// Checks the crash states of one kill. A state's backend is reaped while the next state is
+    /// built and its backend starts (their directories and mounts differ); every one is gone before
+    /// this returns, so the state the chain goes on from is quiet when it is moved.
+    /// </summary>
     private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken, IReadOnlyList<string>? injected = null)
+    {
+        var reaping = new List<Task>();
+        try
+        {
+            return await CheckEachStateAsync(builder, model, input, workDir, requests, kill, reaping, injected, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Task.WhenAll(reaping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<WhiteBoxOutcome> CheckEachStateAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, List<Task> reaping, IReadOnlyList<string>? injected, CancellationToken cancellationToken)
     {
         (string, ChainModelState)? continuation = null;
         var continuationTorn = -1;
@@ -136,7 +154,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             CrashStateBuilder.WriteTo(state, stateDir);
             building.Dispose();
             var stateModel = ChainModel.FromState(modelAfterRun);
-            var (verdict, stderr, ready) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, cancellationToken).ConfigureAwait(false);
+            var (verdict, stderr, ready) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, reaping, cancellationToken).ConfigureAwait(false);
             checkedStates++;
             atRisk += verdict.DurableDataAtRisk ? 1 : 0;
             refusal = verdict.Reason ?? refusal;
@@ -170,7 +188,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     /// restarts on the same directory without faults: whatever it cut or overwrote while it could
     /// not read shows there.
     /// </summary>
-    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, CancellationToken cancellationToken)
+    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> RecoverStateAsync(string stateDir, ChainModel model, FaultPlan? recoveryPlan, string workDir, int index, List<Task> reaping, CancellationToken cancellationToken)
     {
         if (recoveryPlan != null)
         {
@@ -187,22 +205,33 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
 
         var clean = await StartAndJudgeAsync(new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending),
-            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken).ConfigureAwait(false);
+            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken, reaping).ConfigureAwait(false);
         return recoveryPlan != null && clean.Verdict.Violation is { } found
             ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr, clean.Ready)
             : clean;
     }
 
-    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken)
+    /// <param name="reaping">Where a judged backend without a violation is left to be reaped (null: reaped before this returns; a violation's stderr must be whole).</param>
+    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken, List<Task>? reaping = null)
     {
         var start = await judge.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
-        if (start.Process != null)
+        if (start.Process is { } process)
         {
-            using (StageTimes.Time(StageTimes.Stage.KillAndReap))
-                await start.Process.DisposeAsync().ConfigureAwait(false);
+            process.Kill();
+            var reaped = ReapAsync(process);
+            if (reaping != null && start.Verdict.Violation == null)
+                reaping.Add(reaped);
+            else
+                await reaped.ConfigureAwait(false);
         }
 
         return (start.Verdict, start.Stderr, start.Ready);
+    }
+
+    private static async Task ReapAsync(BackendProcess process)
+    {
+        using (StageTimes.Time(StageTimes.Stage.KillAndReap))
+            await process.DisposeAsync().ConfigureAwait(false);
     }
 
     private static async Task<bool> KilledByCrashPointAsync(BackendProcess process, FaultPlan plan)
