@@ -14,7 +14,7 @@ const string Usage = """
       crashlab-fuse --help
 
     Example:
-      CRASHLAB_DATA_DIR=/tmp/wal crashlab-fuse run -- python3 examples/python/simple_wal.py
+      CRASHLAB_DATA_DIR=/tmp/wal crashlab-fuse run -- python3 examples/backends/python/simple_wal.py
     """;
 
 switch (args)

@@ -31,7 +31,18 @@ public sealed class ChainModel(Payloads payloads)
 
     public int NextBatchIndex { get; private set; }
 
-    /// <summary>A media fault (bit flip, misdirected write, read EIO) hit since the last clean recovery: corruption reports are allowed.</summary>
+    /// <summary>
+    /// A media fault (bit flip, misdirected write, read EIO) was injected into this data directory:
+    /// corruption reports are allowed, and a refusal (fatal, a failed append) is honest. It stays set
+    /// for the rest of the chain. The harness sees files, not LSNs: it cannot tell when the damaged
+    /// bytes are gone. A recovery that reported nothing may simply not have read them (LevelDB reads a
+    /// damaged table only when a later compaction does, then refuses every write); one that reported
+    /// and cut may have cut logically and leave the damage on disk to be reported again; a truncation
+    /// deletes records, not the metadata files a flip may have hit. Clearing it on any of those would
+    /// blame a backend for damage that is still there. What it costs: once a fault was injected, a
+    /// later corruption report is no longer a false alarm. Lost durable records are still bounded by
+    /// <see cref="ExcusableThrough"/>, which excuses only records already durable when a fault struck.
+    /// </summary>
     public bool MediaFaultPending { get; private set; }
 
     /// <summary>
@@ -125,8 +136,8 @@ public sealed class ChainModel(Payloads payloads)
         ExcusableThrough = Math.Min(ExcusableThrough, ready.NextLsn - 1);
         Pending.Clear();
         RequestFaultsInjected = false;
-        if (ready.CorruptionLsn == null)
-            (MediaFaultPending, ExcusableThrough) = (false, 0);
+        // MediaFaultPending and ExcusableThrough stay (see MediaFaultPending): records durable when a
+        // fault struck may still be lost to it later, as fault-model rule 4 allows.
     }
 
     public ChainModelState ToState() => new(Payloads.Seed, InitialFirstLsn, HighestBeforeLsn, DurableLsn, LogFirst, LogNext,
