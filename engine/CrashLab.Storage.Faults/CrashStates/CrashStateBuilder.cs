@@ -65,9 +65,14 @@ public sealed partial class CrashStateBuilder
         var pending = state.Tracker.Pending;
         for (var i = pending.Count - 1; i >= 0; i--)
             Undo(image, pending[i], state.Undos);
-        var replayPoint = state.Kill is { } kill
-            ? new CrashPoint { AtOp = kill.Op, Perform = kill.Performed }
-            : new CrashPoint { AtOp = state.LastOperation, Perform = performed };
+        // A kill just before operation k is the same instant as one just after k - 1: named the
+        // latter way, as the journal alone names it, so a shrink sees the earliest operation.
+        var replayPoint = state.Kill switch
+        {
+            { Performed: false, Op: > 1 } before => new CrashPoint { AtOp = before.Op - 1 },
+            { } kill => new CrashPoint { AtOp = kill.Op, Perform = kill.Performed },
+            null => new CrashPoint { AtOp = state.LastOperation, Perform = performed },
+        };
         return new CrashStateBuilder(image, pending, state.Kill?.Op, [.. state.Tracker.History.Barriers], replayPoint, [.. state.Events]);
     }
 
