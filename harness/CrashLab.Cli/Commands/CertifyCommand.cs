@@ -54,6 +54,7 @@ internal static class CertifyCommand
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
     internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         CampaignSettings settings;
         ScenarioCatalog catalog;
         bool whiteBox;
@@ -113,7 +114,7 @@ internal static class CertifyCommand
             return (code, null);
         }
 
-        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null };
+        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.json"), certificate.ToJson());
         Harness.Reports.AtomicFile.Write(Path.Combine(output.FullName, "certificate.txt"), certificate.ToText() + Environment.NewLine);
         ReportWriter.Write(settings, tally, certificate);
