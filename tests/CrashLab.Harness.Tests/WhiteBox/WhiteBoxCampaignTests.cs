@@ -42,9 +42,12 @@ public sealed class WhiteBoxCampaignTests : IDisposable
     [Fact]
     public async Task Case_FromAMutantCaughtByPowerLoss_ReplaysExactlyAndShrinks()
     {
-        // Runs that end by time alone send many requests, so the case caught has something to shrink.
+        // Runs that end by time alone send many requests, so the case caught has something to shrink:
+        // no crash points and no kills during recovery (a crash point at op 8 leaves a case of two
+        // requests that is already minimal, and the shrinker rightly finds nothing to cut).
         var scenario = Load("power-loss-drop-all", shortRuns: false);
-        var tally = await Run(Engine(Mutant.AckBeforeFdatasync.Name()), scenario with { Workload = scenario.Workload with { MaxRequestsPerRun = 0 } }, states: 120);
+        scenario = scenario with { CrashPointShare = 0, KillDuringRecoveryShare = 0, Workload = scenario.Workload with { MaxRequestsPerRun = 0 } };
+        var tally = await Run(Engine(Mutant.AckBeforeFdatasync.Name()), scenario, states: 120);
         var violation = Assert.Single(tally.For("power-loss-drop-all").Violations);
         Assert.Equal("4-durability", violation.Violation.Rule);
         var saved = CaseFile.Load(violation.CaseFile!);
