@@ -17,7 +17,10 @@ The header has a page of its own, so writing back a data page never rewrites the
 Recovery does not trust the header's write pointer: it reads frames from the start of each
 segment, keeps those whose checksum holds and whose first LSN follows on, and cuts at the first
 that does not (zeroing the rest of the segment, so no stale frame can come back after the cut).
-Segments after a cut are stale and go. The truncation marker ("start") is written atomically.
+Segments after a cut are stale and go. The truncation marker ("start") is written atomically,
+before truncation unlinks whole old segments; a power cut may keep some of those unlinks and
+lose others, so segments before a gap whose next segment starts at or below the marker are
+leftovers of a truncation, not a break in the log.
 Run it with Debian's /usr/bin/python3 (its mmap module).
 """
 import base64
@@ -178,6 +181,10 @@ class Log:
     def recover(self):
         trust = self.bug == "trust-header"
         numbers = sorted(int(m.group(1)) for m in map(SEGMENT_NAME.match, os.listdir(self.dir)) if m)
+        start = None
+        if os.path.exists(self.start_path):
+            with open(self.start_path, "rb") as f:
+                start = marker(f.read())
         kept, stale, cut = [], [], False
         for number in numbers:
             segment = None if cut else Segment.open(self.dir, number)
@@ -189,6 +196,14 @@ class Log:
             for first, records, end_of_frame in segment.frames(trust):
                 if not self.records:
                     self.base = first
+                elif first > self.next_lsn and count == 0 and start is not None and first <= start:
+                    # A gap before this segment, all below the truncation marker: the older
+                    # segments are what a truncation deleted and a crash brought back (their
+                    # unlinks were not yet durable). They go; the log starts here.
+                    stale.extend(older.number for older, _ in kept)
+                    for older, _ in kept:
+                        older.close()
+                    kept, self.records, self.base = [], [], first
                 elif first != self.next_lsn and not trust:
                     cut = True
                     break
@@ -220,11 +235,7 @@ class Log:
             os.fsync(self.current.fd)  # every recovered record is durable from here on
         else:
             self.current = Segment.create(self.dir, 1, self.base, SEGMENT_BYTES)
-        if os.path.exists(self.start_path):
-            with open(self.start_path, "rb") as f:
-                self.first = max(self.base, marker(f.read()))
-        else:
-            self.first = self.base
+        self.first = self.base if start is None else max(self.base, start)
         if self.first > self.next_lsn:
             # A crash lost records a truncation had covered; their LSNs will be handed out again,
             # to new records that no truncation covers: lower the marker before they exist.
