@@ -28,7 +28,8 @@ public sealed class CampaignRunner(CampaignSettings settings)
         var work = ScratchSpace.NewWorkDirectory(settings.OutDir);
         var cases = Path.Combine(settings.OutDir, "cases");
         Directory.CreateDirectory(work);
-        _runMark = Path.Combine(work, ".crashlab-run");
+        // A mark in the report directory (work directories live elsewhere): its loss means the directory was deleted.
+        _runMark = Path.Combine(Directory.CreateDirectory(settings.OutDir).FullName, $".crashlab-running-{Environment.ProcessId}");
         File.WriteAllText(_runMark, "");
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var reporting = new CancellationTokenSource();
@@ -51,6 +52,8 @@ public sealed class CampaignRunner(CampaignSettings settings)
             }
             finally
             {
+                if (File.Exists(_runMark))
+                    File.Delete(_runMark);
                 if (Directory.Exists(work))
                     Directory.Delete(work, recursive: true);
             }

@@ -53,7 +53,7 @@ public abstract class HostileMatrixTests(ITestOutputHelper output) : CliTest
         else
         {
             Assert.True(result.ExitCode == ExitCodes.Violation, $"{mode}: exit {result.ExitCode}, expected 1:\n{result.Output}");
-            Assert.True(behaviour.Named.Any(n => result.Stdout.Contains(n, StringComparison.Ordinal)), $"{mode}: the output names none of [{string.Join(" | ", behaviour.Named)}]:\n{result.Output}");
+            Assert.True(behaviour.Named.Any(n => result.Stdout.Contains(n, StringComparison.OrdinalIgnoreCase)), $"{mode}: the output names none of [{string.Join(" | ", behaviour.Named)}]:\n{result.Output}");
         }
     }
 }
