@@ -55,6 +55,7 @@ internal static class CertifyCommand
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
     internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto, string? timeout = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         CampaignSettings settings;
         ScenarioCatalog catalog;
         bool whiteBox;
@@ -124,7 +125,7 @@ internal static class CertifyCommand
             return (code, null);
         }
 
-        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null };
+        var certificate = Certificate.From(settings.BackendLabel, whiteBox, level, catalog, settings.Scenarios, tally, seed) with { Fs = settings.Backend.Fuse ? CommonOptions.FsFuse : null, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
         try
         {
             // The certificate last, each file whole: a run that dies before it leaves reports and no certificate.

@@ -29,6 +29,9 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
     /// <summary>"fuse" when the backend ran on a FUSE mount of the shim; null when it ran directly.</summary>
     public string? Fs { get; init; }
 
+    /// <summary>Wall-clock seconds the certification took, from the protocol check to the verdict (null when not measured, as in a merge of shards).</summary>
+    public double? ElapsedSeconds { get; init; }
+
     /// <summary>The name the backend gave in its ready event (null if it never became ready).</summary>
     public string? BackendReported { get; init; }
 
@@ -79,7 +82,7 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"CrashLab certificate — backend: {Backend}{(BackendReported != null ? $" (reports itself as \"{BackendReported}\")" : "")}{(Fs == "fuse" ? ", run on a FUSE mount of the shim" : "")}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  requested {Requested}, seed {Seed}, {Date:yyyy-MM-dd HH:mm} UTC, checked by CrashLab {CrashLabVersion} (commit {CrashLabCommit})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  requested {Requested}, seed {Seed}, {Date:yyyy-MM-dd HH:mm} UTC, checked by CrashLab {CrashLabVersion} (commit {CrashLabCommit}){(ElapsedSeconds is { } s ? $", took {WallClock(s)} wall clock" : "")}");
         foreach (var level in Levels)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
@@ -90,6 +93,12 @@ public sealed record Certificate(string Backend, string Requested, string? Certi
         if (Caveat != null)
             text.Append(CultureInfo.InvariantCulture, $"\n{Caveat}");
         return text.ToString();
+    }
+
+    private static string WallClock(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}");
     }
 
     /// <summary>The verdict as a person says it: "CERTIFIED at L2", "NOT certified at L4 (certified at L1)".</summary>

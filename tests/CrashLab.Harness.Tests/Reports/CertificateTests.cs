@@ -31,6 +31,15 @@ public sealed class CertificateTests
     }
 
     [Fact]
+    public void ToText_WithElapsedTime_SaysHowLongTheCertificationTook()
+    {
+        var certificate = Certificate.From("python3 wal.py", false, "L1", Catalog, [], new CampaignTally(), 7);
+
+        Assert.DoesNotContain("wall clock", certificate.ToText(), StringComparison.Ordinal);
+        Assert.Contains("took 0:04:47 wall clock", (certificate with { ElapsedSeconds = 287.4 }).ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToText_CertifiedAtL1_SaysL1ProvesNothingAboutFsyncOrPowerLossAndNamesTheNextLevel()
     {
         var run = Catalog.UpTo("L1").Select(s => s with { Budget = 1 }).ToList();
