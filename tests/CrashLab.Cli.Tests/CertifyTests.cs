@@ -40,5 +40,12 @@ public sealed class CertifyTests : CliTest
         Assert.True(level.TryGetProperty("states_at_risk", out _));
         Assert.True(level.TryGetProperty("kills_before_ready", out _));
         Assert.Contains("verdict: ", result.Stdout, StringComparison.Ordinal);
+
+        // Every level is judged under each persistence profile; a process crash counts for both.
+        Assert.Equal(["posix", "ext4-ordered"], certificate.GetProperty("profiles").EnumerateArray().Select(p => p.GetString()));
+        var profiles = level.GetProperty("profiles").EnumerateArray().ToList();
+        Assert.Equal(["posix", "ext4-ordered"], profiles.Select(p => p.GetProperty("profile").GetString()));
+        Assert.All(profiles, p => Assert.Equal(level.GetProperty("states_checked").GetInt32(), p.GetProperty("states_checked").GetInt32()));
+        Assert.Contains("L1: posix ", result.Stdout, StringComparison.Ordinal);
     }
 }

@@ -14,6 +14,8 @@ public sealed class UsageTests : CliTest
     [InlineData(new[] { "merge", "/no/such/dir" }, "/no/such/dir does not exist")]
     [InlineData(new[] { "replay", "/no/such/case.json" }, "does not exist")]
     [InlineData(new[] { "campaign", "--backend", "mutant:nosuch" }, "unknown mutant 'nosuch'")]
+    [InlineData(new[] { "certify", "--level", "L2", "--profile", "xfs" }, "--profile")]
+    [InlineData(new[] { "replay", "/no/such/case.json", "--profile", "ntfs" }, "--profile")]
     [InlineData(new string[0], "a command is needed")]
     public async Task Run_WrongCommandLine_Exits2WithAPlainSentence(string[] arguments, string expected)
     {

@@ -23,9 +23,10 @@ internal static class CampaignCommand
         var chains = CommonOptions.Chains();
         var fs = CommonOptions.Fs();
         var timeout = CommonOptions.Timeout();
+        var profile = CommonOptions.Profile();
         var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
         {
-            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, timeout, oldCycles,
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, timeout, profile, oldCycles,
         };
         CommonOptions.Examples(result,
             "crashlab campaign --budget 200                          # the reference engine, scenario process-kill",
@@ -34,11 +35,11 @@ internal static class CampaignCommand
             "crashlab campaign --backend-cmd \"./my_rust_wal\" --scenario power-loss-torn-sectors   # through FUSE (root)");
         result.SetAction((parse, token) => RunAsync(new CampaignRequest(
             parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout)), token));
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout), parse.GetValue(profile)!), token));
         return result;
     }
 
-    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs, string? Timeout);
+    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs, string? Timeout, string Profile);
 
     private static async Task<int> RunAsync(CampaignRequest request, CancellationToken token)
     {
@@ -63,6 +64,7 @@ internal static class CampaignCommand
                 Shard = request.Shard == null ? Shard.Whole : Shard.Parse(request.Shard),
                 Chains = request.Chains,
                 Timeouts = CommonOptions.ParseTimeout(request.Timeout),
+                Profiles = CommonOptions.Profiles(request.Profile),
             };
         }
         catch (FormatException e)

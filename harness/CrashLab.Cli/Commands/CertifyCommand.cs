@@ -21,14 +21,16 @@ internal static class CertifyCommand
         var chains = CommonOptions.Chains();
         var fs = CommonOptions.Fs();
         var timeout = CommonOptions.Timeout();
+        var profile = CommonOptions.Profile();
         var result = new Command("certify", "Run every scenario up to a certification level and issue a certificate (exit 0 only if certified at that level).")
         {
-            backend, command, level, budget, seed, workers, output, shard, chains, fs, timeout,
+            backend, command, level, budget, seed, workers, output, shard, chains, fs, timeout, profile,
         };
-        CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300",
+        CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine",
+            "crashlab certify --level L2 --profile ext4-ordered            # verdicts for ext4 (data=ordered) only", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300",
             "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L4              # L2-L4 through FUSE (root, /dev/fuse)");
         result.SetAction(async (parse, token) => (await CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout)).ConfigureAwait(false)).Code);
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout), parse.GetValue(profile)!).ConfigureAwait(false)).Code);
         return result;
     }
 
@@ -53,7 +55,7 @@ internal static class CertifyCommand
         }));
 
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
-    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto, string? timeout = null)
+    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto, string? timeout = null, string profile = CommonOptions.AllProfiles)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         CampaignSettings settings;
@@ -77,6 +79,7 @@ internal static class CertifyCommand
                 Chains = chains,
                 CertifyLevel = level,
                 Timeouts = CommonOptions.ParseTimeout(timeout),
+                Profiles = CommonOptions.Profiles(profile),
             };
         }
         catch (FormatException e)

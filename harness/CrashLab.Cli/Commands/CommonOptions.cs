@@ -101,6 +101,23 @@ internal static class CommonOptions
     public static HarnessTimeouts ParseTimeout(string? text)
         => text == null ? HarnessTimeouts.Default : new HarnessTimeouts(ParseDuration(text), ParseDuration(text));
 
+    public const string AllProfiles = "all";
+
+    public static Option<string> Profile()
+    {
+        var option = new Option<string>("--profile")
+        {
+            Description = "persistence profile(s) to give verdicts for: posix (each unsynced operation lost, kept or torn on its own), ext4-ordered (Linux ext4 with data=ordered: its journal keeps name and size changes in order), or all (each verdict under each profile)",
+            DefaultValueFactory = _ => AllProfiles,
+        };
+        option.AcceptOnlyFromAmong([.. Storage.Faults.Profiles.KnownProfiles.Names, AllProfiles]);
+        return option;
+    }
+
+    /// <summary>--profile as the list of profile names it asks for, weakest first.</summary>
+    public static IReadOnlyList<string> Profiles(string profile)
+        => profile == AllProfiles ? [.. Storage.Faults.Profiles.KnownProfiles.Names] : [Storage.Faults.Profiles.KnownProfiles.Parse(profile).Name];
+
     public static Option<bool> KeepGoing() => new("--keep-going") { Description = "keep testing a scenario after its first violation" };
 
     /// <summary>--backend / --backend-cmd as a backend to run; a <see cref="FormatException"/> (a usage error) for an unknown mutant.</summary>

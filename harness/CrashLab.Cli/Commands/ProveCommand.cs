@@ -24,20 +24,21 @@ internal static class ProveCommand
         workers.DefaultValueFactory = _ => 2;
         workers.Description = "mutants run at once (one worker each), and the reference certification's workers";
         var output = CommonOptions.Out("crashlab-proof");
+        var profile = CommonOptions.Profile();
         var fs = CommonOptions.Fs();
         fs.Description = "fuse: run every mutant and the reference engine as black-box programs on a FUSE mount of the shim (the proof that FUSE carries the same model); auto or direct: as they are";
         var result = new Command("prove", "Detection proof: run every known-bad mutant against the scenario built for its bug (each must be caught within the budget), then certify the reference engine at L4.")
         {
-            mutants, budget, referenceBudget, seed, workers, output, fs,
+            mutants, budget, referenceBudget, seed, workers, output, fs, profile,
         };
         CommonOptions.Examples(result, "crashlab prove                                     # every mutant, then the reference engine at L4", "crashlab prove --mutants torn-tail-not-cut,python:sync-lies --reference-budget 0",
             "crashlab prove --fs fuse                           # the same proof, every backend on a FUSE mount (root)");
         result.SetAction((parse, token) => RunAsync(parse.GetValue(mutants)!, parse.GetValue(budget), parse.GetValue(referenceBudget), parse.GetValue(seed),
-            parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(fs)!, token));
+            parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(fs)!, parse.GetValue(profile)!, token));
         return result;
     }
 
-    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, string fs, CancellationToken token)
+    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, string fs, string profile, CancellationToken token)
     {
         IReadOnlyList<DetectionTarget> targets;
         ScenarioCatalog catalog;
@@ -66,6 +67,7 @@ internal static class ProveCommand
             var proof = new DetectionProof(name => CommonOptions.ParseBackend($"mutant:{name}", null), catalog, seed, output.FullName)
             {
                 Parallel = workers,
+                Profiles = CommonOptions.Profiles(profile),
                 Budget = budget,
                 Placement = backend => CommonOptions.WithFs(backend, fs, needsShim: false),
                 Completed = r => Console.Error.WriteLine($"  done: {r.ToLine()}"),
@@ -90,7 +92,7 @@ internal static class ProveCommand
         string? referenceVerdict = null;
         if (referenceBudget != 0)
         {
-            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token, fs: fs).ConfigureAwait(false);
+            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token, fs: fs, profile: profile).ConfigureAwait(false);
             if (certificate == null)
                 return code;
             certified = certificate.Certified;
@@ -118,7 +120,7 @@ internal static class ProveCommand
     private static string Table(IReadOnlyList<DetectionResult> results, int budget)
     {
         var caught = results.Count(r => r.Caught);
-        var lines = results.Select(r => r.ToLine()).Prepend($"{"mutant",-28} lvl {"scenario",-28} verdict  crash states to detection  time    rule");
+        var lines = results.Select(r => r.ToLine()).Prepend($"{"mutant",-28} lvl {"scenario",-28} verdict  crash states to detection  time    rule  (caught under)");
         return string.Join(Environment.NewLine, lines) + Environment.NewLine
             + $"{caught} of {results.Count} mutants caught within {budget} crash states";
     }

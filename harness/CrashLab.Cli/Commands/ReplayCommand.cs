@@ -15,17 +15,23 @@ internal static class ReplayCommand
         var command = CommonOptions.BackendCommand();
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "keep the replay's working files (data, trace, crash states) in this new directory" };
         var timeout = CommonOptions.Timeout();
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "check the same kill's crash states under this persistence profile instead of the saved state: every state it admits when there are at most 64, else a sample (posix, ext4-ordered)",
+        };
+        profile.AcceptOnlyFromAmong([.. Storage.Faults.Profiles.KnownProfiles.Names]);
         var attempts = new Option<int>("--attempts") { Description = "runs before a FUSE case counts as not reproduced (a backend with racing threads can take another path in one run)", DefaultValueFactory = _ => 5 };
         var result = new Command("replay", "Re-run a saved failure: restore the data directory it left, restart the backend, judge the recovery again.")
         {
-            caseFile, backend, command, keep, attempts, timeout,
+            caseFile, backend, command, keep, attempts, timeout, profile,
         };
-        CommonOptions.Examples(result, "crashlab replay crashlab-out/cases/case-process-kill-9730166c44e64dc7-3.json", "crashlab replay CASE.json --backend-cmd \"python3 my_wal_fixed.py\"   # after a fix");
-        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), parse.GetValue(keep), parse.GetValue(attempts), parse.GetValue(timeout), token));
+        CommonOptions.Examples(result, "crashlab replay crashlab-out/cases/case-process-kill-9730166c44e64dc7-3.json", "crashlab replay CASE.json --backend-cmd \"python3 my_wal_fixed.py\"   # after a fix",
+            "crashlab replay CASE.json --profile ext4-ordered            # does the same kill fail on ext4 (data=ordered)?");
+        result.SetAction((parse, token) => RunAsync(parse.GetValue(caseFile)!, parse.GetValue(backend), parse.GetValue(command), parse.GetValue(keep), parse.GetValue(attempts), parse.GetValue(timeout), token, parse.GetValue(profile)));
         return result;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, DirectoryInfo? keep, int attempts, string? timeoutText, CancellationToken token)
+    private static async Task<int> RunAsync(FileInfo file, string? backendOverride, string? commandOverride, DirectoryInfo? keep, int attempts, string? timeoutText, CancellationToken token, string? profile = null)
     {
         if (attempts < 1)
             return CommonOptions.Usage("replay", "--attempts must be at least 1");
@@ -44,6 +50,15 @@ internal static class ReplayCommand
         // Another backend (a fix) is judged by what it acknowledges itself, not by what the original acknowledged.
         if ((backendOverride != null || commandOverride != null) && saved.WhiteBox != null)
             saved = saved with { WhiteBox = saved.WhiteBox with { ModelAfterRun = null } };
+
+        if (profile != null)
+        {
+            if (saved.WhiteBox is not { States: [var failing, ..] } whiteBox || failing.Mode == Storage.Faults.Model.CrashModes.Name(Storage.Faults.Model.CrashMode.KeepAll))
+                return CommonOptions.Usage("replay", $"{file.Name} did not fail in a power-loss crash state: a process crash keeps every operation under every profile, so --profile changes nothing");
+            // The same kill, judged on the states the profile admits: its composition of the saved mode and seed first, then the rest of them.
+            saved = saved with { WhiteBox = whiteBox with { States = [failing with { Profile = null, Outcomes = null }], StatesWanted = 1, Profiles = [profile], Enumeration = Storage.Faults.Profiles.EnumerationLimits.Default } };
+            Console.WriteLine($"checking the kill's crash states under {profile} (the saved state was {failing.Profile ?? "posix"}'s)");
+        }
 
         Console.WriteLine($"case: {file.Name} — scenario {saved.Scenario.Name}, chain seed {saved.ChainSeed:x16}, cycle {saved.Cycle}, {saved.Stage}");
         Console.WriteLine($"saved violation: rule {saved.Violation.Rule}: {saved.Violation.Message}");

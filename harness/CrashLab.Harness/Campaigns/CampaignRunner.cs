@@ -16,7 +16,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
     private Exception? _reportFailure;
     private string? _runMark;
 
-    public CampaignTally Tally { get; } = new();
+    public CampaignTally Tally { get; } = new(settings.Profiles);
 
     /// <param name="cancellationToken">Abort: in-flight cycles are cut short.</param>
     /// <param name="stop">Graceful stop: every chain finishes its current cycle and a last checked restart, then the reports are written.</param>
@@ -73,14 +73,16 @@ public sealed class CampaignRunner(CampaignSettings settings)
         var claimed = 0;
         var claimedChains = -1;
 
-        // Black-box chains claim one crash state per cycle; white-box cycles check several, so they count what was checked.
+        // Black-box chains claim one crash state per cycle; white-box cycles check several, so they
+        // count what was checked: the budget is a floor for each profile whose verdict is still open.
+        IReadOnlyList<string> Open() => settings.KeepGoing ? tally.Profiles : tally.Passing;
         bool WithinBudget(bool claim) => budget == null || (scenario.NeedsShim
-            ? tally.States < budget
+            ? Open().Any(p => tally.Profile(p).States < budget)
             : (claim ? Interlocked.Increment(ref claimed) <= budget : Volatile.Read(ref claimed) < budget));
         bool MayContinue(bool claim) =>
             WithinBudget(claim)
             && (share == null || clock.Elapsed < share)
-            && (settings.KeepGoing || tally.Violations.IsEmpty)
+            && Open().Count > 0
             && !cancellationToken.IsCancellationRequested
             && !_stop.IsCancellationRequested;
 
@@ -96,11 +98,11 @@ public sealed class CampaignRunner(CampaignSettings settings)
             while (MayContinue(claim: false) && ClaimChain(out var chain))
             {
                 var seed = ChainSeed(settings.Seed, scenario.Name, chain);
-                var chainTally = new CampaignTally.ScenarioTally(scenario.Name, tally);
+                var chainTally = new CampaignTally.ScenarioTally(scenario.Name, Open(), tally);
                 var cycles = 0;
                 bool ChainMayContinue() => ++cycles <= scenario.ChainCycles && MayContinue(claim: true);
                 var chainSettings = new ChainSettings(settings.Backend, settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
-                    Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts);
+                    Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts) { Profiles = chainTally.Profiles, Enumeration = settings.Enumeration };
                 if (scenario.NeedsShim || RunsOnFuseAsProcessKill(scenario))
                     await new WhiteBoxChainRunner(ForFuse(chainSettings), chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
                 else
@@ -114,7 +116,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
         tally.Budget = budget;
         if (budget is { } wanted && tally.States < wanted)
         {
-            tally.ShortBecause = !tally.Violations.IsEmpty && !settings.KeepGoing ? "a scenario stops at its first violation (--keep-going checks on)"
+            tally.ShortBecause = Open().Count == 0 ? "a scenario stops once every requested profile has a violation (--keep-going checks on)"
                 : cancellationToken.IsCancellationRequested || _stop.IsCancellationRequested ? "the run was stopped early"
                 : tally.FatalStarts > 0 ? "chains ended where the backend honestly refused to start, and no chain was left to claim"
                 : "the scenario's chains ended first";

@@ -33,6 +33,12 @@ public sealed record CampaignSettings(
 
     public HarnessTimeouts Timeouts { get; init; } = HarnessTimeouts.Default;
 
+    /// <summary>The persistence profiles to give verdicts for (--profile), weakest first; null: every known profile.</summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
+
+    /// <summary>How far each power-loss kill's states are enumerated per profile (the exhaustive bound).</summary>
+    public Storage.Faults.Profiles.EnumerationLimits Enumeration { get; init; } = Storage.Faults.Profiles.EnumerationLimits.Default;
+
     /// <summary>Keep running a scenario after its first violation (default: stop it, its verdict is known).</summary>
     public bool KeepGoing { get; init; }
 

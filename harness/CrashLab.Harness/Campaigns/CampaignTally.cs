@@ -3,14 +3,20 @@ using System.Diagnostics;
 
 namespace CrashLab.Harness.Campaigns;
 
-/// <summary>Counts shared by all workers of a campaign: states checked, violations, chains ended by a fatal start.</summary>
-public sealed class CampaignTally
+/// <summary>
+/// Counts shared by all workers of a campaign: states checked, violations, chains ended by a fatal
+/// start, and the same per requested persistence profile (<see cref="Profiles"/>).
+/// </summary>
+public sealed partial class CampaignTally(IReadOnlyList<string>? profiles = null)
 {
     private readonly ConcurrentDictionary<string, ScenarioTally> _scenarios = new();
+
+    /// <summary>The persistence profiles whose verdicts were asked for (every known one by default).</summary>
+    public IReadOnlyList<string> Profiles { get; } = profiles ?? [.. Storage.Faults.Profiles.KnownProfiles.Names];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <summary>Counts of a scenario, or of one chain (which forwards every count to its scenario's tally).</summary>
-    public sealed class ScenarioTally(string name, ScenarioTally? parent = null)
+    public sealed partial class ScenarioTally(string name, IReadOnlyList<string> profiles, ScenarioTally? parent = null)
     {
         private int _states;
         private int _cycles;
@@ -51,12 +57,21 @@ public sealed class CampaignTally
 
         public TimeSpan Elapsed { get; set; }
 
-        public void StateChecked(bool durableDataAtRisk)
+        /// <summary>A crash state checked and passed; it counts for each profile in <paramref name="admittedBy"/> (null: every requested profile, as a process crash).</summary>
+        public void StateChecked(bool durableDataAtRisk, IEnumerable<string>? admittedBy = null)
+        {
+            foreach (var profile in Requested(admittedBy))
+                Profile(profile).StateChecked(durableDataAtRisk);
+            Counted(durableDataAtRisk);
+        }
+
+        /// <summary>The scenario-wide counts (each state once, whatever admits it), up to the scenario's tally.</summary>
+        private void Counted(bool durableDataAtRisk)
         {
             Interlocked.Increment(ref _states);
             if (durableDataAtRisk)
                 Interlocked.Increment(ref _atRisk);
-            parent?.StateChecked(durableDataAtRisk);
+            parent?.Counted(durableDataAtRisk);
         }
 
         /// <summary>A kill (timed, or a crash point) landed before the backend said ready, or after.</summary>
@@ -117,7 +132,7 @@ public sealed class CampaignTally
         }
     }
 
-    public ScenarioTally For(string scenario) => _scenarios.GetOrAdd(scenario, name => new ScenarioTally(name));
+    public ScenarioTally For(string scenario) => _scenarios.GetOrAdd(scenario, name => new ScenarioTally(name, Profiles));
 
     public IReadOnlyList<ScenarioTally> Scenarios => [.. _scenarios.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
 

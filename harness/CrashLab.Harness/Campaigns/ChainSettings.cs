@@ -28,4 +28,10 @@ public sealed record ChainSettings(
     /// path again, the mark is gone): what the backend did then is the harness's trouble, not a finding.
     /// </summary>
     public bool WorkDirIntact => File.Exists(Path.Combine(WorkDir, Mark));
+
+    /// <summary>The persistence profiles whose verdicts the chain looks for; null: every known profile.</summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
+
+    /// <summary>How far each kill's states are enumerated (the bound on an exhaustive kill); null: only the seeded states.</summary>
+    public Storage.Faults.Profiles.EnumerationLimits? Enumeration { get; init; } = Storage.Faults.Profiles.EnumerationLimits.Default;
 }

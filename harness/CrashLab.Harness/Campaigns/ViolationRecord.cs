@@ -10,4 +10,11 @@ public sealed record ViolationRecord(string Scenario, ulong ChainSeed, int Cycle
 
     /// <summary>What a report prints first for this violation.</summary>
     public string Sentence => Summary ?? $"{Violation.Message} (rule {Violation.Rule})";
+
+    /// <summary>
+    /// Whether the violation fails <paramref name="profile"/>: yes unless it was found in a crash
+    /// state that profile does not admit (a violation outside a crash state, or in a process
+    /// crash, fails every profile).
+    /// </summary>
+    public bool CountsAgainst(string profile) => Violation.AdmittedBy is not { } admitted || admitted.Contains(profile, StringComparer.Ordinal);
 }

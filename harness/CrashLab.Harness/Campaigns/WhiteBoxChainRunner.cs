@@ -9,7 +9,8 @@ namespace CrashLab.Harness.Campaigns;
 /// <summary>
 /// A power-loss chain on one data directory: each cycle is a white-box run (fault plan, load,
 /// crash point or timed kill), after which several crash states are built from the journal and
-/// each is recovered and checked; the chain goes on from one of them.
+/// each is recovered and checked; the chain goes on from one of them. A violation in a state that
+/// only some of the requested profiles admit fails those; the chain goes on for the others.
 /// </summary>
 public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.ScenarioTally tally)
 {
@@ -18,6 +19,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
     private long _expectedOps = 60;
     private int _cycle;
+    private IReadOnlyList<string> _profiles = settings.Profiles ?? [.. Storage.Faults.Profiles.KnownProfiles.Names];
 
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
     {
@@ -52,6 +54,8 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             RecoveryPlan = PlanMaker.ForRecovery(settings.Scenario, runSeed),
             States = PlanMaker.States(settings.Scenario, _random),
             StatesWanted = settings.Scenario.StatesPerKill,
+            Profiles = _profiles,
+            Enumeration = settings.Enumeration,
             KillAfterMs = window.RunMilliseconds(),
             KillAfterRequests = window.RequestsBeforeKill(),
             WorkloadSeed = runSeed,
@@ -64,10 +68,12 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         tally.Kill(outcome.KilledBeforeReady);
         if (outcome.ReadyName != null)
             tally.SawReady(outcome.ReadyName);
-        // The failing state was checked too: a failed scenario counts it.
-        for (var i = 0; i < outcome.StatesChecked; i++)
-            tally.StateChecked(durableDataAtRisk: i < outcome.StatesAtRisk);
+        // The failing state was checked too: a failed scenario counts it, under each profile that admits it.
+        foreach (var state in outcome.Checked)
+            tally.StateChecked(state.DurableDataAtRisk, state.AdmittedBy);
         tally.DuplicatesSkipped(outcome.DuplicateStates);
+        foreach (var coverage in outcome.Coverage.Where(c => _profiles.Contains(c.Profile)))
+            tally.ProfileKill(coverage.Profile, coverage.Exhaustive, outcome.Checked.Count(s => s.AdmittedBy?.Contains(coverage.Profile) != false), coverage.Total);
         if (outcome.BackendFatal)
         {
             tally.FatalStart(outcome.FatalReason ?? "no crash state of the cycle could be recovered (each refused honestly)");
@@ -76,8 +82,11 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
 
         if (outcome.Violation is { } violation)
         {
-            Fail(outcome, violation, input, snapshot, modelBefore);
-            return false;
+            foreach (var (finding, index) in outcome.LaterFindings.Prepend(outcome).Select((f, i) => (f, i)))
+                Fail(finding, finding.Violation!, input, snapshot, modelBefore, index);
+            _profiles = [.. _profiles.Where(p => outcome.StillPassing?.Contains(p) == true)];
+            if (_profiles.Count == 0 || outcome.Continuation == null || outcome.Stage != "power-loss")
+                return false;
         }
 
         _expectedOps = Math.Max(20, outcome.ReplayPoint?.AtOp ?? 0);
@@ -90,7 +99,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     }
 
     /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent.</summary>
-    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore)
+    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore, int finding = 0)
     {
         var replay = input with
         {
@@ -98,10 +107,12 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             Requests = outcome.Requests,
             States = outcome.FailingState != null ? [outcome.FailingState] : [],
             StatesWanted = null,
+            Profiles = null,
+            Enumeration = null,
             KillAfterMs = null,
             KillAfterRequests = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };
-        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready);
+        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready, finding: finding);
     }
 }

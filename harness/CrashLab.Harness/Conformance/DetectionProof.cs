@@ -18,6 +18,9 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
 
     public HarnessTimeouts Timeouts { get; init; } = HarnessTimeouts.Default;
 
+    /// <summary>The persistence profiles whose crash states are checked (null: every known one).</summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
+
     /// <summary>Called with each result as it completes.</summary>
     public Action<DetectionResult>? Completed { get; init; }
 
@@ -53,6 +56,7 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
             StatesPerScenario = Budget,
             Timeouts = Timeouts,
             Progress = null,
+            Profiles = Profiles,
         };
         var clock = Stopwatch.StartNew();
         var tally = await new CampaignRunner(settings).RunAsync(cancellationToken).ConfigureAwait(false);
@@ -60,6 +64,9 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
         var first = scenarioTally.Violations.FirstOrDefault();
         // The tally counts every crash state checked, the one that caught the bug included.
         var states = scenarioTally.States;
-        return new DetectionResult(target.Mutant, scenario.Level, scenario.Name, first != null, states, clock.Elapsed, first?.Violation.Rule, first?.CaseFile);
+        return new DetectionResult(target.Mutant, scenario.Level, scenario.Name, first != null, states, clock.Elapsed, first?.Violation.Rule, first?.CaseFile)
+        {
+            CaughtUnder = first == null ? null : scenarioTally.Profiles.Where(scenarioTally.Failed).ToList(),
+        };
     }
 }

@@ -29,6 +29,16 @@ public sealed record Violation(string Rule, string Message)
     /// <summary>The bytes the backend returned, abbreviated (hex).</summary>
     public string? Actual { get; init; }
 
+    /// <summary>
+    /// For a violation found in a power-loss crash state: the persistence profiles that admit that
+    /// state ("posix", "ext4-ordered"), so the finding holds under each of them and no other.
+    /// Null when the violation holds under every profile (a process crash, a run, a restart).
+    /// </summary>
+    public IReadOnlyList<string>? AdmittedBy { get; init; }
+
+    /// <summary>When only posix admits the state: the operations that make it so, in a sentence (from ext4-ordered's objection).</summary>
+    public string? PosixOnlyBecause { get; init; }
+
     public override string ToString() => $"rule {Rule}: {Message}";
 
     /// <summary>

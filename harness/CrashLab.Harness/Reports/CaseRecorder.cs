@@ -20,12 +20,14 @@ public static class CaseRecorder
         WhiteBoxInput? whiteBox = null,
         Timeline? timeline = null,
         List<Workload.RecordedRequest>? transcript = null,
-        ReadyEvent? ready = null)
+        ReadyEvent? ready = null,
+        int finding = 0)
     {
         // A backend whose directory was deleted under it fails for the harness's reason, not its own.
         if (!settings.WorkDirIntact)
             throw new HarnessWriteException($"cannot record a case in {settings.CasesDir}: the run's work directory {settings.WorkDir} was deleted during the run (ENOENT)", new DirectoryNotFoundException(settings.WorkDir));
-        var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}.json");
+        // A kill can fail one profile in one state and another in a later one: a case each.
+        var path = Path.Combine(settings.CasesDir, $"case-{settings.Scenario.Name}-{settings.ChainSeed:x16}-{cycle}{(finding > 0 ? $"-{finding + 1}" : "")}.json");
         var caseFile = new CaseFile
         {
             Backend = settings.BackendLabel,

@@ -28,7 +28,8 @@ public static class ReportMerger
 
         var scenarios = first.Json["scenarios"]!.AsArray().Select(s => new Scenario { Name = s!["name"]!.GetValue<string>(), Level = s["level"]!.GetValue<string>() }).ToList();
         var casesDir = Path.Combine(outDir, "cases");
-        var tally = new CampaignTally { Finished = true, Elapsed = TimeSpan.FromSeconds(shards.Max(s => s.Json["elapsed_seconds"]!.GetValue<double>())) };
+        var profiles = first.Json["profiles"]?.AsArray().Select(p => p!.GetValue<string>()).ToList();
+        var tally = new CampaignTally(profiles) { Finished = true, Elapsed = TimeSpan.FromSeconds(shards.Max(s => s.Json["elapsed_seconds"]!.GetValue<double>())) };
         foreach (var shard in shards.OrderBy(s => s.Shard.Index))
         {
             foreach (var node in shard.Json["scenarios"]!.AsArray())
@@ -45,6 +46,7 @@ public static class ReportMerger
         {
             Chains = first.Json["chains_per_scenario"]?.GetValue<int>(),
             CertifyLevel = first.Json["certify_level"]?.GetValue<string>(),
+            Profiles = tally.Profiles,
             Progress = null,
         };
         return new Merged(settings, tally, incomplete);
@@ -73,7 +75,7 @@ public static class ReportMerger
 
     private static void RequireSameCampaign(ShardReport a, ShardReport b)
     {
-        foreach (var key in new[] { "backend", "seed", "chains_per_scenario", "certify_level" })
+        foreach (var key in new[] { "backend", "seed", "chains_per_scenario", "certify_level", "profiles" })
         {
             if (a.Json[key]?.ToJsonString() != b.Json[key]?.ToJsonString())
                 throw new FormatException($"{a.Dir} and {b.Dir} are not shards of one campaign: {key} differs ({a.Json[key]?.ToJsonString() ?? "null"} vs {b.Json[key]?.ToJsonString() ?? "null"})");
@@ -102,6 +104,7 @@ public static class ReportMerger
         tally.Add(node["states_checked"]!.GetValue<int>(), node["cycles"]!.GetValue<int>(), node["fatal_starts"]!.GetValue<int>(),
             node["states_at_risk"]?.GetValue<int>() ?? 0, node["kills_before_ready"]?.GetValue<int>() ?? 0, node["kills_after_ready"]?.GetValue<int>() ?? 0);
         tally.Elapsed = TimeSpan.FromSeconds(Math.Max(tally.Elapsed.TotalSeconds, node["elapsed_seconds"]!.GetValue<double>()));
+        ProfileReport.Add(tally, node["profiles"] as JsonObject);
         if (node["backend_reported"]?.GetValue<string>() is { } name)
             tally.SawReady(name);
         foreach (var c in node["chains"]?.AsArray() ?? [])
@@ -117,6 +120,8 @@ public static class ReportMerger
                 Lsn = v["lsn"]?.GetValue<long>(),
                 Expected = v["expected"]?.GetValue<string>(),
                 Actual = v["actual"]?.GetValue<string>(),
+                AdmittedBy = v["admitted_by"]?.AsArray().Select(p => p!.GetValue<string>()).ToList(),
+                PosixOnlyBecause = v["posix_only_because"]?.GetValue<string>(),
             };
             var caseFile = CopyCase(v["case_file"]?.GetValue<string>(), shard, casesDir);
             tally.Violations.Enqueue(new ViolationRecord(tally.Name, ulong.Parse(v["chain_seed"]!.GetValue<string>(), NumberStyles.HexNumber, CultureInfo.InvariantCulture),

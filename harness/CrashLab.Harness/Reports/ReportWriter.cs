@@ -36,6 +36,7 @@ public static class ReportWriter
         ["shard"] = new JsonObject { ["index"] = settings.Shard.Index, ["count"] = settings.Shard.Count },
         ["chains_per_scenario"] = settings.Chains,
         ["certify_level"] = settings.CertifyLevel,
+        ["profiles"] = new JsonArray([.. tally.Profiles.Select(p => (JsonNode)p)]),
         ["status"] = !tally.Finished ? "running" : tally.StoppedBy == null ? "finished" : "stopped",
         ["complete"] = tally.Finished && tally.StoppedBy == null,
         ["stopped_by"] = tally.StoppedBy,
@@ -68,6 +69,7 @@ public static class ReportWriter
         ["kills_before_ready"] = tally.KillsBeforeReady,
         ["kills_after_ready"] = tally.KillsAfterReady,
         ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
+        ["profiles"] = ProfileReport.Json(tally),
         ["chains"] = new JsonArray([.. tally.Chains.OrderBy(c => c.Index).Select(c => (JsonNode)new JsonObject
         {
             ["index"] = c.Index,
@@ -90,6 +92,8 @@ public static class ReportWriter
             ["cycle"] = v.Cycle,
             ["stage"] = v.Stage,
             ["case_file"] = v.CaseFile,
+            ["admitted_by"] = v.Violation.AdmittedBy is { } admitted ? new JsonArray([.. admitted.Select(p => (JsonNode)p)]) : null,
+            ["posix_only_because"] = v.Violation.PosixOnlyBecause,
         })]),
     };
 
@@ -158,6 +162,7 @@ public static class ReportWriter
         xml.WriteAttributeString("classname", $"crashlab.{scenario.Level}");
         xml.WriteAttributeString("name", scenario.Name);
         xml.WriteAttributeString("time", scenarioTally.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+        ProfileReport.JUnitProperties(xml, scenarioTally);
         if (skipped != null)
         {
             xml.WriteStartElement("skipped");
@@ -169,7 +174,7 @@ public static class ReportWriter
         {
             xml.WriteStartElement("failure");
             xml.WriteAttributeString("type", violation.Violation.Rule);
-            xml.WriteAttributeString("message", violation.Sentence);
+            xml.WriteAttributeString("message", $"{violation.Sentence}{ProfileReport.Under(violation.Violation)}");
             xml.WriteString($"case file: {violation.CaseFile}\nreplay: crashlab replay {violation.CaseFile}");
             xml.WriteEndElement();
         }
@@ -198,8 +203,10 @@ public static class ReportWriter
                 text.AppendLine(CultureInfo.InvariantCulture, $"    {s.Budget - s.States} of its {s.Budget} crash states not reached: {s.ShortBecause}");
             if (s.FatalStarts > 0)
                 text.AppendLine(CultureInfo.InvariantCulture, $"    {s.FatalStarts} chain(s) ended by an honest refusal to start (a fault explains it); the last: {s.LastFatal}");
+            if (ProfileReport.Line(s) is { } profiles)
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {profiles}");
             foreach (var v in s.Violations)
-                text.AppendLine(CultureInfo.InvariantCulture, $"    {v.Sentence}\n      case: {v.CaseFile}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {v.Sentence}{ProfileReport.Under(v.Violation)}\n      case: {v.CaseFile}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"total: {BudgetSpent(settings, tally)}, {tally.Violations} violation(s), {tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s");

@@ -122,9 +122,10 @@ public sealed class Shrinker(BackendSpec backend, HarnessTimeouts timeouts, Acti
 
         if (input.States is [{ } state] && state.Mode != "drop-all")
         {
-            yield return With(file, input with { States = [state with { Mode = "drop-all" }] });
+            // Another mode is another state: the recorded outcomes no longer describe it.
+            yield return With(file, input with { States = [state with { Mode = "drop-all", Outcomes = null }] });
             if (state.Mode != "prefix")
-                yield return With(file, input with { States = [state with { Mode = "prefix" }] });
+                yield return With(file, input with { States = [state with { Mode = "prefix", Outcomes = null }] });
         }
     }
 

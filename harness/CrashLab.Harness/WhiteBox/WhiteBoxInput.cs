@@ -18,8 +18,21 @@ public sealed record WhiteBoxInput
     /// <summary>Crash states to build after the kill, in order; a state equal to one already checked is skipped.</summary>
     public List<StateChoice> States { get; init; } = [];
 
-    /// <summary>Check at most this many distinct states (null: every choice in <see cref="States"/>).</summary>
+    /// <summary>Check at most this many distinct seeded states per profile (null: every choice in <see cref="States"/>).</summary>
     public int? StatesWanted { get; init; }
+
+    /// <summary>
+    /// The persistence profiles whose states to check after a power-loss kill ("posix",
+    /// "ext4-ordered"); null: every known profile. Only read with <see cref="Enumeration"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
+
+    /// <summary>
+    /// Campaign runs: enumerate each profile's states of the kill up to this bound, check them all
+    /// when there are no more (exhaustive), else sample <see cref="States"/> under the profile.
+    /// Null (a case's replay): check exactly the states in <see cref="States"/>.
+    /// </summary>
+    public Storage.Faults.Profiles.EnumerationLimits? Enumeration { get; init; }
 
     /// <summary>Milliseconds of load before a timed kill; null: no timed kill (the crash point or the end of the requests ends the run).</summary>
     public int? KillAfterMs { get; init; }

@@ -24,6 +24,21 @@ public sealed record WhiteBoxOutcome
     /// <summary>Crash states composed but not checked: the same directory as one already checked after this kill.</summary>
     public int DuplicateStates { get; init; }
 
+    /// <summary>Each crash state that was checked (the failing ones too), with the profiles that admit it (for the per-profile tally).</summary>
+    public List<CheckedState> Checked { get; init; } = [];
+
+    /// <summary>For each requested profile: whether the kill's states were checked exhaustively, or of about how many.</summary>
+    public List<ProfileCoverage> Coverage { get; init; } = [];
+
+    /// <summary>
+    /// Violations found in later states of the same kill, under profiles the first one did not
+    /// fail (a state only posix admits fails posix; the states ext4-ordered admits are still checked).
+    /// </summary>
+    public List<WhiteBoxOutcome> LaterFindings { get; init; } = [];
+
+    /// <summary>The requested profiles with no violation in this run: the ones the chain goes on for.</summary>
+    public IReadOnlyList<string>? StillPassing { get; init; }
+
     /// <summary>Of the states checked (the failing one included), those whose crash put acknowledged durable data at risk.</summary>
     public int StatesAtRisk { get; init; }
 
@@ -52,3 +67,6 @@ public sealed record WhiteBoxOutcome
     /// <summary>What the backend said when it refused to start (its fatal message, or how it exited).</summary>
     public string? FatalReason { get; init; }
 }
+
+/// <summary>A crash state that was checked: the profiles that admit it (null: every one) and whether durable data was at risk.</summary>
+public sealed record CheckedState(IReadOnlyList<string>? AdmittedBy, bool DurableDataAtRisk);

@@ -5,6 +5,7 @@ using CrashLab.Harness.Workload;
 using CrashLab.Storage.Faults.CrashStates;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
+using CrashLab.Storage.Faults.Profiles;
 using CrashLab.Storage.Faults.Shim;
 
 namespace CrashLab.Harness.WhiteBox;
@@ -115,6 +116,9 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     /// Checks the crash states of one kill. A state's backend is reaped while the next state is
     /// built and its backend starts (their directories and mounts differ); every one is gone before
     /// this returns, so the state the chain goes on from is quiet when it is moved.
+    /// The states come from <see cref="KillStates"/>. A violation fails the profiles that admit its
+    /// state; the states the others admit are still checked, and the chain goes on from a state
+    /// every profile still passing admits.
     /// </summary>
     private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken, IReadOnlyList<string>? injected = null)
     {
@@ -133,52 +137,68 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     {
         (string, ChainModelState)? continuation = null;
         var continuationTorn = -1;
-        var (checkedStates, atRisk, duplicates) = (0, 0, 0);
+        var (checkedStates, atRisk) = (0, 0);
         string? refusal = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var checkedList = new List<CheckedState>();
+        var findings = new List<WhiteBoxOutcome>();
+        var passing = (input.Profiles ?? KnownProfiles.Names.ToList()).ToList();
         var modelAfterRun = input.ModelAfterRun ?? model.ToState();
-        for (var i = 0; i < input.States.Count && checkedStates < (input.StatesWanted ?? int.MaxValue); i++)
+        KillPlan plan;
+        using (StageTimes.Time(StageTimes.Stage.BuildState))
+            plan = KillStates.Plan(builder, input);
+        for (var i = 0; i < plan.States.Count && passing.Count > 0; i++)
         {
-            var choice = input.States[i];
-            var building = StageTimes.Time(StageTimes.Stage.BuildState);
-            var state = builder.Compose(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize);
-            // A kill that left nothing pending gives one state however it is composed: checking
-            // it six times is not six crash states. Under read faults each recovery differs.
-            if (input.RecoveryPlan == null && !seen.Add(state.Digest()))
-            {
-                duplicates++;
+            var state = plan.States[i];
+            // Once a profile has failed, only the states some profile still passing admits are worth checking.
+            if (state.AdmittedBy is { } admitted && input.Enumeration != null && !passing.Any(admitted.Contains))
                 continue;
+            var stateDir = Path.Combine(workDir, $"state-{i}");
+            int tornWrites;
+            using (StageTimes.Time(StageTimes.Stage.BuildState))
+            {
+                var image = state.Build();
+                tornWrites = image.TornWrites;
+                CrashStateBuilder.WriteTo(image, stateDir);
             }
 
-            var stateDir = Path.Combine(workDir, $"state-{i}");
-            CrashStateBuilder.WriteTo(state, stateDir);
-            building.Dispose();
             var stateModel = ChainModel.FromState(modelAfterRun);
             var (verdict, stderr, ready) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, reaping, cancellationToken).ConfigureAwait(false);
             checkedStates++;
             atRisk += verdict.DurableDataAtRisk ? 1 : 0;
             refusal = verdict.Reason ?? refusal;
+            checkedList.Add(new CheckedState(state.AdmittedBy, verdict.DurableDataAtRisk));
             if (verdict.Violation is { } violation)
             {
-                return new WhiteBoxOutcome
+                findings.Add(new WhiteBoxOutcome
                 {
-                    Violation = violation, Stage = "power-loss", FailingState = choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
-                    StatesChecked = checkedStates, DuplicateStates = duplicates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun,
-                    Ready = ready,
-                    Timeline = Reports.Timeline.From(builder.Events, builder.Explain(CrashModes.Parse(choice.Mode), choice.Seed, choice.SectorSize), kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
-                };
+                    Violation = violation with { AdmittedBy = state.AdmittedBy, PosixOnlyBecause = state.Admission?.PosixOnlyBecause },
+                    Stage = "power-loss", FailingState = state.Choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
+                    StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
+                    Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
+                });
+                passing.RemoveAll(p => state.AdmittedBy?.Contains(p) != false);
+                if (input.Enumeration == null)
+                    break;
+                continue;
             }
 
-            // The chain goes on from the most damaged state recovered: bugs in cleaning up a torn
-            // tail (not cutting it, say) show only when the next life appends and crashes again.
-            if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && state.TornWrites > continuationTorn)
-                (continuation, continuationTorn) = ((stateDir, stateModel.ToState()), state.TornWrites);
+            // The chain goes on from the most damaged state recovered that every profile still
+            // passing admits (a later finding then holds under each of them): bugs in cleaning up
+            // a torn tail (not cutting it, say) show only when the next life appends and crashes again.
+            if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > continuationTorn
+                && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
+                (continuation, continuationTorn) = ((stateDir, stateModel.ToState()), tornWrites);
         }
 
-        return new WhiteBoxOutcome
+        var outcome = new WhiteBoxOutcome
         {
-            Requests = requests, ReplayPoint = builder.ReplayPoint, StatesChecked = checkedStates, DuplicateStates = duplicates, StatesAtRisk = atRisk, Continuation = continuation,
-            BackendFatal = continuation == null && checkedStates > 0, FatalReason = refusal,
+            Requests = requests, ReplayPoint = builder.ReplayPoint, Continuation = continuation,
+            BackendFatal = findings.Count == 0 && continuation == null && checkedStates > 0, FatalReason = refusal,
+        };
+        outcome = findings.Count == 0 ? outcome : findings[0] with { Continuation = continuation, LaterFindings = findings[1..] };
+        return outcome with
+        {
+            StatesChecked = checkedStates, DuplicateStates = plan.Duplicates, StatesAtRisk = atRisk, Checked = checkedList, Coverage = plan.Coverage, StillPassing = passing,
         };
     }
 

@@ -62,8 +62,18 @@ public static class HtmlReport
             html.Append($"<p class=\"warn\">{E(caveat)}</p>");
         html.Append("<table class=\"levels\"><tr><th>level</th><th>status</th><th>crash states / budget</th><th>at risk</th><th>violations</th><th>scenarios</th><th>note</th></tr>");
         foreach (var level in certificate.Levels)
+        {
             html.Append($"<tr><td>{E(level.Name)}</td><td class=\"{Css(level.Status)}\">{E(level.Status)}</td><td>{level.StatesChecked}/{level.Budget}</td><td>{level.StatesAtRisk}</td><td>{level.Violations}</td><td>{E(string.Join(", ", level.Scenarios))}</td><td>{E(level.Note)}</td></tr>");
+            foreach (var p in level.Profiles.Where(_ => level.Scenarios.Count > 0))
+            {
+                var exhaustive = p.Kills == 0 ? "" : $"; {p.ExhaustiveKills} of {p.Kills} power-loss kills checked exhaustively";
+                html.Append(CultureInfo.InvariantCulture, $"<tr class=\"profile\"><td>under {E(p.Profile)}</td><td class=\"{Css(p.Status)}\">{E(p.Phrase)}</td><td>{p.StatesChecked}/{level.Budget}</td><td>{p.StatesAtRisk}</td><td>{p.Violations}</td><td></td><td>{E(p.Note + exhaustive)}</td></tr>");
+            }
+        }
+
         html.Append("</table>");
+        if (certificate.Profiles.Count > 1)
+            html.Append($"<p>Highest level per persistence profile: <b>{E(certificate.LevelPerProfile)}</b>.</p>");
     }
 
     private static void Scenarios(StringBuilder html, CampaignSettings settings, CampaignTally tally)
@@ -74,6 +84,8 @@ public static class HtmlReport
             var t = tally.For(scenario.Name);
             var verdict = !t.Violations.IsEmpty ? "fail" : tally.Skipped(scenario.Name) ? "skipped" : tally.Interrupted ? "unfinished" : "pass";
             html.Append($"<tr><td>{E(scenario.Name)}</td><td>{E(scenario.Level)}</td><td>{t.States}</td><td>{t.StatesAtRisk}</td><td>{t.Cycles}</td><td>{t.Violations.Count}</td><td class=\"{Css(verdict)}\">{verdict}</td></tr>");
+            if (ProfileReport.Line(t) is { } profiles)
+                html.Append($"<tr class=\"profile\"><td colspan=\"7\">{E(profiles)}</td></tr>");
         }
 
         html.Append("</table>");

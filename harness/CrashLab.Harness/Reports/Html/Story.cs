@@ -30,7 +30,7 @@ public static class Story
             parts.Add("the backend broke the rule while it was under load, before any crash");
 
         var headline = Headline.Of(file);
-        return parts.Count == 0 ? headline : $"{headline} {Headline.Capital(string.Join("; ", parts))}.";
+        return (parts.Count == 0 ? headline : $"{headline} {Headline.Capital(string.Join("; ", parts))}.") + ProfileReport.Sentence(file.Violation);
     }
 
     private static int? BatchNamed(string message)
