@@ -104,15 +104,8 @@ internal static class CommonOptions
     public const string AllProfiles = "all";
 
     public static Option<string> Profile()
-    {
-        var option = new Option<string>("--profile")
-        {
-            Description = "persistence profile(s) to give verdicts for: posix (each unsynced operation lost, kept or torn on its own), ext4-ordered (Linux ext4 with data=ordered: its journal keeps name and size changes in order), or all (each verdict under each profile)",
-            DefaultValueFactory = _ => AllProfiles,
-        };
-        option.AcceptOnlyFromAmong([.. Storage.Faults.Profiles.KnownProfiles.Names, AllProfiles]);
-        return option;
-    }
+        => Choice("--profile", "persistence profile(s) to give verdicts for: posix (each unsynced operation lost, kept or torn on its own), ext4-ordered (Linux ext4 with data=ordered: its journal keeps name and size changes in order), or all (each verdict under each profile)",
+            [.. Storage.Faults.Profiles.KnownProfiles.Names, AllProfiles], AllProfiles);
 
     /// <summary>--profile as the list of profile names it asks for, weakest first.</summary>
     public static IReadOnlyList<string> Profiles(string profile)

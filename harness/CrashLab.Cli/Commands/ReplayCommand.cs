@@ -15,11 +15,8 @@ internal static class ReplayCommand
         var command = CommonOptions.BackendCommand();
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "keep the replay's working files (data, trace, crash states) in this new directory" };
         var timeout = CommonOptions.Timeout();
-        var profile = new Option<string?>("--profile")
-        {
-            Description = "check the same kill's crash states under this persistence profile instead of the saved state: every state it admits when there are at most 64, else a sample (posix, ext4-ordered)",
-        };
-        profile.AcceptOnlyFromAmong([.. Storage.Faults.Profiles.KnownProfiles.Names]);
+        var profile = CommonOptions.Choice("--profile", "check the same kill's crash states under this persistence profile instead of the saved state: every state it admits when there are at most 64, else a sample (posix, ext4-ordered)",
+            [.. Storage.Faults.Profiles.KnownProfiles.Names]);
         var attempts = new Option<int>("--attempts") { Description = "runs before a FUSE case counts as not reproduced (a backend with racing threads can take another path in one run)", DefaultValueFactory = _ => 5 };
         var result = new Command("replay", "Re-run a saved failure: restore the data directory it left, restart the backend, judge the recovery again.")
         {
