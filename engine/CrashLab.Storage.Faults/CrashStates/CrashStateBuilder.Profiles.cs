@@ -16,6 +16,9 @@ public sealed partial class CrashStateBuilder
     /// </summary>
     public CrashWindow Window(int sectorSize = 512) => Window(sectorSize, keepAll: false);
 
+    /// <summary>The window of a process crash: it also holds the writes that arrived after the kill (a dead process's dirty shared pages).</summary>
+    public CrashWindow ProcessCrashWindow(int sectorSize = 512) => Window(sectorSize, keepAll: true);
+
     /// <summary>A process crash (keep-all) keeps what arrived after the kill; a power loss is cut at the kill instant.</summary>
     private CrashWindow Window(int sectorSize, bool keepAll)
     {
