@@ -76,7 +76,7 @@ internal static class CheckCommand
         }
 
         var failed = results.Count(r => r.Status == CheckStatus.Fail);
-        var skipped = results.Count(r => r.Status == CheckStatus.Skip);
+        var skipped = results.Count(r => r.Status == CheckStatus.NotRun);
         if (linesOnlyOnFailure && failed + skipped > 0)
         {
             foreach (var result in results)

@@ -5,7 +5,7 @@ public enum CheckStatus
 {
     Pass,
     Fail,
-    Skip,
+    NotRun,
 }
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed record CheckResult(string Name, CheckStatus Status, string Detail 
     public string Line => Status switch
     {
         CheckStatus.Pass => $"PASS  {Name}",
-        CheckStatus.Skip => $"SKIP  {Name}: {Detail}",
+        CheckStatus.NotRun => $"SKIP  {Name}: {Detail}",
         _ => $"FAIL  {Name}: {Detail}",
     };
 

@@ -194,7 +194,7 @@ public sealed class ProtocolCheck(BackendSpec backend, TimeSpan timeout)
 
     private bool Skip(string name, string because)
     {
-        var result = new CheckResult(name, CheckStatus.Skip, because);
+        var result = new CheckResult(name, CheckStatus.NotRun, because);
         _results.Add(result);
         _report(result);
         return false;
