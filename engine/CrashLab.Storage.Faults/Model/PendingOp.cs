@@ -70,15 +70,29 @@ public sealed class WriteOp(long sequence, long inode, long offset, int length) 
         return (Math.Max(Offset, first), Math.Min(Offset + Data.Length, first + sectorSize));
     }
 
-    /// <summary>Puts down the given sectors of the write (each sector is atomic); the file grows to cover them.</summary>
-    public void ApplySectors(FsImage image, IEnumerable<int> sectors, int sectorSize)
+    /// <summary>
+    /// Puts down the given sectors of the write, each whole (a sector is atomic): a sector it covers
+    /// in part as the page cache held it just after the write (<paramref name="pages"/>, see
+    /// <see cref="SectorPages"/>), with the earlier writes' bytes in it; the file grows to cover
+    /// the write's own bytes in them, no further.
+    /// </summary>
+    public void ApplySectors(FsImage image, IEnumerable<int> sectors, int sectorSize, Func<int, byte[]?> pages)
     {
         var data = image.Data(inode);
         foreach (var sector in sectors)
         {
             var (start, end) = SectorRange(sector, sectorSize);
-            if (end > start)
+            if (end <= start)
+                continue;
+            if (pages(sector) is not { } page)
+            {
                 data.Write(start, Data.AsSpan((int)(start - Offset), (int)(end - start)));
+                continue;
+            }
+
+            var first = (Offset / sectorSize + sector) * sectorSize;
+            var reach = Math.Min(first + sectorSize, Math.Max(data.Length, end));
+            data.Write(first, page.AsSpan(0, (int)(reach - first)));
         }
     }
 }

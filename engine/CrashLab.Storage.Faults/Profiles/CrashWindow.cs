@@ -12,6 +12,7 @@ public sealed class CrashWindow
 {
     private readonly HashSet<long> _touched;
     private readonly Lazy<StateFingerprint> _fingerprint;
+    private readonly Lazy<SectorPages> _pages;
 
     public CrashWindow(FsImage durable, IReadOnlyList<PendingOp> pending, IReadOnlyList<SyncBarrier> barriers, int sectorSize = 512)
     {
@@ -24,6 +25,7 @@ public sealed class CrashWindow
         _touched = [.. pending.SelectMany(InodesOf)];
         Names = new OpNames(durable, pending);
         _fingerprint = new Lazy<StateFingerprint>(() => new StateFingerprint(this, _touched));
+        _pages = new Lazy<SectorPages>(() => new SectorPages(durable, pending, sectorSize));
     }
 
     public FsImage Durable { get; }
@@ -37,6 +39,9 @@ public sealed class CrashWindow
     /// <summary>Plain names of the operations and files, for sentences.</summary>
     public OpNames Names { get; }
 
+    /// <summary>The sectors pending writes cover in part, as each reaches the disk (with the earlier writes' bytes).</summary>
+    public SectorPages Pages => _pages.Value;
+
     /// <summary>The same window with another sector size.</summary>
     public CrashWindow WithSectorSize(int sectorSize) => sectorSize == SectorSize ? this : new CrashWindow(Durable, Pending, Barriers, sectorSize);
 
@@ -49,7 +54,7 @@ public sealed class CrashWindow
         var image = shareUntouched ? Durable.CloneOnly(_touched) : Durable.Clone();
         for (var i = 0; i < Pending.Count; i++)
         {
-            assignment[i].Apply(Pending[i], image, SectorSize);
+            assignment[i].Apply(this, i, image);
             if (Pending[i] is WriteOp && assignment[i].Kind(Pending[i], SectorSize) == OutcomeKind.Torn)
                 image.TornWrites++;
         }

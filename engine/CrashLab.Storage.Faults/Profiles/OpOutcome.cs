@@ -72,9 +72,10 @@ public sealed class OpOutcome : IEquatable<OpOutcome>
         return end > write.OldLength ? end : 0;
     }
 
-    /// <summary>Applies the outcome to an image (the operations before it already applied).</summary>
-    public void Apply(PendingOp op, FsImage image, int sectorSize)
+    /// <summary>Applies the outcome of <paramref name="window"/>'s pending operation <paramref name="index"/> to an image (the operations before it already applied).</summary>
+    public void Apply(CrashWindow window, int index, FsImage image)
     {
+        var op = window.Pending[index];
         if (op is not WriteOp write)
         {
             if (Survives)
@@ -82,7 +83,7 @@ public sealed class OpOutcome : IEquatable<OpOutcome>
             return;
         }
 
-        write.ApplySectors(image, Sectors, sectorSize);
+        write.ApplySectors(image, Sectors, window.SectorSize, sector => window.Pages.Of(index, sector));
         var data = image.Data(write.Inode!.Value);
         if (SizeEnd is { } end && data.Length < end)
             data.SetLength(end);

@@ -30,7 +30,8 @@ internal sealed class StateFingerprint
         {
             var range = op switch
             {
-                WriteOp write => (Math.Min(write.Offset, write.OldLength), write.End),
+                // Whole sectors: a kept sector carries the earlier writes' bytes around the write's own.
+                WriteOp write => (Math.Min(write.Offset / window.SectorSize * window.SectorSize, write.OldLength), (write.End + window.SectorSize - 1) / window.SectorSize * window.SectorSize),
                 SetLengthOp resize => (Math.Min(resize.Length, resize.OldLength), long.MaxValue),
                 _ => ((long, long)?)null,
             };
@@ -46,7 +47,7 @@ internal sealed class StateFingerprint
         lock (_scratch)
         {
             for (var i = 0; i < _window.Pending.Count; i++)
-                assignment[i].Apply(_window.Pending[i], _scratch, _window.SectorSize);
+                assignment[i].Apply(_window, i, _scratch);
             var fingerprint = Hash();
             Restore();
             return fingerprint;

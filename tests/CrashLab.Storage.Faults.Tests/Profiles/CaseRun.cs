@@ -10,7 +10,7 @@ using CrashLab.Storage.Physical;
 namespace CrashLab.Storage.Faults.Tests.Profiles;
 
 /// <summary>
-/// A worked case run as plain file operations (create, append, write, fsync, fdatasync, rename,
+/// A worked case run as plain file operations (create, append, write, truncate, fsync, fdatasync, rename,
 /// unlink, directory fsync) on the simulated disk or through the shim and its undo journal on
 /// real files; then the window of a power loss at its end, and its states described compactly.
 /// </summary>
@@ -56,6 +56,12 @@ internal sealed class CaseRun : IDisposable
     public CaseRun Write(string name, long offset, int count, byte fill)
     {
         File(name).Write(offset, Enumerable.Repeat(fill, count).ToArray());
+        return this;
+    }
+
+    public CaseRun Truncate(string name, long length)
+    {
+        File(name).SetLength(length);
         return this;
     }
 
