@@ -4,7 +4,7 @@ namespace CrashLab.Storage.Faults.Journal;
 
 /// <summary>
 /// The <see cref="RecordType.History"/> record: a compaction drops the records of durable
-/// operations, and with them the order facts (last changes, settled lengths, sync barriers) that
+/// operations, and with them the order facts (last changes, settled lengths, unwritten blocks, sync barriers) that
 /// the ext4-ordered profile reads; this record carries them into the compacted journal.
 /// </summary>
 internal static class HistoryRecord
@@ -12,8 +12,8 @@ internal static class HistoryRecord
     public static byte[] Write(HistorySnapshot history, long op)
     {
         var record = new RecordWriter(RecordType.History, op).Int(history.FileChanges.Count);
-        foreach (var (inode, sequence, moved) in history.FileChanges)
-            record.Long(inode).Long(sequence).Byte(moved ? (byte)1 : (byte)0);
+        foreach (var (inode, last, lastAllocation) in history.FileChanges)
+            record.Long(inode).Long(last).Long(lastAllocation);
         record.Int(history.DirectoryChanges.Count);
         foreach (var (directory, sequence) in history.DirectoryChanges)
             record.Text(directory).Long(sequence);
@@ -23,21 +23,23 @@ internal static class HistoryRecord
         record.Int(history.Barriers.Count);
         foreach (var barrier in history.Barriers)
         {
-            record.Long(barrier.Sequence).Byte((byte)barrier.Kind).Long(barrier.Inode ?? -1).Text(barrier.Directory ?? "")
-                .Long(barrier.LastChange).Byte(barrier.LastChangeMovedSize ? (byte)1 : (byte)0);
+            record.Long(barrier.Sequence).Byte((byte)barrier.Kind).Long(barrier.Inode ?? -1).Text(barrier.Directory ?? "").Long(barrier.LastChange);
         }
 
         record.Int(history.WriteSettled.Count);
         foreach (var (sequence, settled) in history.WriteSettled)
             record.Long(sequence).Long(settled);
+        record.Int(history.Unwritten.Count);
+        foreach (var (inode, start, end) in history.Unwritten)
+            record.Long(inode).Long(start).Long(end);
         return record.ToArray();
     }
 
     public static HistorySnapshot Read(ref RecordReader read)
     {
-        var files = new List<(long, long, bool)>();
+        var files = new List<(long, long, long)>();
         for (var n = read.Int(); n > 0; n--)
-            files.Add((read.Long(), read.Long(), read.Byte() == 1));
+            files.Add((read.Long(), read.Long(), read.Long()));
         var directories = new List<(string, long)>();
         for (var n = read.Int(); n > 0; n--)
             directories.Add((read.Text(), read.Long()));
@@ -48,12 +50,15 @@ internal static class HistoryRecord
         for (var n = read.Int(); n > 0; n--)
         {
             var (sequence, kind, inode, directory) = (read.Long(), (SyncKind)read.Byte(), read.Long(), read.Text());
-            barriers.Add(new SyncBarrier(sequence, kind, inode < 0 ? null : inode, kind == SyncKind.DirectoryFsync ? directory : null, read.Long(), read.Byte() == 1));
+            barriers.Add(new SyncBarrier(sequence, kind, inode < 0 ? null : inode, kind == SyncKind.DirectoryFsync ? directory : null, read.Long()));
         }
 
         var settled = new List<(long, long)>();
         for (var n = read.Int(); n > 0; n--)
             settled.Add((read.Long(), read.Long()));
-        return new HistorySnapshot(files, directories, lengths, barriers, settled);
+        var unwritten = new List<(long, long, long)>();
+        for (var n = read.Int(); n > 0; n--)
+            unwritten.Add((read.Long(), read.Long(), read.Long()));
+        return new HistorySnapshot(files, directories, lengths, barriers, settled, unwritten);
     }
 }

@@ -10,14 +10,16 @@ public enum SyncKind
 
 /// <summary>
 /// A successful fsync, fdatasync or directory fsync, with what profiles stronger than posix need
-/// to know about it: the last change to the synced file or directory before it (its operation
-/// number; 0 when none is known) and, for a file, whether that change moved its size or its
-/// allocation (an ext4 fdatasync commits the journal only then).
+/// to know about it: the last change it waits for (its operation number; 0 when none is known).
+/// An fsync waits for the file's last change of any kind; an fdatasync for the file's last change
+/// of size or allocation (its create, a size change, a write past its allocated blocks or into
+/// blocks a size change added), even when later overwrites followed; a directory fsync for the
+/// directory's last entry change. A journaling file system commits at least up to that change.
 /// </summary>
 /// <param name="Sequence">The number of the last operation issued before the sync.</param>
 /// <param name="Inode">The synced file, or null for a directory.</param>
 /// <param name="Directory">The synced directory ("" for the root), or null for a file.</param>
-public sealed record SyncBarrier(long Sequence, SyncKind Kind, long? Inode, string? Directory, long LastChange, bool LastChangeMovedSize)
+public sealed record SyncBarrier(long Sequence, SyncKind Kind, long? Inode, string? Directory, long LastChange)
 {
     public string KindName => Kind switch
     {

@@ -47,9 +47,19 @@ internal sealed class Ext4Layout
         }
     }
 
-    /// <summary>The last operation a successful sync commits on ext4: up to the synced file's or directory's last change; an fdatasync only if that change moved the size or allocation.</summary>
-    public static long Through(SyncBarrier barrier)
-        => barrier.Kind == SyncKind.Fdatasync && !barrier.LastChangeMovedSize ? 0 : barrier.LastChange;
+    /// <summary>
+    /// The last operation a successful sync commits on ext4: every journaled operation issued up
+    /// to the change it waits for. An fsync waits for the file's or directory's last change. An
+    /// fdatasync waits for the file's last change of size or allocation, even when overwrites came
+    /// after it: ext4 keeps that change's transaction per inode (i_datasync_tid, set by
+    /// ext4_update_inode_fsync_trans on a size change, a block allocation, an unwritten extent's
+    /// conversion, and an inode's creation) and ext4_sync_file commits it when it is not yet
+    /// committed. The contract's words ("only when that last change moved the size or
+    /// allocation") would let an fdatasync after an overwrite leave an earlier, uncommitted
+    /// allocation change (and everything before it) to be lost; ext4 does not. A write into
+    /// preallocated blocks converts them, so it counts as a change of allocation.
+    /// </summary>
+    public static long Through(SyncBarrier barrier) => barrier.LastChange;
 
     public bool Free(int i) => _window.Pending[i].Fate == Fate.Free;
 

@@ -8,7 +8,10 @@ namespace CrashLab.Storage.Faults.Profiles;
 /// Journaled operations (create, rename, unlink, size changes, and the size growth of an append
 /// that ends inside a block the file already has) survive as a prefix in issue order. A
 /// successful fsync of a file or directory commits every journaled operation up to its last
-/// change; an fdatasync only when that change moved the size or allocation. Bytes into new
+/// change; an fdatasync up to the file's last change of size or allocation (its create, a size
+/// change, new blocks, or a write into preallocated ones), whatever followed it: ext4 commits
+/// the transaction of that change (i_datasync_tid), not nothing when the last write was an
+/// overwrite, as the contract's words would have it (see <see cref="Ext4Layout.Through"/>). Bytes into new
 /// blocks survive, per file, as a sector-granular prefix with the size covering exactly them;
 /// bytes into blocks the file has are lost, kept or torn by sector as under posix. Every state
 /// it admits, posix admits too.

@@ -42,7 +42,7 @@ internal sealed class Ext4Reasons(CrashWindow window, Ext4Layout layout)
         var barrier = layout.CommitterOf(window.Pending[i])!;
         var why = barrier.Kind switch
         {
-            SyncKind.Fdatasync => "the file's size had changed, so the fdatasync committed ext4's journal up to that change",
+            SyncKind.Fdatasync => "an fdatasync commits ext4's journal up to the file's last change of size or allocation",
             SyncKind.Fsync => "an fsync commits ext4's journal up to the file's last change",
             _ => "a directory fsync commits ext4's journal up to the directory's last change",
         };

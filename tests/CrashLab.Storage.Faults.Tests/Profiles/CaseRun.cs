@@ -10,7 +10,7 @@ using CrashLab.Storage.Physical;
 namespace CrashLab.Storage.Faults.Tests.Profiles;
 
 /// <summary>
-/// A worked case run as plain file operations (create, append, write, truncate, fsync, fdatasync, rename,
+/// A worked case run as plain file operations (create, append, write, truncate, fallocate, fsync, fdatasync, rename,
 /// unlink, directory fsync) on the simulated disk or through the shim and its undo journal on
 /// real files; then the window of a power loss at its end, and its states described compactly.
 /// </summary>
@@ -62,6 +62,13 @@ internal sealed class CaseRun : IDisposable
     public CaseRun Truncate(string name, long length)
     {
         File(name).SetLength(length);
+        return this;
+    }
+
+    /// <summary>Preallocates up to <paramref name="length"/> (fallocate, growing the size).</summary>
+    public CaseRun Fallocate(string name, long length)
+    {
+        File(name).Preallocate(length);
         return this;
     }
 
