@@ -48,8 +48,11 @@ public sealed class WhiteBoxCampaignTests : IDisposable
         var scenario = Load("power-loss-drop-all", shortRuns: false);
         scenario = scenario with { CrashPointShare = 0, KillDuringRecoveryShare = 0, Workload = scenario.Workload with { MaxRequestsPerRun = 0 } };
         var tally = await Run(Engine(Mutant.AckBeforeFdatasync.Name()), scenario, states: 120);
-        var violation = Assert.Single(tally.For("power-loss-drop-all").Violations);
-        Assert.Equal("4-durability", violation.Violation.Rule);
+        // One case per profile the kill fails: a state only posix admits may come first, then one ext4-ordered admits.
+        var violations = tally.For("power-loss-drop-all").Violations.ToList();
+        Assert.InRange(violations.Count, 1, 2);
+        Assert.All(violations, v => Assert.Equal("4-durability", v.Violation.Rule));
+        var violation = violations[0];
         var saved = CaseFile.Load(violation.CaseFile!);
         Assert.NotNull(saved.WhiteBox?.Requests);
 
