@@ -51,8 +51,11 @@ public static class KillStates
         var enumerations = profiles.Select(p => builder.Enumerate(p, limits, window.SectorSize)).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var planned = new List<PlannedState>();
+        // Duplicates are counted as before profiles, among the first profile's seeded states: the
+        // next profile composing the same seeds again is no extra state the scenario was promised.
+        var ignored = 0;
         foreach (var profile in profiles)
-            planned.AddRange(Distinct(input, input.States.Select(choice => Build(builder, choice with { Profile = profile.Name })), input.StatesWanted ?? int.MaxValue, seen, ref duplicates));
+            planned.AddRange(Distinct(input, input.States.Select(choice => Build(builder, choice with { Profile = profile.Name })), input.StatesWanted ?? int.MaxValue, seen, ref profile == profiles[0] ? ref duplicates : ref ignored));
         foreach (var enumeration in enumerations.Where(e => e.Exhaustive))
         {
             for (var index = 0; index < enumeration.States.Count; index++)
