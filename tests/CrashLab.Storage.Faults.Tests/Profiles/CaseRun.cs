@@ -1,11 +1,8 @@
-using CrashLab.Storage.Faults.CrashStates;
-using CrashLab.Storage.Faults.Journal;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
 using CrashLab.Storage.Faults.Profiles;
-using CrashLab.Storage.Faults.Shim;
 using CrashLab.Storage.Faults.Simulation;
-using CrashLab.Storage.Physical;
+using CrashLab.Storage.Faults.Tests.Shim;
 
 namespace CrashLab.Storage.Faults.Tests.Profiles;
 
@@ -17,21 +14,18 @@ namespace CrashLab.Storage.Faults.Tests.Profiles;
 internal sealed class CaseRun : IDisposable
 {
     private readonly Dictionary<string, IStorageFile> _open = new(StringComparer.Ordinal);
-    private readonly TempDirectory? _dir;
-    private readonly UndoJournal? _journal;
+    private readonly ShimHarness? _shim;
     private readonly SimulatedDisk? _disk;
     private readonly IFileSystem _fs;
     private readonly string _root;
-    private bool _closed;
 
     public CaseRun(bool throughJournal)
     {
         if (throughJournal)
         {
-            _dir = new TempDirectory();
-            _journal = new UndoJournal(_dir.Data, _dir.Trace);
-            _fs = new FaultyFileSystem(PhysicalFileSystem.Instance, FaultPlan.None, _dir.Data, _journal);
-            _root = _dir.Data;
+            _shim = new ShimHarness(FaultPlan.None);
+            _fs = _shim.Fs;
+            _root = _shim.Dir.Data;
         }
         else
         {
@@ -117,7 +111,7 @@ internal sealed class CaseRun : IDisposable
         if (_disk != null)
             return _disk.Window(sectorSize);
         Close();
-        return CrashStateBuilder.Load(_dir!.Data, _dir.Trace).Window(sectorSize);
+        return _shim!.Builder().Window(sectorSize);
     }
 
     /// <summary>"a=61*512 b=" : each visible file, its bytes as runs of (value * count).</summary>
@@ -139,7 +133,7 @@ internal sealed class CaseRun : IDisposable
     public void Dispose()
     {
         Close();
-        _dir?.Dispose();
+        _shim?.Dispose();
     }
 
     private void Close()
@@ -147,9 +141,6 @@ internal sealed class CaseRun : IDisposable
         foreach (var file in _open.Values)
             file.Dispose();
         _open.Clear();
-        if (!_closed)
-            _journal?.Dispose();
-        _closed = true;
     }
 
     private IStorageFile File(string name)

@@ -12,11 +12,13 @@ internal sealed class ShimHarness : IDisposable
 {
     private readonly UndoJournal _journal;
 
-    public ShimHarness(FaultPlan plan)
+    /// <param name="crash">What a crash point does instead of throwing: returning is the FUSE daemon fencing its dead backend.</param>
+    /// <param name="writesAfterCrash">Take writes after the crash (the kernel writing back a dead process's pages).</param>
+    public ShimHarness(FaultPlan plan, Action? crash = null, bool writesAfterCrash = false)
     {
         Dir = new TempDirectory();
         _journal = new UndoJournal(Dir.Data, Dir.Trace);
-        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, () => throw new CrashedException());
+        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, crash ?? (() => throw new CrashedException()), writesAfterCrash: writesAfterCrash);
     }
 
     public sealed class CrashedException : Exception;

@@ -1,9 +1,7 @@
 using CrashLab.Storage.Faults.CrashStates;
-using CrashLab.Storage.Faults.Journal;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Faults.Plans;
 using CrashLab.Storage.Faults.Shim;
-using CrashLab.Storage.Physical;
 
 namespace CrashLab.Storage.Faults.Tests.Shim;
 
@@ -14,40 +12,39 @@ namespace CrashLab.Storage.Faults.Tests.Shim;
 /// </summary>
 public sealed class WritesAfterCrashTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly UndoJournal _journal;
+    private ShimHarness? _shim;
 
-    public WritesAfterCrashTests() => _journal = new UndoJournal(_dir.Data, _dir.Trace);
+    public void Dispose() => _shim?.Dispose();
 
-    public void Dispose()
+    private string Data => _shim!.Dir.Data;
+
+    private FaultyFileSystem Shim(FaultPlan plan)
     {
-        _journal.Dispose();
-        _dir.Dispose();
+        _shim = new ShimHarness(plan, crash: () => { }, writesAfterCrash: true);
+        return _shim.Fs;
     }
-
-    private FaultyFileSystem Shim(FaultPlan plan) => new(PhysicalFileSystem.Instance, plan, _dir.Data, _journal, crash: () => { }, writesAfterCrash: true);
 
     [Fact]
     public void Fence_ThenWrites_AreTakenAndEveryOtherOperationFailsWithEio()
     {
         var fs = Shim(FaultPlan.None);
-        using var file = fs.Open(Path.Combine(_dir.Data, "a"), OpenMode.CreateNew);
+        using var file = fs.Open(Path.Combine(Data, "a"), OpenMode.CreateNew);
 
         fs.Fence();
         file.Write(0, "after"u8);
 
-        Assert.Equal("after"u8.ToArray(), File.ReadAllBytes(Path.Combine(_dir.Data, "a")));
+        Assert.Equal("after"u8.ToArray(), File.ReadAllBytes(Path.Combine(Data, "a")));
         Assert.Equal(Errno.EIO, Assert.Throws<StorageException>(file.DataSync).ErrorNumber);
         Assert.Equal(Errno.EIO, Assert.Throws<StorageException>(() => file.SetLength(1)).ErrorNumber);
-        Assert.Equal(Errno.EIO, Assert.Throws<StorageException>(() => fs.Rename(Path.Combine(_dir.Data, "a"), Path.Combine(_dir.Data, "b"))).ErrorNumber);
-        Assert.Equal(Errno.EIO, Assert.Throws<StorageException>(() => fs.SyncDirectory(_dir.Data)).ErrorNumber);
+        Assert.Equal(Errno.EIO, Assert.Throws<StorageException>(() => fs.Rename(Path.Combine(Data, "a"), Path.Combine(Data, "b"))).ErrorNumber);
+        Assert.Equal(Errno.EIO, Assert.Throws<StorageException>(() => fs.SyncDirectory(Data)).ErrorNumber);
     }
 
     [Fact]
     public void CrashPointBeforeAnOperation_CrashActionReturns_TheOperationNeverHappens()
     {
         var fs = Shim(new FaultPlan { Crash = new CrashPoint { AtOp = 2, Perform = false } });
-        using var file = fs.Open(Path.Combine(_dir.Data, "a"), OpenMode.CreateNew);
+        using var file = fs.Open(Path.Combine(Data, "a"), OpenMode.CreateNew);
 
         Assert.Throws<StorageException>(file.Sync);
 
@@ -61,11 +58,11 @@ public sealed class WritesAfterCrashTests : IDisposable
     public void CrashStates_WritesAfterTheKill_OnlyKeepAllHoldsThem(ulong seed)
     {
         var fs = Shim(new FaultPlan { Crash = new CrashPoint { AtOp = 5 } });
-        using (var file = fs.Open(Path.Combine(_dir.Data, "a"), OpenMode.CreateNew))
+        using (var file = fs.Open(Path.Combine(Data, "a"), OpenMode.CreateNew))
         {
             file.Write(0, Fill('A', 4096));
             file.Sync();
-            fs.SyncDirectory(_dir.Data);
+            fs.SyncDirectory(Data);
             file.Write(4096, Fill('B', 4096)); // op 5, then the kill: pending at the cut
             file.Write(8192, Fill('C', 4096)); // after the kill
             file.Write(0, Fill('D', 4096)); // after the kill, over durable bytes
@@ -99,11 +96,11 @@ public sealed class WritesAfterCrashTests : IDisposable
     public void CrashPointOnAWrite_KeepAllHoldsTheWholeWritePowerLossOnlyWhatPrecededTheKill(bool perform, int? performBytes, int beforeTheKill)
     {
         var fs = Shim(new FaultPlan { Crash = new CrashPoint { AtOp = 5, Perform = perform, PerformBytes = performBytes } });
-        using (var file = fs.Open(Path.Combine(_dir.Data, "a"), OpenMode.CreateNew))
+        using (var file = fs.Open(Path.Combine(Data, "a"), OpenMode.CreateNew))
         {
             file.SetLength(4096);
             file.Sync();
-            fs.SyncDirectory(_dir.Data);
+            fs.SyncDirectory(Data);
             file.Write(0, Fill('P', 4096)); // op 5: the crash point
         }
 
@@ -123,11 +120,7 @@ public sealed class WritesAfterCrashTests : IDisposable
 
     private static List<(string, string?)> AfterTheKill(List<OpFate> fates) => [.. fates.Where(f => f.Op > 5).Select(f => (f.Fate, f.Detail))];
 
-    private CrashStateBuilder Builder()
-    {
-        _journal.Dispose();
-        return CrashStateBuilder.Load(_dir.Data, _dir.Trace);
-    }
+    private CrashStateBuilder Builder() => _shim!.Builder();
 
     private static byte[] Content(FsImage state) => state.Files().Single().Content;
 
