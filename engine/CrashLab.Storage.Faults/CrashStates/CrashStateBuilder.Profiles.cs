@@ -16,8 +16,16 @@ public sealed partial class CrashStateBuilder
     /// </summary>
     public CrashWindow Window(int sectorSize = 512) => Window(sectorSize, keepAll: false);
 
-    /// <summary>The window of a process crash: it also holds the writes that arrived after the kill (a dead process's dirty shared pages).</summary>
-    public CrashWindow ProcessCrashWindow(int sectorSize = 512) => Window(sectorSize, keepAll: true);
+    /// <summary>
+    /// The state a process crash leaves (keep-all), built here and nowhere else: its window also
+    /// holds the writes that arrived after the kill (a dead process's dirty shared pages, which the
+    /// page cache still writes back), and it keeps every operation, whatever the profile.
+    /// </summary>
+    public (CrashWindow Window, CrashAssignment State) ProcessCrash(int sectorSize = 512)
+    {
+        var window = Window(sectorSize, keepAll: true);
+        return (window, window.KeepAll());
+    }
 
     /// <summary>A process crash (keep-all) keeps what arrived after the kill; a power loss is cut at the kill instant.</summary>
     private CrashWindow Window(int sectorSize, bool keepAll)
@@ -30,20 +38,31 @@ public sealed partial class CrashStateBuilder
         }
     }
 
-    private CrashWindow WindowFor(CrashMode mode, int sectorSize) => Window(sectorSize, mode == CrashMode.KeepAll);
+    /// <summary>The state a profile chooses for this mode and seed, with its window: a process crash's for keep-all, else the power loss's.</summary>
+    private (CrashWindow Window, CrashAssignment State) Planned(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize)
+    {
+        if (mode == CrashMode.KeepAll)
+            return ProcessCrash(sectorSize);
+        var window = Window(sectorSize);
+        return (window, profile.Compose(window, mode, seed));
+    }
 
     /// <summary>The choice of outcomes that a profile's state of this mode and seed makes (for <see cref="AdmittedBy"/>).</summary>
     public CrashAssignment State(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
-        => profile.Compose(WindowFor(mode, sectorSize), mode, seed);
+        => Planned(profile, mode, seed, sectorSize).State;
 
     /// <summary>One crash state of a profile, in memory.</summary>
     public FsImage Compose(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
-        => WindowFor(mode, sectorSize).Apply(State(profile, mode, seed, sectorSize));
+    {
+        var (window, state) = Planned(profile, mode, seed, sectorSize);
+        return window.Apply(state);
+    }
 
     /// <summary>What a profile's crash state of this mode and seed does with each pending operation; those after the kill say so.</summary>
     public List<OpFate> Explain(PersistenceProfile profile, CrashMode mode, ulong seed, int sectorSize = 512)
     {
-        var fates = WindowFor(mode, sectorSize).Fates(State(profile, mode, seed, sectorSize));
+        var (window, state) = Planned(profile, mode, seed, sectorSize);
+        var fates = window.Fates(state);
         var afterKill = AfterKillOperations.ToHashSet();
         for (var i = 0; i < fates.Count; i++)
         {
@@ -79,5 +98,8 @@ public sealed partial class CrashStateBuilder
 
     /// <summary>Which profiles admit the state a profile composes for this mode and seed (posix when none is named).</summary>
     public ProfileAdmission AdmittedBy(CrashMode mode, ulong seed, int sectorSize = 512, PersistenceProfile? composedBy = null)
-        => ProfileAdmission.Of(WindowFor(mode, sectorSize), State(composedBy ?? KnownProfiles.Posix, mode, seed, sectorSize));
+    {
+        var (window, state) = Planned(composedBy ?? KnownProfiles.Posix, mode, seed, sectorSize);
+        return ProfileAdmission.Of(window, state);
+    }
 }

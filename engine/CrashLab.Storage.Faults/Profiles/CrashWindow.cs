@@ -62,6 +62,9 @@ public sealed class CrashWindow
         return image;
     }
 
+    /// <summary>Every pending operation kept whole: what a process crash leaves, whatever the profile (the page cache outlives the process).</summary>
+    public CrashAssignment KeepAll() => new([.. Pending.Select(op => OpOutcome.Whole(op, SectorSize))]);
+
     /// <summary>
     /// Names the bytes a state of this window leaves, cheaply (no copy or hash of whole files):
     /// equal for two assignments exactly when they leave the same names, inodes and bytes.

@@ -16,9 +16,7 @@ public abstract class PersistenceProfile
 
     /// <summary>One state of this profile, chosen from the seed. Keep-all is a process crash: every operation kept, whatever the profile.</summary>
     public CrashAssignment Compose(CrashWindow window, CrashMode mode, ulong seed)
-        => mode == CrashMode.KeepAll
-            ? new CrashAssignment([.. window.Pending.Select(op => OpOutcome.Whole(op, window.SectorSize))])
-            : Choose(window, mode, seed);
+        => mode == CrashMode.KeepAll ? window.KeepAll() : Choose(window, mode, seed);
 
     /// <summary>Why this profile cannot produce the state, in plain sentences; empty when it admits it.</summary>
     public abstract IReadOnlyList<string> Objections(CrashWindow window, CrashAssignment state);

@@ -109,8 +109,8 @@ public static class KillStates
     private static PlannedState ProcessCrash(CrashStateBuilder builder, StateChoice choice)
     {
         // A process crash keeps the writes the kernel sent after the kill (issue 27), a power loss never does.
-        var window = builder.ProcessCrashWindow(choice.SectorSize);
-        return new PlannedState(choice, window, KnownProfiles.Posix.Compose(window, CrashMode.KeepAll, choice.Seed), null);
+        var (window, state) = builder.ProcessCrash(choice.SectorSize);
+        return new PlannedState(choice, window, state, null);
     }
 
     private static CrashAssignment Nth(Enumeration enumeration, ulong index)
