@@ -21,6 +21,9 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     private int _cycle;
     private IReadOnlyList<string> _profiles = settings.Profiles ?? [.. Storage.Faults.Profiles.KnownProfiles.Names];
 
+    // The profiles that admit the directory this cycle starts from (null: a fresh one); see StartAdmission.
+    private IReadOnlyList<string>? _startAdmittedBy;
+
     public async Task RunAsync(Func<bool> mayContinue, CancellationToken cancellationToken)
     {
         settings.CreateWorkDir();
@@ -94,6 +97,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         Directory.Delete(_dataDir, recursive: true);
         Directory.Move(stateDir, _dataDir);
         _model = ChainModel.FromState(model);
+        _startAdmittedBy = outcome.ContinuationAdmittedBy;
         Directory.Delete(cycleDir, recursive: true);
         return true;
     }
@@ -101,6 +105,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent.</summary>
     private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore, int finding = 0)
     {
+        violation = StartAdmission.Attribute(violation, settings.Profiles ?? Storage.Faults.Profiles.KnownProfiles.Names, _startAdmittedBy);
         var replay = input with
         {
             Plan = input.Plan with { Crash = outcome.ReplayPoint is { AtOp: > 0 } point ? point : input.Plan.Crash },

@@ -48,6 +48,9 @@ public sealed record WhiteBoxOutcome
     /// <summary>A checked crash state's directory and the model after it, to continue the chain from.</summary>
     public (string Directory, ChainModelState Model)? Continuation { get; init; }
 
+    /// <summary>The profiles that admit the continuation's crash state (null: every profile, as for a directory no power loss touched).</summary>
+    public IReadOnlyList<string>? ContinuationAdmittedBy { get; init; }
+
     public string? Stderr { get; init; }
 
     /// <summary>The model right after the run (before crash states were judged).</summary>
