@@ -16,10 +16,21 @@ public static class Crashlab
         return await running.WaitAsync(TimeSpan.FromMinutes(2));
     }
 
+    /// <summary>Runs the CLI with <paramref name="environment"/> added to this process's.</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        await using var running = Start(environment, arguments);
+        return await running.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
     /// <summary>Starts the CLI without waiting for it: to signal it, or kill it, while it runs.</summary>
-    public static Running Start(params string[] arguments)
+    public static Running Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    private static Running Start(IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crashlab.dll"));
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CrashLab.Harness.Campaigns;
-using CrashLab.Harness.Reports;
+using CrashLab.Cli.Hosting;
 
 namespace CrashLab.Cli.Commands;
 
@@ -76,46 +76,11 @@ internal static class CampaignCommand
     }
 
     /// <summary>
-    /// Runs a campaign and prints its summary; the tally is null when the harness itself failed. An
-    /// earlier run's reports in the directory are moved aside first. A signal stops it (see
-    /// <see cref="StopSignals"/>): exit 1 if a violation was found before, else 130/143; never 0.
+    /// Runs a campaign, hosted (<see cref="CampaignHost"/>), and prints its summary; the tally is
+    /// null when the harness itself failed. An earlier run's reports in the directory are moved
+    /// aside first. A signal stops it (see <see cref="StopSignals"/>): exit 1 if a violation was
+    /// found before, else 130/143; never 0.
     /// </summary>
-    internal static async Task<(int Code, CampaignTally? Tally)> Execute(CampaignSettings settings, CancellationToken token)
-    {
-        var command = settings.CertifyLevel != null ? "certify" : "campaign";
-        try
-        {
-            var signals = StopSignals.Current;
-            if (EarlierRun.MoveAside(settings.OutDir) is { } aside)
-                Console.Error.WriteLine($"crashlab {command}: {settings.OutDir} held an earlier run's reports: moved them to {aside}");
-            using var abort = CancellationTokenSource.CreateLinkedTokenSource(token, signals.Abort);
-            // A person at a terminal gets a live table; logs and pipes get the plain lines.
-            if (settings.Progress == Console.Error && LiveProgress.ForTerminal(settings) is { } live)
-                settings = settings with { View = live };
-            var runner = new CampaignRunner(settings);
-            signals.ViolationFound = () => runner.Tally.Violations > 0;
-            using var onStop = signals.Stop.Register(() => runner.Tally.StoppedBy = signals.Received);
-            CampaignTally tally;
-            try
-            {
-                tally = await runner.RunAsync(abort.Token, signals.Stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
-            {
-                // Aborted: the runner wrote its reports on the way out.
-                tally = runner.Tally;
-            }
-
-            if (settings.Backend.Fuse)
-                Fuse.Mounting.MountPoints.SweepStale();
-            Console.WriteLine(ReportWriter.Summary(settings, tally));
-            if (tally.Violations > 0)
-                return (ExitCodes.Violation, tally);
-            return (tally.StoppedBy != null ? signals.ExitCode : ExitCodes.Pass, tally);
-        }
-        catch (Exception e) when (HarnessFault.Is(e))
-        {
-            return (CommonOptions.HarnessFailure(command, e), null);
-        }
-    }
+    internal static Task<(int Code, CampaignTally? Tally)> Execute(CampaignSettings settings, CancellationToken token)
+        => CampaignHost.RunAsync(settings, StopSignals.Current, token);
 }
