@@ -40,5 +40,18 @@ public sealed record CrashTestBuilder(Func<IFileSystem, string, ILogUnderTest> O
     }
 
     /// <summary>Runs the test; throws <see cref="CrashTestFailedException"/> on the first violation.</summary>
-    public CrashReport Check() => new CrashRun(Open, Steps, Plan, States, StepTimeout).Run();
+    /// <remarks>
+    /// Runs on the thread pool, away from the caller's synchronization context: a log that awaits
+    /// without ConfigureAwait(false) cannot deadlock it. The caller waits without spinning (a
+    /// task's own Wait spins first): the run's threads need the cores more.
+    /// </remarks>
+    public CrashReport Check()
+    {
+        var run = Task.Run(CheckAsync);
+        ((IAsyncResult)run).AsyncWaitHandle.WaitOne();
+        return run.GetAwaiter().GetResult();
+    }
+
+    /// <summary><see cref="Check"/> for an async test: the same run, awaited.</summary>
+    public Task<CrashReport> CheckAsync() => new CrashRun(Open, Steps, Plan, States, StepTimeout).RunAsync();
 }

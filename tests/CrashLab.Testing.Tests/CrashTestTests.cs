@@ -24,6 +24,26 @@ public sealed class CrashTestTests
         Assert.Equal(3, report.Lives); // the first open, the workload's power loss, the final one
     }
 
+    [Fact]
+    public async Task CheckAsync_CorrectLedger_ChecksWhatCheckChecks()
+    {
+        var test = CrashTest.For(LedgerUnderTest.With(LedgerBug.None)).Workload(Mixed);
+
+        var awaited = await test.CheckAsync();
+
+        Assert.Equal(test.Check(), awaited);
+    }
+
+    [Fact]
+    public async Task CheckAsync_AckBeforeFsync_ThrowsTheViolation()
+    {
+        var test = CrashTest.For(LedgerUnderTest.With(LedgerBug.AckBeforeFsync)).Workload(Workload.Seeded(1).Append(1, 10));
+
+        var failure = await Assert.ThrowsAsync<CrashTestFailedException>(test.CheckAsync);
+
+        Assert.Equal(Rules.Durability, failure.Violation.Rule);
+    }
+
     /// <summary>
     /// Found by the kit while the example was written: a truncation deletes two old segments, the
     /// power goes before the directory fsync, and only the newer unlink survives. Recovery took the

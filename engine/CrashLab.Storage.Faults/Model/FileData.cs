@@ -1,9 +1,16 @@
 namespace CrashLab.Storage.Faults.Model;
 
-/// <summary>The bytes of one inode: a growable buffer with a logical length.</summary>
+/// <summary>
+/// The bytes of one inode: a growable buffer with a logical length. A clone shares the buffer
+/// until either side changes (copy on write): a crash state copies a whole file-system image, and
+/// most of its files are never written again before the state is thrown away.
+/// </summary>
 public sealed class FileData
 {
     private byte[] _bytes;
+
+    /// <summary>Another FileData may hold <see cref="_bytes"/> too: copy them before the first change.</summary>
+    private bool _shared;
 
     public FileData(ReadOnlySpan<byte> content)
     {
@@ -11,11 +18,20 @@ public sealed class FileData
         Length = content.Length;
     }
 
+    private FileData(byte[] bytes, long length)
+    {
+        (_bytes, Length, _shared) = (bytes, length, true);
+    }
+
     public long Length { get; private set; }
 
     public ReadOnlySpan<byte> Content => _bytes.AsSpan(0, (int)Length);
 
-    public FileData Clone() => new(Content);
+    public FileData Clone()
+    {
+        _shared = true;
+        return new FileData(_bytes, Length);
+    }
 
     public int Read(long offset, Span<byte> destination)
     {
@@ -55,6 +71,14 @@ public sealed class FileData
         if (needed > int.MaxValue)
             throw new StorageException(StorageErrorKind.NoSpace, Errno.EFBIG, "write", "(simulated file)");
         if (needed > _bytes.Length)
+        {
             Array.Resize(ref _bytes, (int)Math.Max(needed, Math.Min(int.MaxValue, _bytes.Length * 2L)));
+            _shared = false;
+        }
+        else if (_shared)
+        {
+            _bytes = (byte[])_bytes.Clone();
+            _shared = false;
+        }
     }
 }

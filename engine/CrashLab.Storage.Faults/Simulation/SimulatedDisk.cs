@@ -39,6 +39,13 @@ public sealed class SimulatedDisk : IFileSystem
             return _live.Clone();
     }
 
+    /// <summary>The visible files' paths and sizes, sorted by path: what <see cref="LiveImage"/> would show, without copying a byte.</summary>
+    public IReadOnlyList<(string Path, long Length)> LiveFiles()
+    {
+        lock (_lock)
+            return [.. _live.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, _live.Data(e.Value).Length))];
+    }
+
     /// <summary>A new disk holding one posix state a power loss at this instant may leave.</summary>
     public SimulatedDisk Crash(CrashMode mode, ulong seed, int sectorSize = 512) => Crash(KnownProfiles.Posix, mode, seed, sectorSize);
 

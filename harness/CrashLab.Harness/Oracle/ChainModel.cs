@@ -15,6 +15,14 @@ public sealed class ChainModel(Payloads payloads)
 
     public Payloads Payloads { get; } = payloads;
 
+    /// <summary>
+    /// The digests of issued records' bytes, kept from one check to the next when set: the kit judges
+    /// many crash states of one short run, each against a copy of one model, and would otherwise hash
+    /// the same payloads for every state. Null (campaigns): each check computes its own, so a long
+    /// chain's model does not grow by a digest per record it ever issued.
+    /// </summary>
+    public Dictionary<RecordId, RecordDigest>? SharedDigests { get; init; }
+
     /// <summary>first_lsn of the chain's first ready event: recovery may never go below it.</summary>
     public long InitialFirstLsn { get; private set; }
 
@@ -147,10 +155,13 @@ public sealed class ChainModel(Payloads payloads)
         RequestFaultsInjected = RequestFaultsInjected,
     };
 
-    public static ChainModel FromState(ChainModelState state)
+    /// <param name="sharing">A model of the same run whose payloads and <see cref="SharedDigests"/> the new one reuses.</param>
+    public static ChainModel FromState(ChainModelState state, ChainModel? sharing = null)
     {
-        var model = new ChainModel(new Payloads(state.PayloadSeed))
+        sharing = sharing?.Payloads.Seed == state.PayloadSeed ? sharing : null;
+        var model = new ChainModel(sharing?.Payloads ?? new Payloads(state.PayloadSeed))
         {
+            SharedDigests = sharing?.SharedDigests,
             InitialFirstLsn = state.InitialFirstLsn,
             HighestBeforeLsn = state.HighestBeforeLsn,
             DurableLsn = state.DurableLsn,

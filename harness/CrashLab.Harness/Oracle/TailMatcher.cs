@@ -13,7 +13,7 @@ namespace CrashLab.Harness.Oracle;
 /// </summary>
 internal sealed class TailMatcher(ChainModel model, IReadOnlyList<(RecordDigest Digest, string Shown)> tail, int wildcards)
 {
-    private readonly Dictionary<RecordId, RecordDigest> _expected = [];
+    private readonly Dictionary<RecordId, RecordDigest> _expected = model.SharedDigests ?? [];
     private readonly int _total = wildcards + tail.Count;
     private List<IssuedBatch> Batches => model.Pending;
 
@@ -73,13 +73,17 @@ internal sealed class TailMatcher(ChainModel model, IReadOnlyList<(RecordDigest 
 
     private List<RecordId> Layout(Dictionary<(int Batch, int Pos), (int Batch, int Pos, bool Took)> parent, (int Batch, int Pos) end)
     {
-        var ids = new List<RecordId>();
+        // Walked from the end back to the start, then copied in order (inserting at the front would copy the list for every batch).
+        var taken = new List<ArraySegment<RecordId>>();
         for (var at = end; parent[at].Batch >= 0; at = (parent[at].Batch, parent[at].Pos))
         {
             if (parent[at].Took)
-                ids.InsertRange(0, Batches[parent[at].Batch].Records.Take(at.Pos - parent[at].Pos));
+                taken.Add(new ArraySegment<RecordId>(Batches[parent[at].Batch].Records, 0, at.Pos - parent[at].Pos));
         }
 
+        var ids = new List<RecordId>(_total);
+        for (var k = taken.Count - 1; k >= 0; k--)
+            ids.AddRange(taken[k]);
         return ids[Math.Min(ids.Count, wildcards)..];
     }
 

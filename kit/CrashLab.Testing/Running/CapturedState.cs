@@ -9,5 +9,5 @@ internal sealed record CapturedState(SimulatedDisk Disk, ChainModelState Model, 
     public string Describe() => $"a power loss {Where}, crash state {State}";
 
     /// <summary>The files of the state as recovery found them: name and size.</summary>
-    public string Files() => string.Join(", ", Disk.LiveImage().Files().Select(f => $"{Path.GetFileName(f.Path)} ({f.Content.Length} B)"));
+    public string Files() => string.Join(", ", Disk.LiveFiles().Select(f => $"{Path.GetFileName(f.Path)} ({f.Length} B)"));
 }

@@ -9,22 +9,14 @@ internal sealed partial class CrashRun
 {
     private readonly List<Outstanding> _outstanding = [];
 
-    private void Run(Life life, ILogUnderTest log, WorkloadStep step)
+    private Task RunAsync(Life life, ILogUnderTest log, WorkloadStep step) => step switch
     {
-        switch (step)
-        {
-            case AppendStep append:
-                Await(life, step, [Append(life, log, append.Records, append.Bytes, append.Durable)]);
-                break;
-            case GroupCommitStep group:
-                // Issued back to back, awaited together: a log that commits in groups gets the chance to.
-                Await(life, step, [.. Enumerable.Range(0, group.Writers).Select(_ => Append(life, log, 1, group.Bytes, durable: true))]);
-                break;
-            case TruncateStep truncate when TruncationPoint(truncate.KeepPercent) is { } before:
-                Await(life, step, [Truncate(log, before)]);
-                break;
-        }
-    }
+        AppendStep append => AwaitAsync(life, step, [Append(life, log, append.Records, append.Bytes, append.Durable)]),
+        // Issued back to back, awaited together: a log that commits in groups gets the chance to.
+        GroupCommitStep group => AwaitAsync(life, step, [.. Enumerable.Range(0, group.Writers).Select(_ => Append(life, log, 1, group.Bytes, durable: true))]),
+        TruncateStep truncate when TruncationPoint(truncate.KeepPercent) is { } before => AwaitAsync(life, step, [Truncate(log, before)]),
+        _ => Task.CompletedTask,
+    };
 
     /// <summary>Issues one batch; the returned task completes once its answer is in the model.</summary>
     private Task Append(Life life, ILogUnderTest log, int records, int bytes, bool durable)
@@ -117,12 +109,24 @@ internal sealed partial class CrashRun
         }
     }
 
-    /// <summary>Waits for the step's answers, or the plan's crash point; a log that answers nothing in time fails the run.</summary>
-    private void Await(Life life, WorkloadStep step, Task[] answers)
+    /// <summary>
+    /// Waits for the step's answers, or the plan's crash point; a log that answers nothing in time
+    /// fails the run. Awaited, never blocked on: the run goes on on whichever thread completes the
+    /// answer (a log's flush thread, say) instead of waking a blocked one, which would cost more
+    /// than the whole crash state on a busy machine.
+    /// </summary>
+    private async Task AwaitAsync(Life life, WorkloadStep step, Task[] answers)
     {
         var all = Task.WhenAll(answers);
-        if (!Task.WhenAny(all, life.CrashPoint).Wait(stepTimeout))
+        try
+        {
+            await Task.WhenAny(all, life.CrashPoint).WaitAsync(stepTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
             throw new CrashTestFailedException(new Violation(Rules.Liveness, $"the log did not answer '{step}' within {stepTimeout.TotalSeconds:0} s"), $"in life {life.Index}", workload, _judged);
+        }
+
         if (all.IsFaulted && all.Exception!.InnerException is NotSupportedException unsupported)
             throw unsupported;
     }

@@ -23,7 +23,7 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
     private const string LogDir = "/crashlab/log";
 
     private readonly object _gate = new();
-    private readonly ChainModel _model = new(new Payloads(workload.Seed));
+    private readonly ChainModel _model = new(new Payloads(workload.Seed)) { SharedDigests = [] };
     private readonly SplitMix _random = new(workload.Seed);
     private readonly List<CapturedState> _captured = [];
     private readonly IReadOnlyList<CrashMode> _modes = [.. states.Modes.OrderBy(Simplicity)];
@@ -33,7 +33,7 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
 
     private bool FaultsInPlan => plan.Faults.Length > 0;
 
-    public CrashReport Run()
+    public async Task<CrashReport> RunAsync()
     {
         var disk = new SimulatedDisk(Root);
         disk.CreateDirectory(LogDir);
@@ -44,18 +44,18 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
             var lifeSteps = steps.Skip(next).TakeWhile(s => s is not PowerLossStep).ToList();
             next += lifeSteps.Count;
             var loss = next < steps.Count ? (PowerLossStep)steps[next++] : new PowerLossStep(_modes[(int)(workload.Seed % (ulong)_modes.Count)]);
-            if (!Live(disk, new Life(index), lifeSteps))
+            if (!await LiveAsync(disk, new Life(index), lifeSteps).ConfigureAwait(false))
                 return Report(index + 1);
             disk = disk.Crash(states.Profile, loss.Mode, _random.Next(), states.SectorSize);
             if (next < steps.Count)
                 continue;
-            Live(disk, new Life(index + 1), []);
+            await LiveAsync(disk, new Life(index + 1), []).ConfigureAwait(false);
             return Report(index + 2);
         }
     }
 
     /// <summary>One life: open and judge the recovery, then run the steps. False when the run must stop (an honest refusal under faults).</summary>
-    private bool Live(SimulatedDisk disk, Life life, List<WorkloadStep> steps)
+    private async Task<bool> LiveAsync(SimulatedDisk disk, Life life, List<WorkloadStep> steps)
     {
         var lifePlan = plan with { Seed = SplitMix.Hash(plan.Seed, (ulong)life.Index), Crash = life.Index == 0 ? plan.Crash : null };
         var watched = new WatchedFileSystem(disk, operation => BeforeOperation(disk, life, operation));
@@ -66,7 +66,7 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
         {
             // Not under the gate: the log may recover on other threads, whose operations take it.
             // No other thread touches the model now: the last life is over.
-            (verdict, log) = RecoveryTrial.Open(open, fs, LogDir, _model, FaultsInPlan);
+            (verdict, log) = await RecoveryTrial.OpenAsync(open, fs, LogDir, _model, FaultsInPlan).ConfigureAwait(false);
         }
         catch (CrashPointReachedException)
         {
@@ -90,8 +90,8 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
             life.Stepping = true;
             foreach (var step in steps)
             {
-                Run(life, log, step);
-                JudgeCaptured();
+                await RunAsync(life, log, step).ConfigureAwait(false);
+                await JudgeCapturedAsync().ConfigureAwait(false);
                 if (_runViolation is { } broken)
                     throw Failure(broken, $"while running '{step}' in life {life.Index}");
                 if (life.CrashedAtPoint)
@@ -153,7 +153,7 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
     }
 
     /// <summary>Judges the states captured so far, earliest first; the first that fails ends the run.</summary>
-    private void JudgeCaptured()
+    private async Task JudgeCapturedAsync()
     {
         List<CapturedState> batch;
         lock (_gate)
@@ -165,7 +165,7 @@ internal sealed partial class CrashRun(Func<IFileSystem, string, ILogUnderTest> 
         foreach (var state in batch)
         {
             var files = state.Files(); // before recovery changes them
-            var violation = RecoveryTrial.Judge(open, state, LogDir, FaultsInPlan);
+            var violation = await RecoveryTrial.JudgeAsync(open, state, _model, LogDir, FaultsInPlan).ConfigureAwait(false);
             if (violation != null)
                 throw Failure(violation, $"{state.Describe()}{Environment.NewLine}  files:    {(files.Length > 0 ? files : "none")}");
             _judged++;

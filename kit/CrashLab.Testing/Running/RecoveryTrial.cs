@@ -11,7 +11,7 @@ namespace CrashLab.Testing.Running;
 internal static class RecoveryTrial
 {
     /// <returns>The verdict, and the recovered log when it opened (the caller owns it).</returns>
-    public static (RecoveryVerdict Verdict, ILogUnderTest? Log) Open(Func<IFileSystem, string, ILogUnderTest> open, IFileSystem fs, string directory, ChainModel model, bool faultsExplainRefusal)
+    public static async Task<(RecoveryVerdict Verdict, ILogUnderTest? Log)> OpenAsync(Func<IFileSystem, string, ILogUnderTest> open, IFileSystem fs, string directory, ChainModel model, bool faultsExplainRefusal)
     {
         var judge = new RecoveryJudge(model, faultsExplainRefusal);
         ILogUnderTest log;
@@ -32,7 +32,7 @@ internal static class RecoveryTrial
 
         try
         {
-            return (judge.JudgeAsync(new RecoveredLog(log)).GetAwaiter().GetResult(), log);
+            return (await judge.JudgeAsync(new RecoveredLog(log)).ConfigureAwait(false), log);
         }
         catch
         {
@@ -42,9 +42,14 @@ internal static class RecoveryTrial
     }
 
     /// <summary>Judges one captured crash state on its own copy of the model; null when it recovers correctly.</summary>
-    public static Violation? Judge(Func<IFileSystem, string, ILogUnderTest> open, CapturedState state, string directory, bool faultsExplainRefusal)
+    /// <param name="open">Opens the log under test.</param>
+    /// <param name="state">The crash state, with the model as it stood when the state was taken.</param>
+    /// <param name="run">The run's own model: the state's copy shares its payload digests (judged one at a time, never two at once).</param>
+    /// <param name="directory">The log's directory on the state's disk.</param>
+    /// <param name="faultsExplainRefusal">Faults were injected: a refusal to start is honest.</param>
+    public static async Task<Violation?> JudgeAsync(Func<IFileSystem, string, ILogUnderTest> open, CapturedState state, ChainModel run, string directory, bool faultsExplainRefusal)
     {
-        var (verdict, log) = Open(open, state.Disk, directory, ChainModel.FromState(state.Model), faultsExplainRefusal);
+        var (verdict, log) = await OpenAsync(open, state.Disk, directory, ChainModel.FromState(state.Model, sharing: run), faultsExplainRefusal).ConfigureAwait(false);
         using (log)
             return verdict.Violation;
     }
