@@ -47,8 +47,10 @@ public sealed record CrashTestBuilder(Func<IFileSystem, string, ILogUnderTest> O
     /// </remarks>
     public CrashReport Check()
     {
+        using var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
         var run = Task.Run(CheckAsync);
-        ((IAsyncResult)run).AsyncWaitHandle.WaitOne();
+        _ = run.ContinueWith(_ => done.Set(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        done.Wait();
         return run.GetAwaiter().GetResult();
     }
 
