@@ -21,6 +21,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private (List<RecordedRequest> Requests, double KillMs)? _lastRun;
     private ReadyEvent? _lastReady;
     private TimeSpan _startToReady = TimeSpan.FromMilliseconds(40);
+    private TimeSpan _firstChange = TimeSpan.Zero;
     private long _killedAt;
     private CancellationToken _aborted;
 
@@ -58,7 +59,14 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var modelBefore = _model.ToState();
         var checking = _model.Started;
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
-        var start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
+        JudgedStart start;
+        using (var firstChange = FirstChange.Watch(_dataDir))
+        {
+            start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
+            // Only a change before ready is recovery's: after it come the judge's probe and the load.
+            _firstChange = firstChange.At is { } at && at < start.SpawnToStart ? at : TimeSpan.Zero;
+        }
+
         _lastReady = start.Ready;
         // A start that broke a rule was a crash state checked as much as one that passed.
         if (checking && start.Verdict.Violation != null)
@@ -140,18 +148,28 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     }
 
     /// <summary>
-    /// A kill while the backend recovers: timed against how long this backend takes from spawn to
-    /// ready (measured at its last start), so it lands while recovery works on the directory and
-    /// not before an interpreter has even started. Whether it landed before ready is counted.
+    /// A kill while the backend recovers, timed by what its last start showed. When that start
+    /// changed the data directory before ready, the kill waits for this start's first change and
+    /// lands uniformly within the time the last one took from its first change to ready: where
+    /// recovery rewrites, however few milliseconds a fast file system makes that (a kill before the
+    /// first change leaves the directory as it was, a restart like any other). Otherwise it lands
+    /// uniformly over the last start's spawn-to-ready, not before an interpreter has even started.
+    /// Whether it landed before ready is counted.
     /// </summary>
     private async Task KillDuringRecoveryAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(_random.Below(Math.Max(1, (int)_startToReady.TotalMilliseconds + 1)));
+        var rewrites = _firstChange > TimeSpan.Zero;
+        var span = rewrites ? _startToReady - _firstChange : _startToReady;
+        var delay = TimeSpan.FromMicroseconds(_random.Below(Math.Max(1, (int)span.TotalMicroseconds + 1)));
         try
         {
+            using var firstChange = rewrites ? FirstChange.Watch(_dataDir) : null;
             var backend = await BackendProcess.SpawnAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
             await using (backend.ConfigureAwait(false))
             {
+                // A start that changes nothing this time is killed once it has had twice the last start's time.
+                if (firstChange != null)
+                    await Task.WhenAny(firstChange.Seen, Task.Delay(_startToReady * 2, cancellationToken)).ConfigureAwait(false);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 backend.Kill();
                 tally.Kill(beforeReady: !await backend.WasReadyAsync().ConfigureAwait(false));

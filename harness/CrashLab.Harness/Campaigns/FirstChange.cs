@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace CrashLab.Harness.Campaigns;
+
+/// <summary>
+/// When a starting backend first changes its data directory (inotify, through a
+/// <see cref="FileSystemWatcher"/>), measured from when the watch began.
+/// Why it matters: a kill during recovery can only leave a new state from that moment on; before
+/// it the directory is exactly what the last crash left. On a fast file system (tmpfs, where an
+/// fsync costs nothing) a recovery's rewrite is a few milliseconds at the end of a start that the
+/// interpreter's own start-up dominates, so kills timed over the whole start would rarely land in it.
+/// </summary>
+public sealed class FirstChange : IDisposable
+{
+    private readonly long _since = Stopwatch.GetTimestamp();
+    private readonly FileSystemWatcher? _watcher;
+    private readonly TaskCompletionSource<TimeSpan> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FirstChange(string directory)
+    {
+        try
+        {
+            _watcher = new FileSystemWatcher(directory)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            _watcher.Changed += Changed;
+            _watcher.Created += Changed;
+            _watcher.Deleted += Changed;
+            _watcher.Renamed += Changed;
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            // No inotify here (or no watches left): nothing is seen, and kills fall back to the whole start.
+            _watcher?.Dispose();
+            _watcher = null;
+        }
+    }
+
+    /// <summary>Starts watching <paramref name="directory"/> (and everything under it) now.</summary>
+    public static FirstChange Watch(string directory) => new(directory);
+
+    /// <summary>How long after the watch began the first change was seen; null if none was yet (or none can be: no watch).</summary>
+    public TimeSpan? At => _seen.Task.IsCompleted ? _seen.Task.Result : null;
+
+    /// <summary>Completes when the first change is seen (never, when nothing changes or nothing could be watched).</summary>
+    public Task<TimeSpan> Seen => _seen.Task;
+
+    private void Changed(object sender, FileSystemEventArgs e) => _seen.TrySetResult(Stopwatch.GetElapsedTime(_since));
+
+    public void Dispose() => _watcher?.Dispose();
+}
