@@ -8,6 +8,13 @@ public sealed record ViolationRecord(string Scenario, ulong ChainSeed, int Cycle
     /// <summary>The case's headline (cause first, then the rule), the same in every report; null: only the rule and its message are known.</summary>
     public string? Summary { get; init; }
 
+    /// <summary>
+    /// Crash states the scenario had checked when this violation was found, its own included (exact
+    /// with one worker, as prove runs): a kill's later states, checked for profiles the violation
+    /// did not fail, come after it.
+    /// </summary>
+    public int? StatesChecked { get; init; }
+
     /// <summary>What a report prints first for this violation.</summary>
     public string Sentence => Summary ?? $"{Violation.Message} (rule {Violation.Rule})";
 

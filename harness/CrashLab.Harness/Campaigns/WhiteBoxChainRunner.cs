@@ -85,8 +85,10 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
 
         if (outcome.Violation is { } violation)
         {
+            // The kill's states are all counted by now; each finding came after its own share of them.
+            var statesBeforeKill = tally.States - outcome.Checked.Count;
             foreach (var (finding, index) in outcome.LaterFindings.Prepend(outcome).Select((f, i) => (f, i)))
-                Fail(finding, finding.Violation!, input, snapshot, modelBefore, index);
+                Fail(finding, finding.Violation!, input, snapshot, modelBefore, index, statesBeforeKill + finding.StatesToFinding);
             _profiles = [.. _profiles.Where(p => outcome.StillPassing?.Contains(p) == true)];
             if (_profiles.Count == 0 || outcome.Continuation == null || outcome.Stage != "power-loss")
                 return false;
@@ -103,7 +105,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     }
 
     /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent.</summary>
-    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore, int finding = 0)
+    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore, int finding, int statesChecked)
     {
         violation = StartAdmission.Attribute(violation, settings.Profiles ?? Storage.Faults.Profiles.KnownProfiles.Names, _startAdmittedBy);
         var replay = input with
@@ -118,6 +120,6 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             KillAfterRequests = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };
-        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready, finding: finding);
+        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready, finding: finding, statesChecked: statesChecked);
     }
 }

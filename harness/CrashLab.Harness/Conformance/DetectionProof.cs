@@ -62,8 +62,9 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
         var tally = await new CampaignRunner(settings).RunAsync(cancellationToken).ConfigureAwait(false);
         var scenarioTally = tally.For(scenario.Name);
         var first = scenarioTally.Violations.FirstOrDefault();
-        // The tally counts every crash state checked, the one that caught the bug included.
-        var states = scenarioTally.States;
+        // The states checked up to the first violation, the one that caught the bug included: a kill
+        // whose state failed one profile goes on checking the others' states, not part of the detection.
+        var states = first?.StatesChecked ?? scenarioTally.States;
         return new DetectionResult(target.Mutant, scenario.Level, scenario.Name, first != null, states, clock.Elapsed, first?.Violation.Rule, first?.CaseFile)
         {
             CaughtUnder = first == null ? null : scenarioTally.Profiles.Where(scenarioTally.Failed).ToList(),

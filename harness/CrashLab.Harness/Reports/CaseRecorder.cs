@@ -21,7 +21,8 @@ public static class CaseRecorder
         Timeline? timeline = null,
         List<Workload.RecordedRequest>? transcript = null,
         ReadyEvent? ready = null,
-        int finding = 0)
+        int finding = 0,
+        int? statesChecked = null)
     {
         // A backend whose directory was deleted under it fails for the harness's reason, not its own.
         if (!settings.WorkDirIntact)
@@ -50,6 +51,6 @@ public static class CaseRecorder
         };
         caseFile = caseFile with { Summary = Html.Story.Tell(caseFile) };
         AtomicFile.Write(path, JsonSerializer.Serialize(caseFile, CaseFile.Json));
-        tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path) { Summary = Headline.Of(caseFile) });
+        tally.Violation(new ViolationRecord(settings.Scenario.Name, settings.ChainSeed, cycle, stage, violation, path) { Summary = Headline.Of(caseFile), StatesChecked = statesChecked ?? tally.States });
     }
 }

@@ -21,6 +21,9 @@ public sealed record WhiteBoxOutcome
 
     public int StatesChecked { get; init; }
 
+    /// <summary>For a finding in a crash state: the kill's states checked when it was found, its own included (0: found outside a crash state).</summary>
+    public int StatesToFinding { get; init; }
+
     /// <summary>Crash states composed but not checked: the same directory as one already checked after this kill.</summary>
     public int DuplicateStates { get; init; }
 

@@ -174,7 +174,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 {
                     Violation = violation with { AdmittedBy = state.AdmittedBy, PosixOnlyBecause = state.Admission?.PosixOnlyBecause },
                     Stage = "power-loss", FailingState = state.Choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
-                    StatesChecked = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
+                    StatesChecked = checkedStates, StatesToFinding = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
                     Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
                 });
                 passing.RemoveAll(p => state.AdmittedBy?.Contains(p) != false);

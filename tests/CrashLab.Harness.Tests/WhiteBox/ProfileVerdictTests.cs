@@ -36,6 +36,12 @@ public sealed class ProfileVerdictTests : IDisposable
         foreach (var profile in tally.Profiles)
             Assert.Equal(scenario.Violations.Any(v => v.CountsAgainst(profile)), scenario.Failed(profile));
 
+        // Each finding counts the states checked up to its own (prove's states to detection): a
+        // later finding of the same kill, for another profile, comes after it.
+        var counts = scenario.Violations.Select(v => v.StatesChecked!.Value).ToList();
+        Assert.All(counts, count => Assert.InRange(count, 1, scenario.States));
+        Assert.Equal(counts.Distinct().Order(), counts);
+
         var first = scenario.Violations.First(v => v.Stage == "power-loss");
         var saved = CaseFile.Load(first.CaseFile!);
         var state = Assert.Single(saved.WhiteBox!.States);
