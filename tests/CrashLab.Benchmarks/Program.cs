@@ -27,7 +27,7 @@ for (var i = 0; i < args.Length; i++)
         case "--scenarios": scenarios = args[++i]; break;
         case "--campaign-seconds": campaignSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|harness|python|fuse|reference]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|harness|python|fuse|fuse-cost|reference]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -80,13 +80,13 @@ try
         Report(new Measurement("power_loss_states_checked", 1, 0, rate, null, Note: $"{perKill:0.0} crash states per kill (modes x sector sizes), each recovered by a fresh engine and judged"));
     }
 
-    if (engine != null && fuse != null && python != null && scenarios != null && only is "" or "harness" or "python" or "fuse" or "reference")
+    if (engine != null && fuse != null && python != null && scenarios != null && only is "" or "harness" or "python" or "fuse" or "fuse-cost" or "reference")
     {
         var harness = new HarnessBenchmarks(engine, fuse, python, scenarios, workDir, Report) { CampaignDuration = TimeSpan.FromSeconds(quick ? campaignSeconds / 4 : campaignSeconds) };
         await harness.RunAsync(only);
     }
 
-    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "kit" or "harness" or "python" or "fuse" or "reference");
+    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "kit" or "harness" or "python" or "fuse" or "fuse-cost" or "reference");
     double? sim = null;
     if (only is "" or "sim" or "kit")
     {

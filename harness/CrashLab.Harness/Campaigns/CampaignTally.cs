@@ -57,6 +57,9 @@ public sealed partial class CampaignTally(IReadOnlyList<string>? profiles = null
 
         public TimeSpan Elapsed { get; set; }
 
+        /// <summary>Where the scenario's time went, summed over its workers (<see cref="StageTimes"/>).</summary>
+        public IReadOnlyList<(StageTimes.Stage Stage, TimeSpan Total, long Count)> Stages { get; set; } = [];
+
         /// <summary>A crash state checked and passed; it counts for each profile in <paramref name="admittedBy"/> (null: every requested profile, as a process crash).</summary>
         public void StateChecked(bool durableDataAtRisk, IEnumerable<string>? admittedBy = null)
         {

@@ -57,6 +57,13 @@ public static class StageTimes
     public static IReadOnlyList<(Stage Stage, TimeSpan Total, long Count)> Snapshot()
         => [.. Enum.GetValues<Stage>().Select(s => (s, TimeSpan.FromTicks(Interlocked.Read(ref Ticks[(int)s])), Interlocked.Read(ref Counts[(int)s])))];
 
+    /// <summary>What each stage added since <paramref name="earlier"/> (a snapshot): one scenario's share when scenarios run one after another.</summary>
+    public static IReadOnlyList<(Stage Stage, TimeSpan Total, long Count)> Since(IReadOnlyList<(Stage Stage, TimeSpan Total, long Count)> earlier)
+        => [.. Snapshot().Zip(earlier, (now, then) => (now.Stage, now.Total - then.Total, now.Count - then.Count))];
+
+    /// <summary>The name a report gives a stage: "spawn_to_ready".</summary>
+    public static string Name(Stage stage) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(stage.ToString());
+
     public readonly struct Timing(Stage stage, long started) : IDisposable
     {
         public void Dispose() => Add(stage, Stopwatch.GetElapsedTime(started));

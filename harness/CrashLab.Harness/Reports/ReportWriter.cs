@@ -48,6 +48,7 @@ public static class ReportWriter
         ["kills_after_ready"] = tally.Scenarios.Sum(s => s.KillsAfterReady),
         ["violations"] = tally.Violations,
         ["verdict"] = tally.Verdict,
+        ["stage_seconds"] = Stages(TotalStages(tally)),
         ["scenarios_skipped"] = new JsonArray([.. settings.Scenarios.Where(s => tally.Skipped(s.Name)).Select(s => (JsonNode)s.Name)]),
         ["scenarios"] = new JsonArray([.. settings.Scenarios.Select(s => (JsonNode)Scenario(s, tally.For(s.Name), tally.Skipped(s.Name)))]),
     };
@@ -69,6 +70,7 @@ public static class ReportWriter
         ["kills_before_ready"] = tally.KillsBeforeReady,
         ["kills_after_ready"] = tally.KillsAfterReady,
         ["elapsed_seconds"] = Math.Round(tally.Elapsed.TotalSeconds, 2),
+        ["stage_seconds"] = Stages(tally.Stages),
         ["profiles"] = ProfileReport.Json(tally),
         ["chains"] = new JsonArray([.. tally.Chains.OrderBy(c => c.Index).Select(c => (JsonNode)new JsonObject
         {
@@ -96,6 +98,18 @@ public static class ReportWriter
             ["posix_only_because"] = v.Violation.PosixOnlyBecause,
         })]),
     };
+
+    /// <summary>Seconds in each stage (summed over workers, so they can add up to more than the wall clock) and how many times it ran.</summary>
+    private static JsonObject Stages(IReadOnlyList<(StageTimes.Stage Stage, TimeSpan Total, long Count)> stages)
+        => new(stages.Where(s => s.Count > 0).Select(s => KeyValuePair.Create(StageTimes.Name(s.Stage),
+            (JsonNode?)new JsonObject { ["seconds"] = Math.Round(s.Total.TotalSeconds, 2), ["count"] = s.Count })));
+
+    private static List<(StageTimes.Stage Stage, TimeSpan Total, long Count)> TotalStages(CampaignTally tally)
+        => [.. tally.Scenarios.SelectMany(s => s.Stages).GroupBy(s => s.Stage).Select(g => (g.Key, TimeSpan.FromTicks(g.Sum(s => s.Total.Ticks)), g.Sum(s => s.Count)))];
+
+    /// <summary>"spawn_to_ready 120 s (400x), ...": where the campaign's time went, for the summary.</summary>
+    private static string StageLine(CampaignTally tally)
+        => string.Join(", ", TotalStages(tally).Where(s => s.Count > 0).Select(s => string.Create(CultureInfo.InvariantCulture, $"{StageTimes.Name(s.Stage)} {s.Total.TotalSeconds:0.0} s ({s.Count}x)")));
 
     /// <summary>
     /// One testcase per scenario; a failure carries its case file's path, a scenario never reached
@@ -210,6 +224,8 @@ public static class ReportWriter
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"total: {BudgetSpent(settings, tally)}, {tally.Violations} violation(s), {tally.States / Math.Max(0.001, tally.Elapsed.TotalSeconds):0.0} states/s");
+        if (StageLine(tally) is { Length: > 0 } stages)
+            text.AppendLine(CultureInfo.InvariantCulture, $"time per stage, summed over workers: {stages}");
         text.Append(CultureInfo.InvariantCulture, $"reports: {Path.Combine(settings.OutDir, Html.HtmlReport.FileName)}, {Path.Combine(settings.OutDir, "report.json")}, {Path.Combine(settings.OutDir, "junit.xml")}");
         return text.ToString();
     }

@@ -7,20 +7,24 @@ namespace CrashLab.Benchmarks.Harness;
 /// What FUSE adds per request: <see cref="SyscallProbe"/> run on a plain directory and under
 /// crashlab-fuse (journal on, as campaigns run it), alternating, in fresh directories each round;
 /// the added cost of each request is the median over rounds of the difference.
+/// The data directories live under <c>dataRoot</c> and the daemon's undo journal under
+/// <c>traceRoot</c>: campaigns keep both in scratch space (tmpfs). With the journal on the same
+/// ext4 disk as the data, each fdatasync also waited for the journal's new blocks (ordered mode
+/// writes a transaction's newly allocated data before it commits): milliseconds, not FUSE's cost.
 /// </summary>
 internal static class FuseRequestCost
 {
     public static readonly string[] Requests = ["4 KiB pwrite (append)", "4 KiB pwrite + fdatasync", "create + fsync + directory fsync"];
 
     /// <returns>Per request: plain µs and the added µs through FUSE (medians).</returns>
-    public static List<(double PlainMicros, double AddedMicros)> Measure(string fuse, string workDir, int rounds, TimeSpan perRequest)
+    public static List<(double PlainMicros, double AddedMicros)> Measure(string fuse, string dataRoot, string traceRoot, int rounds, TimeSpan perRequest)
     {
         var plain = new List<double[]>();
         var added = new List<double[]>();
         for (var round = 0; round < rounds; round++)
         {
-            var direct = Probe(null, workDir, round, perRequest);
-            var mounted = Probe(fuse, workDir, round, perRequest);
+            var direct = Probe(null, dataRoot, traceRoot, round, perRequest);
+            var mounted = Probe(fuse, dataRoot, traceRoot, round, perRequest);
             plain.Add(direct);
             added.Add([.. mounted.Zip(direct, (m, d) => m - d)]);
         }
@@ -28,10 +32,11 @@ internal static class FuseRequestCost
         return [.. Requests.Select((_, i) => (Median(plain.Select(p => p[i])), Median(added.Select(a => a[i]))))];
     }
 
-    private static double[] Probe(string? fuse, string workDir, int round, TimeSpan perRequest)
+    private static double[] Probe(string? fuse, string dataRoot, string traceRoot, int round, TimeSpan perRequest)
     {
-        var dir = Directory.CreateDirectory(Path.Combine(workDir, $"probe-{(fuse == null ? "plain" : "fuse")}-{round}")).FullName;
-        var trace = Directory.CreateDirectory(dir + "-trace").FullName;
+        var name = $"probe-{(fuse == null ? "plain" : "fuse")}-{round}";
+        var dir = Directory.CreateDirectory(Path.Combine(dataRoot, name)).FullName;
+        var trace = Directory.CreateDirectory(Path.Combine(traceRoot, name + "-trace")).FullName;
         var self = typeof(FuseRequestCost).Assembly.Location;
         var host = Environment.ProcessPath ?? "dotnet";
         var seconds = perRequest.TotalSeconds.ToString(CultureInfo.InvariantCulture);
