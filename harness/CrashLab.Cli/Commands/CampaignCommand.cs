@@ -65,6 +65,7 @@ internal static class CampaignCommand
                 Chains = request.Chains,
                 Timeouts = CommonOptions.ParseTimeout(request.Timeout),
                 Profiles = CommonOptions.Profiles(request.Profile),
+                MountOnlyForTheShim = request.Fs == CommonOptions.FsAuto,
             };
         }
         catch (FormatException e)

@@ -80,6 +80,7 @@ internal static class CertifyCommand
                 CertifyLevel = level,
                 Timeouts = CommonOptions.ParseTimeout(timeout),
                 Profiles = CommonOptions.Profiles(profile),
+                MountOnlyForTheShim = fs == CommonOptions.FsAuto,
             };
         }
         catch (FormatException e)

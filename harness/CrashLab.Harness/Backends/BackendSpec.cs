@@ -46,7 +46,15 @@ public sealed record BackendSpec(string Name, string Executable, IReadOnlyList<s
     /// it is a black-box program like any other.
     /// </summary>
     public BackendSpec ThroughFuse(string fuseExecutable, IReadOnlyList<string> fusePrefix)
-        => Fuse ? this : new BackendSpec(Name, fuseExecutable, [.. fusePrefix, "run", "--", Executable, .. Arguments], WhiteBox: true) { Fuse = true, Program = Executable };
+        => Fuse ? this : new BackendSpec(Name, fuseExecutable, [.. fusePrefix, "run", "--", Executable, .. Arguments], WhiteBox: true) { Fuse = true, Program = Executable, Unmounted = this };
+
+    /// <summary>
+    /// For a FUSE run: the same backend started on the plain directory, with no daemon and no
+    /// mount (null otherwise). For a start that needs nothing of the shim: the clean recovery of a
+    /// crash state, which injects no fault and is never killed part-way, so what the mount would
+    /// add is only its start-up and a round trip per request.
+    /// </summary>
+    public BackendSpec? Unmounted { get; init; }
 
     /// <summary>The backend's own program (for a FUSE run, not the daemon's).</summary>
     public string Program { get => field ?? Executable; init; }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CrashLab.Harness.Backends;
 using CrashLab.Harness.Reports;
 using CrashLab.Storage.Faults.Model;
 
@@ -69,6 +70,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
         var scenario = settings.Scenarios[index];
         var tally = Tally.For(scenario.Name);
         var clock = Stopwatch.StartNew();
+        var stagesBefore = StageTimes.Snapshot();
         int? budget = settings.Chains != null ? null : settings.StatesPerScenario ?? (share == null ? scenario.Budget : null);
         var claimed = 0;
         var claimedChains = -1;
@@ -101,7 +103,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 var chainTally = new CampaignTally.ScenarioTally(scenario.Name, Open(), tally);
                 var cycles = 0;
                 bool ChainMayContinue() => ++cycles <= scenario.ChainCycles && MayContinue(claim: true);
-                var chainSettings = new ChainSettings(settings.Backend, settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
+                var chainSettings = new ChainSettings(BackendFor(scenario), settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
                     Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts) { Profiles = chainTally.Profiles, Enumeration = settings.Enumeration };
                 if (scenario.NeedsShim || RunsOnFuseAsProcessKill(scenario))
                     await new WhiteBoxChainRunner(ForFuse(chainSettings), chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);
@@ -113,6 +115,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         tally.Elapsed = clock.Elapsed;
+        tally.Stages = StageTimes.Since(stagesBefore);
         tally.Budget = budget;
         if (budget is { } wanted && tally.States < wanted)
         {
@@ -189,7 +192,10 @@ public sealed class CampaignRunner(CampaignSettings settings)
     /// of the kill, and replay and shrink exactly like power-loss cases. Bit flips at rest stay with
     /// the black-box chain, which applies them between lives.
     /// </summary>
-    private bool RunsOnFuseAsProcessKill(Scenario scenario) => settings.Backend.Fuse && !scenario.NeedsShim && scenario.BitFlipAtRestShare == 0;
+    private BackendSpec BackendFor(Scenario scenario)
+        => settings.MountOnlyForTheShim && !scenario.NeedsShim && settings.Backend.Unmounted is { } plain ? plain : settings.Backend;
+
+    private bool RunsOnFuseAsProcessKill(Scenario scenario) => BackendFor(scenario).Fuse && !scenario.NeedsShim && scenario.BitFlipAtRestShare == 0;
 
     private ChainSettings ForFuse(ChainSettings chain) => RunsOnFuseAsProcessKill(chain.Scenario)
         ? chain with { Scenario = chain.Scenario with { CrashModes = [Storage.Faults.Model.CrashMode.KeepAll.Name()], SectorSizes = [512], StatesPerKill = 1 } }

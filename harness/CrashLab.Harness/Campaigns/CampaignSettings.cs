@@ -39,6 +39,13 @@ public sealed record CampaignSettings(
     /// <summary>How far each power-loss kill's states are enumerated per profile (the exhaustive bound).</summary>
     public Storage.Faults.Profiles.EnumerationLimits Enumeration { get; init; } = Storage.Faults.Profiles.EnumerationLimits.Default;
 
+    /// <summary>
+    /// --fs auto: a FUSE backend runs on the mount only for the scenarios that need the shim (power
+    /// loss, faults); process-kill scenarios run it on the plain directory, as `certify --level L1`
+    /// does (a killed process leaves what it wrote, with or without the shim). False (--fs fuse): always on the mount.
+    /// </summary>
+    public bool MountOnlyForTheShim { get; init; }
+
     /// <summary>Keep running a scenario after its first violation (default: stop it, its verdict is known).</summary>
     public bool KeepGoing { get; init; }
 

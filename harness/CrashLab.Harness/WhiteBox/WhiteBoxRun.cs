@@ -225,17 +225,19 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 return faulted;
         }
 
+        // The clean recovery needs no shim: a FUSE backend recovers on the plain directory, as on a machine after the power came back.
         var clean = await StartAndJudgeAsync(new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending),
-            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken, reaping).ConfigureAwait(false);
+            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-state-{index}")).FullName), cancellationToken, reaping, backend.Unmounted).ConfigureAwait(false);
         return recoveryPlan != null && clean.Verdict.Violation is { } found
             ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr, clean.Ready)
             : clean;
     }
 
     /// <param name="reaping">Where a judged backend without a violation is left to be reaped (null: reaped before this returns; a violation's stderr must be whole).</param>
-    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken, List<Task>? reaping = null)
+    /// <param name="unmounted">The backend to start instead of the run's (its <see cref="BackendSpec.Unmounted"/> form), when the start needs no shim.</param>
+    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> StartAndJudgeAsync(RecoveryJudge judge, BackendEnvironment environment, CancellationToken cancellationToken, List<Task>? reaping = null, BackendSpec? unmounted = null)
     {
-        var start = await judge.StartAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
+        var start = await judge.StartAsync(unmounted ?? backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
         if (start.Process is { } process)
         {
             process.Kill();

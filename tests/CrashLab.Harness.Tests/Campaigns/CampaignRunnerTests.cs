@@ -56,12 +56,30 @@ public sealed class CampaignRunnerTests : IDisposable
         Assert.True(replayed.SameRule, $"replay found {replayed.Violation}");
     }
 
-    private async Task<CampaignTally> Run(BackendSpec backend, int states, int workers = 1)
+    /// <summary>
+    /// --fs auto: a process-kill scenario runs the backend's unmounted form, --fs fuse the mounted
+    /// one. Here the unmounted form is a mutant whose every write lands at the wrong offset, so
+    /// only a campaign that runs it finds a violation.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public async Task Campaign_ProcessKill_RunsTheUnmountedBackendOnlyWhenMountingOnlyForTheShim(bool mountOnlyForTheShim, int violations)
+    {
+        var backend = Reference with { Unmounted = TestEngine.Small("write-offset-wrong") };
+
+        var tally = await Run(backend, states: 3, mountOnlyForTheShim: mountOnlyForTheShim);
+
+        Assert.Equal(violations, tally.Violations);
+    }
+
+    private async Task<CampaignTally> Run(BackendSpec backend, int states, int workers = 1, bool mountOnlyForTheShim = false)
     {
         var settings = new CampaignSettings(backend, backend.Name, backend.Name == "python", [ProcessKill], 11, workers, _out)
         {
             StatesPerScenario = states,
             Progress = null,
+            MountOnlyForTheShim = mountOnlyForTheShim,
         };
         return await new CampaignRunner(settings).RunAsync(CancellationToken.None);
     }
