@@ -161,16 +161,22 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var rewrites = _firstChange > TimeSpan.Zero;
         var span = rewrites ? _startToReady - _firstChange : _startToReady;
         var delay = TimeSpan.FromMicroseconds(_random.Below(Math.Max(1, (int)span.TotalMicroseconds + 1)));
+        // A delay under the timer's millisecond is a kill from the watcher's own thread, the moment
+        // the change is seen: a rewrite on tmpfs can be over before an awaiting task resumes.
+        var atOnce = rewrites && delay < TimeSpan.FromMilliseconds(1);
+        BackendProcess? started = null;
         try
         {
-            using var firstChange = rewrites ? FirstChange.Watch(_dataDir) : null;
+            using var firstChange = rewrites ? FirstChange.Watch(_dataDir, atOnce ? () => Volatile.Read(ref started)?.Kill() : null) : null;
             var backend = await BackendProcess.SpawnAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref started, backend);
             await using (backend.ConfigureAwait(false))
             {
                 // A start that changes nothing this time is killed once it has had twice the last start's time.
                 if (firstChange != null)
                     await Task.WhenAny(firstChange.Seen, Task.Delay(_startToReady * 2, cancellationToken)).ConfigureAwait(false);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                if (!atOnce)
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 backend.Kill();
                 tally.Kill(beforeReady: !await backend.WasReadyAsync().ConfigureAwait(false));
             }

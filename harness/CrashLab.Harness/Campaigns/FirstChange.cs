@@ -16,8 +16,11 @@ public sealed class FirstChange : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly TaskCompletionSource<TimeSpan> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FirstChange(string directory)
+    private readonly Action? _onFirst;
+
+    private FirstChange(string directory, Action? onFirst)
     {
+        _onFirst = onFirst;
         try
         {
             _watcher = new FileSystemWatcher(directory)
@@ -40,7 +43,8 @@ public sealed class FirstChange : IDisposable
     }
 
     /// <summary>Starts watching <paramref name="directory"/> (and everything under it) now.</summary>
-    public static FirstChange Watch(string directory) => new(directory);
+    /// <param name="onFirst">Run on the watcher's own thread when the first change is seen, before anything awaiting <see cref="Seen"/> resumes.</param>
+    public static FirstChange Watch(string directory, Action? onFirst = null) => new(directory, onFirst);
 
     /// <summary>How long after the watch began the first change was seen; null if none was yet (or none can be: no watch).</summary>
     public TimeSpan? At => _seen.Task.IsCompleted ? _seen.Task.Result : null;
@@ -48,7 +52,14 @@ public sealed class FirstChange : IDisposable
     /// <summary>Completes when the first change is seen (never, when nothing changes or nothing could be watched).</summary>
     public Task<TimeSpan> Seen => _seen.Task;
 
-    private void Changed(object sender, FileSystemEventArgs e) => _seen.TrySetResult(Stopwatch.GetElapsedTime(_since));
+    private void Changed(object sender, FileSystemEventArgs e)
+    {
+        var at = Stopwatch.GetElapsedTime(_since);
+        if (_seen.Task.IsCompleted)
+            return;
+        _onFirst?.Invoke();
+        _seen.TrySetResult(at);
+    }
 
     public void Dispose() => _watcher?.Dispose();
 }
