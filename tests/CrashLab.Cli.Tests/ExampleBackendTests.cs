@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace CrashLab.Cli.Tests;
 
 /// <summary>
-/// The example backends over real engines (examples/backends: SQLite, LevelDB, LMDB, a C WAL through io_uring) speak
-/// protocol v1, and CrashLab catches the io_uring WAL's classic offset bug at L1 with a case that names it. They need
+/// The example backends over real engines and our own (examples/backends: SQLite, LevelDB, LMDB, a C WAL through
+/// io_uring, an mmap WAL, the Python example, run from the repository's layout beside ../common) speak protocol v1,
+/// and CrashLab catches the io_uring WAL's classic offset bug at L1 with a case that names it. They need
 /// Debian's python3-plyvel, python3-lmdb, liburing-dev and gcc (.ci/run installs them).
 /// </summary>
 public sealed class ExampleBackendTests : CliTest
@@ -18,6 +19,9 @@ public sealed class ExampleBackendTests : CliTest
         $"/usr/bin/python3 {Backends}/leveldb/leveldb_wal.py",
         $"/usr/bin/python3 {Backends}/lmdb/lmdb_wal.py",
         $"bash {Backends}/uring/run.sh",
+        $"/usr/bin/python3 {Backends}/mmap/mmap_wal.py",
+        $"/usr/bin/python3 {Backends}/python/simple_wal.py",
+        $"/usr/bin/python3 {Backends}/mmap/mmap_wal.py --bug no-msync",
     };
 
     [Theory]

@@ -76,8 +76,11 @@ def handle(log, req):
         return {"id": rid, "ok": False, "error": e.kind, "message": str(e)}
 
 
-def serve(log, backend, corruption=None):
-    """Prints ready, answers requests until shutdown or end of input, then closes the log."""
+def serve(log, backend, corruption=None, handler=handle):
+    """Prints ready, answers requests until shutdown or end of input, then closes the log.
+
+    handler(log, request) answers one request; an adapter that answers some requests later (once
+    their writes are done) passes its own, which returns None for those and emits them itself."""
     emit({"event": "ready", "protocol": 1, "backend": backend,
           "first_lsn": log.first, "next_lsn": log.next, "corruption": corruption})
     shutdown = None
@@ -92,7 +95,9 @@ def serve(log, backend, corruption=None):
         if req.get("op") == "shutdown":
             shutdown = req
             break
-        emit(handle(log, req))
+        answer = handler(log, req)
+        if answer is not None:
+            emit(answer)
     try:
         log.close()
     except Refused as e:

@@ -21,16 +21,22 @@ Segments after a cut are stale and go. The truncation marker ("start") is writte
 before truncation unlinks whole old segments; a power cut may keep some of those unlinks and
 lose others, so segments before a gap whose next segment starts at or below the marker are
 leftovers of a truncation, not a break in the log.
+The frame and marker formats, and the protocol loop, are in ../common (wal_files.py, protocol_v1.py).
 Run it with Debian's /usr/bin/python3 (its mmap module).
 """
-import base64
-import json
+import errno
+import functools
 import mmap
 import os
 import re
 import struct
 import sys
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from protocol_v1 import Refused, fatal, serve  # noqa: E402
+from wal_files import (FRAME, BATCH, Damaged, batch_of, frame_of, marker, marker_text, read_from,  # noqa: E402
+                       sync_directory, write_durably)
 
 BUGS = {
     "no-msync": "acknowledges syncs as durable without msync: the pages reach the disk only when the kernel writes them back",
@@ -42,15 +48,7 @@ DATA_START = PAGE
 MAGIC = b"MMAPWAL1"
 HEADER_FIELDS = struct.Struct("<8sQQQ")
 CRC = struct.Struct("<I")
-FRAME = struct.Struct("<II")
-BATCH = struct.Struct("<QI")
-LENGTH = struct.Struct("<I")
 SEGMENT_NAME = re.compile(r"^seg-(\d{8})\.wal$")
-
-
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
 
 
 def segment_path(directory, number):
@@ -125,14 +123,7 @@ class Segment:
                 return
             if len(body) < BATCH.size:
                 return
-            first, count = BATCH.unpack_from(body, 0)
-            pos, records = BATCH.size, []
-            for _ in range(count):
-                if pos + LENGTH.size > len(body):
-                    break
-                (n,) = LENGTH.unpack_from(body, pos)
-                records.append(bytes(body[pos + LENGTH.size:pos + LENGTH.size + n]))
-                pos += LENGTH.size + n
+            first, records = batch_of(body)
             at += FRAME.size + length
             yield first, records, at
 
@@ -148,16 +139,20 @@ class Segment:
         os.close(self.fd)
 
 
-class Poisoned(Exception):
+def poisoned():
     """An msync failed: Linux may have dropped the dirty pages, so nothing can be made durable any more."""
+    return Refused("poisoned", "an msync failed; restart to recover")
 
 
-class NoSpace(Exception):
-    pass
-
-
-class Damaged(Exception):
-    """A marker file that does not parse: something outside the backend broke the directory."""
+def refusing(method):
+    """A request whose system call failed is refused (io): nothing in it is acknowledged."""
+    @functools.wraps(method)
+    def call(self, *args):
+        try:
+            return method(self, *args)
+        except OSError as e:
+            raise Refused("io", str(e)) from e
+    return call
 
 
 class Log:
@@ -175,7 +170,7 @@ class Log:
         self.recover()
 
     @property
-    def next_lsn(self):
+    def next(self):
         return self.base + len(self.records)
 
     def recover(self):
@@ -196,7 +191,7 @@ class Log:
             for first, records, end_of_frame in segment.frames(trust):
                 if not self.records:
                     self.base = first
-                elif first > self.next_lsn and count == 0 and start is not None and first <= start:
+                elif first > self.next and count == 0 and start is not None and first <= start:
                     # A gap before this segment, all below the truncation marker: the older
                     # segments are what a truncation deleted and a crash brought back (their
                     # unlinks were not yet durable). They go; the log starts here.
@@ -204,7 +199,7 @@ class Log:
                     for older, _ in kept:
                         older.close()
                     kept, self.records, self.base = [], [], first
-                elif first != self.next_lsn and not trust:
+                elif first != self.next and not trust:
                     cut = True
                     break
                 self.records.extend(records)
@@ -216,7 +211,7 @@ class Log:
             header = segment.header()
             if not self.records and header:
                 self.base = header[0]  # an empty segment: its header says which LSN comes next
-            segment.base = self.next_lsn - count
+            segment.base = self.next - count
             kept.append((segment, end))
         for number in stale:
             os.unlink(segment_path(self.dir, number))
@@ -236,17 +231,18 @@ class Log:
         else:
             self.current = Segment.create(self.dir, 1, self.base, SEGMENT_BYTES)
         self.first = self.base if start is None else max(self.base, start)
-        if self.first > self.next_lsn:
+        if self.first > self.next:
             # A crash lost records a truncation had covered; their LSNs will be handed out again,
             # to new records that no truncation covers: lower the marker before they exist.
-            self.first = self.next_lsn
+            self.first = self.next
             write_durably(self.dir, self.start_path, marker_text(self.first))
-        self.durable = self.next_lsn - 1
+        self.durable = self.next - 1
 
+    @refusing
     def append(self, records, sync):
         if self.poisoned:
-            raise Poisoned()
-        first = self.next_lsn
+            raise poisoned()
+        first = self.next
         frame = frame_of(first, records)
         if len(frame) > self.current.size - self.current.wp:
             self.rotate(len(frame))
@@ -254,14 +250,15 @@ class Log:
         self.records.extend(records)
         if sync:
             self.sync()
-        return first, self.next_lsn - 1
+        return first, self.next - 1
 
+    @refusing
     def sync(self):
         if self.poisoned:
-            raise Poisoned()
+            raise poisoned()
         if self.bug != "no-msync":
             self.msync()
-        self.durable = self.next_lsn - 1
+        self.durable = self.next - 1
         return self.durable
 
     def msync(self):
@@ -269,22 +266,23 @@ class Log:
             self.current.map.flush()
         except OSError:
             self.poisoned = True
-            raise Poisoned()
+            raise poisoned()
 
     def rotate(self, need):
         """Seals the current segment (msync: all its frames durable) and starts the next one."""
         self.msync()
         size = max(SEGMENT_BYTES, -(-(DATA_START + need) // PAGE) * PAGE)
         try:
-            segment = Segment.create(self.dir, self.current.number + 1, self.next_lsn, size)
+            segment = Segment.create(self.dir, self.current.number + 1, self.next, size)
         except OSError as e:
-            if e.errno == 28:
-                raise NoSpace()
+            if e.errno == errno.ENOSPC:
+                raise Refused("no_space", "no space for a new segment") from e
             raise
         self.sealed.append((self.current.number, self.current.base))
         self.current.close()
         self.current = segment
 
+    @refusing
     def truncate(self, before):
         if before > self.first:
             write_durably(self.dir, self.start_path, marker_text(before))
@@ -297,100 +295,14 @@ class Log:
                 os.unlink(segment_path(self.dir, number))
         return self.first
 
-    def shutdown(self):
+    def read(self, start, limit, budget):
+        return read_from(self.records, self.base, start, limit, budget)
+
+    def close(self):
+        """Shutdown: everything msynced."""
         if self.poisoned:
-            raise Poisoned()
+            raise Refused("poisoned", "an msync failed")
         self.msync()
-
-
-def marker_text(lsn):
-    """A marker file's contents: the LSN and its checksum, so damage is detected, never trusted."""
-    return f"{lsn} {zlib.crc32(str(lsn).encode())}"
-
-
-def marker(content):
-    parts = content.split()
-    if len(parts) != 2 or not parts[0].isdigit() or str(zlib.crc32(parts[0])).encode() != parts[1]:
-        raise Damaged(f"damaged marker file: {content!r}")
-    return int(parts[0])
-
-
-def frame_of(first, records):
-    body = BATCH.pack(first, len(records)) + b"".join(LENGTH.pack(len(r)) + r for r in records)
-    return FRAME.pack(len(body), zlib.crc32(body)) + body
-
-
-def sync_directory(directory):
-    dfd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
-
-
-def write_durably(directory, path, content):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(content)
-        f.flush()
-        os.fsync(f.fileno())
-    os.rename(tmp, path)
-    sync_directory(directory)
-
-
-def handle(log, req):
-    rid, op = req.get("id"), req.get("op")
-    if not isinstance(rid, int) or isinstance(rid, bool) or rid <= 0:
-        return {"id": 0, "ok": False, "error": "bad_request", "message": "id must be a positive integer"}
-    try:
-        if op == "append":
-            records = [base64.b64decode(r, validate=True) for r in req["records"]]
-            if not records:
-                raise ValueError("empty batch")
-            sync = req.get("sync")
-            if sync is not None and not isinstance(sync, bool):
-                raise ValueError("sync must be a boolean")
-            first, last = log.append(records, bool(sync))
-            answer = {"id": rid, "ok": True, "first_lsn": first, "last_lsn": last}
-            if sync:
-                answer["durable_lsn"] = log.durable
-            return answer
-        if op == "sync":
-            return {"id": rid, "ok": True, "durable_lsn": log.sync()}
-        if op == "truncate":
-            before = req["before_lsn"]
-            if not isinstance(before, int) or before > log.next_lsn or before < 1:
-                raise ValueError("before_lsn out of range")
-            return {"id": rid, "ok": True, "first_lsn": log.truncate(before)}
-        if op == "read":
-            start = req["from_lsn"]
-            limit, budget = req.get("max_records", 1000), req.get("max_bytes", 8 << 20)
-            if not all(isinstance(v, int) for v in (start, limit, budget)) or limit < 1:
-                raise ValueError("from_lsn, max_records and max_bytes must be integers, max_records at least 1")
-            if start < log.first or start > log.next_lsn:
-                raise ValueError(f"from_lsn {start} is outside {log.first}..{log.next_lsn}")
-            out, lsn, size = [], start, 0
-            while lsn < log.next_lsn and len(out) < limit:
-                data = log.records[lsn - log.base]
-                if out and size + len(data) > budget:
-                    break
-                out.append({"lsn": lsn, "data": base64.b64encode(data).decode()})
-                size += len(data)
-                lsn += 1
-            return {"id": rid, "ok": True, "records": out, "next_lsn": lsn}
-        if op == "stat":
-            return {"id": rid, "ok": True, "first_lsn": log.first, "next_lsn": log.next_lsn, "durable_lsn": log.durable}
-        if not isinstance(op, str):
-            raise ValueError("op must be a string")
-        return {"id": rid, "ok": False, "error": "unsupported", "message": f"unknown op {op}"}
-    except Poisoned:
-        return {"id": rid, "ok": False, "error": "poisoned", "message": "an msync failed; restart to recover"}
-    except NoSpace:
-        return {"id": rid, "ok": False, "error": "no_space", "message": "no space for a new segment"}
-    except OSError as e:
-        return {"id": rid, "ok": False, "error": "io", "message": str(e)}
-    except (KeyError, ValueError, TypeError) as e:
-        return {"id": rid, "ok": False, "error": "bad_request", "message": str(e)}
 
 
 def main():
@@ -402,40 +314,13 @@ def main():
         return
     bug = args[1] if len(args) == 2 and args[0] == "--bug" else None
     if args and bug not in BUGS:
-        emit({"event": "fatal", "message": f"usage: mmap_wal.py [--bug NAME]; unknown arguments {args} (bugs: {', '.join(BUGS)})"})
-        sys.exit(2)
-    directory = os.environ.get("CRASHLAB_DATA_DIR")
-    if not directory:
-        emit({"event": "fatal", "message": "CRASHLAB_DATA_DIR is not set"})
-        sys.exit(2)
+        fatal(f"usage: mmap_wal.py [--bug NAME]; unknown arguments {args} (bugs: {', '.join(BUGS)})", 2)
+    directory = os.environ.get("CRASHLAB_DATA_DIR") or fatal("CRASHLAB_DATA_DIR is not set", 2)
     try:
         log = Log(directory, bug)
     except (Damaged, OSError) as e:
-        emit({"event": "fatal", "message": str(e)})
-        sys.exit(1)
-    emit({"event": "ready", "protocol": 1, "backend": "mmap_wal.py/1" + (f"+{bug}" if bug else ""),
-          "first_lsn": log.first, "next_lsn": log.next_lsn, "corruption": None})
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            if not isinstance(req, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            emit({"id": 0, "ok": False, "error": "bad_request", "message": "malformed line"})
-            continue
-        if req.get("op") == "shutdown":
-            try:
-                log.shutdown()
-            except Poisoned:
-                emit({"id": req.get("id", 0), "ok": False, "error": "poisoned", "message": "an msync failed"})
-                sys.exit(1)
-            emit({"id": req.get("id", 0), "ok": True})
-            return
-        emit(handle(log, req))
-    try:
-        log.shutdown()
-    except Poisoned:
-        sys.exit(1)
+        fatal(str(e))
+    serve(log, "mmap_wal.py/1" + (f"+{bug}" if bug else ""))
 
 
 if __name__ == "__main__":

@@ -11,19 +11,23 @@ then count x ([u32 length][data]). One frame per batch, so a batch is atomic: re
 whole frames with a valid checksum and the right first LSN, and cuts the file after the last. A
 whole frame that fails its checksum is damage, reported as corruption; a short one is a torn tail.
 The truncation marker ("start") carries its own checksum; a damaged marker is a fatal start.
+The frame and marker formats, and the protocol loop, are in ../common (wal_files.py, protocol_v1.py).
 A write or fsync that fails, or a write that comes back short (a full disk part-way through a
 frame), fails the request that needed it (no_space or io) and poisons the log until a restart:
 the failed frame may be partly on disk, so nothing may be written after it, and a failed fsync is
 never retried. Recovery cuts the partial frame as a torn tail.
 """
-import base64
 import errno
-import json
 import os
-import struct
 import sys
 import time
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from protocol_v1 import Refused, emit, fatal, serve  # noqa: E402
+from protocol_v1 import handle as answer  # noqa: E402
+from wal_files import (FRAME, BATCH, Damaged, batch_of, frame_of, marker, marker_text, read_from,  # noqa: E402
+                       sync_directory, write_durably)
 
 BUGS = {
     "ack-before-write": "acknowledges sync appends as durable before writing them",
@@ -39,15 +43,6 @@ BUGS = {
 }
 BUFFER_BYTES = 64 << 10
 
-HEADER = struct.Struct("<II")
-BATCH = struct.Struct("<QI")
-LENGTH = struct.Struct("<I")
-
-
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
-
 
 class Log:
     def __init__(self, directory, bug):
@@ -60,7 +55,7 @@ class Log:
         self.first = 1          # logical first LSN (after truncation)
         self.durable = 0
         self.unwritten = []     # frames appended but not yet written
-        # hole-on-kill: replies held back until their frames are written
+        # hole-on-kill: answers held back until their frames are written
         self.deferred = []
         self.corruption = None
         self.poisoned = None    # the message of the write or fsync failure that stopped all writes
@@ -76,22 +71,17 @@ class Log:
             with open(self.path, "rb") as f:
                 data = f.read()
         frames, at, damaged = [], 0, False  # (first LSN, records, end offset) of each valid frame, in file order
-        while at + HEADER.size <= len(data):
-            length, crc = HEADER.unpack_from(data, at)
-            body = data[at + HEADER.size: at + HEADER.size + length]
+        while at + FRAME.size <= len(data):
+            length, crc = FRAME.unpack_from(data, at)
+            body = data[at + FRAME.size: at + FRAME.size + length]
             if len(body) != length or zlib.crc32(body) != crc or length < BATCH.size:
                 # A whole frame that fails its checksum is damage, not a torn tail (which ends the file
                 # short) -- unless a whole sector of it reads as zeros: a power cut kept a later write
                 # and lost this one, or part of it, which no bit flip does.
-                damaged = len(body) == length and not never_written(data, at, at + HEADER.size + length)
+                damaged = len(body) == length and not never_written(data, at, at + FRAME.size + length)
                 break
-            first, count = BATCH.unpack_from(body, 0)
-            pos, records = BATCH.size, []
-            for _ in range(count):
-                (n,) = LENGTH.unpack_from(body, pos)
-                records.append(body[pos + LENGTH.size: pos + LENGTH.size + n])
-                pos += LENGTH.size + n
-            at += HEADER.size + length
+            first, records = batch_of(body)
+            at += FRAME.size + length
             frames.append((first, records, at))
         if self.bug == "hole-on-kill":
             frames.sort(key=lambda f: f[0])  # and then numbered as if no frame were missing
@@ -101,7 +91,7 @@ class Log:
         for first, records, end in frames:
             if not self.records and good == 0:
                 self.base = first
-            elif first != self.next_lsn:
+            elif first != self.next:
                 if self.bug != "hole-on-kill":
                     break
                 gap = True
@@ -116,9 +106,9 @@ class Log:
             good = len(data)
         if good < len(data):
             if damaged:
-                self.corruption = {"lsn": self.next_lsn, "detail": f"frame at offset {good} fails its checksum"}
+                self.corruption = {"lsn": self.next, "detail": f"frame at offset {good} fails its checksum"}
                 if self.bug == "excuse-forever":
-                    write_durably(self.dir, os.path.join(self.dir, "corrupt"), marker_text(self.next_lsn))
+                    write_durably(self.dir, os.path.join(self.dir, "corrupt"), marker_text(self.next))
             os.truncate(self.path, good)  # a torn tail (or damage, reported): cut it
         if self.bug == "excuse-forever" and os.path.exists(os.path.join(self.dir, "corrupt")):
             with open(os.path.join(self.dir, "corrupt"), "rb") as f:
@@ -137,46 +127,52 @@ class Log:
                 self.first = max(self.base, marker(f.read()))
         else:
             self.first = self.base
-        if self.first > self.next_lsn:
+        if self.first > self.next:
             # A crash lost records a truncation had covered; their LSNs will be handed out again,
             # to new records that no truncation covers: lower the marker before they exist.
-            self.first = self.next_lsn
+            self.first = self.next
             if self.bug != "stale-truncate":
                 write_durably(self.dir, self.start_path, marker_text(self.first))
-        self.durable = self.next_lsn - 1
+        self.durable = self.next - 1
 
     @property
-    def next_lsn(self):
+    def next(self):
         return self.base + len(self.records)
 
-    def append(self, records, sync, reply):
-        """Appends a batch; reply(first, last, durable) is called once it may be answered."""
+    def append(self, records, sync):
+        """Appends a batch: (first LSN, last LSN); durable afterwards if sync."""
         self.check_writable()
-        first = self.next_lsn
+        first = self.next
         frame = frame_of(first, records[1:] if self.bug == "drop-empty-first" and not records[0] else records)
-        self.records.extend(records)
-        last = self.next_lsn - 1
         if self.bug == "refuse-appends":
-            del self.records[-len(records):]
-            raise NoSpace()
+            raise Refused("no_space", "no space left")
+        self.records.extend(records)
+        last = self.next - 1
+        self.unwritten.append(frame)
         if self.bug == "ack-before-write":
-            self.unwritten.append(frame)
             if len(self.unwritten) >= 5:
                 self.flush()
             if sync:
                 self.durable = last
-            return reply(first, last, self.durable)
-        self.unwritten.append(frame)
-        if self.bug == "hole-on-kill" and not sync:
-            self.deferred.append(lambda: reply(first, last, None))
+            return first, last
         if sync or sum(map(len, self.unwritten)) >= BUFFER_BYTES:
             try:
                 self.flush()
             except Refused:
                 del self.records[-len(records):]  # refused: this batch was never appended
                 raise
-        if self.bug != "hole-on-kill" or sync:
-            reply(first, last, self.durable)
+        return first, last
+
+    def sync(self):
+        before = self.durable
+        if self.bug == "ack-before-write":
+            self.durable = self.next - 1
+        else:
+            self.flush()
+        return before if self.bug == "sync-lies" else self.durable
+
+    def read(self, start, limit, budget):
+        return read_from(self.records, self.base, start, limit, budget, first_must_fit=self.bug == "max-bytes-strict")
 
     def check_writable(self):
         if self.poisoned:
@@ -202,9 +198,9 @@ class Log:
                 time.sleep(0.002)  # a slow device: the window a kill must find
         self.unwritten = []
         os.fsync(self.fd)
-        self.durable = self.next_lsn - 1
-        for answer in self.deferred:
-            answer()
+        self.durable = self.next - 1
+        for held in self.deferred:
+            emit(held)
         self.deferred = []
 
     def truncate(self, before):
@@ -213,119 +209,30 @@ class Log:
             self.first = before
         return self.first
 
-
-class NoSpace(Exception):
-    pass
-
-
-class Refused(Exception):
-    """A request that failed: answered with the error `kind`, nothing in it acknowledged."""
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-
-
-class Damaged(Exception):
-    """A marker file that does not parse: something outside the backend broke the directory."""
-
-
-def marker_text(lsn):
-    """A marker file's contents: the LSN and its checksum, so damage is detected, never trusted."""
-    return f"{lsn} {zlib.crc32(str(lsn).encode())}"
-
-
-def marker(content):
-    parts = content.split()
-    if len(parts) != 2 or not parts[0].isdigit() or str(zlib.crc32(parts[0])).encode() != parts[1]:
-        raise Damaged(f"damaged marker file: {content!r}")
-    return int(parts[0])
-
-
-def frame_of(first, records):
-    body = BATCH.pack(first, len(records)) + b"".join(LENGTH.pack(len(r)) + r for r in records)
-    return HEADER.pack(len(body), zlib.crc32(body)) + body
+    def close(self):
+        """Shutdown: every buffered batch written and synced, then the clean-shutdown mark."""
+        try:
+            self.flush()
+        except Refused as e:
+            raise Refused("poisoned", str(e)) from e  # the failed flush poisoned the log
+        write_durably(self.dir, os.path.join(self.dir, "clean"), "1")
 
 
 def never_written(data, start, end):
     """True if a 512-byte sector overlapping data[start:end] is all zeros (or the header is)."""
-    if not any(data[start:start + HEADER.size]):
+    if not any(data[start:start + FRAME.size]):
         return True
     return any(not any(data[s:s + 512]) for s in range(start - start % 512, min(end, len(data)), 512))
 
 
-def sync_directory(directory):
-    dfd = os.open(directory, os.O_RDONLY)
-    os.fsync(dfd)
-    os.close(dfd)
-
-
-def write_durably(directory, path, content):
-    tmp = path + ".tmp"
-    with open(tmp, "wb" if isinstance(content, bytes) else "w") as f:
-        f.write(content)
-        f.flush()
-        os.fsync(f.fileno())
-    os.rename(tmp, path)
-    sync_directory(directory)
-
-
 def handle(log, req):
-    rid, op = req.get("id"), req.get("op")
-    if not isinstance(rid, int) or rid <= 0:
-        return {"id": 0, "ok": False, "error": "bad_request", "message": "id must be a positive integer"}
-    try:
-        if op == "append":
-            records = [base64.b64decode(r, validate=True) for r in req["records"]]
-            if not records:
-                raise ValueError("empty batch")
-            sync = bool(req.get("sync"))
-
-            def reply(first, last, durable):
-                answer = {"id": rid, "ok": True, "first_lsn": first, "last_lsn": last}
-                if sync:
-                    answer["durable_lsn"] = durable
-                emit(answer)
-            try:
-                log.append(records, sync, reply)
-            except NoSpace:
-                return {"id": rid, "ok": False, "error": "no_space", "message": "no space left"}
-            except Refused as e:
-                return {"id": rid, "ok": False, "error": e.kind, "message": str(e)}
-            return None
-        if op == "sync":
-            before = log.durable
-            if log.bug == "ack-before-write":
-                log.durable = log.next_lsn - 1
-            else:
-                try:
-                    log.flush()
-                except Refused as e:
-                    return {"id": rid, "ok": False, "error": e.kind, "message": str(e)}
-            return {"id": rid, "ok": True, "durable_lsn": before if log.bug == "sync-lies" else log.durable}
-        if op == "truncate":
-            before = int(req["before_lsn"])
-            if before > log.next_lsn or before < 1:
-                raise ValueError("before_lsn out of range")
-            return {"id": rid, "ok": True, "first_lsn": log.truncate(before)}
-        if op == "read":
-            start = int(req["from_lsn"])
-            if start < log.first or start > log.next_lsn:
-                raise ValueError("from_lsn out of range")
-            limit, budget, out, lsn, size = int(req.get("max_records", 1000)), int(req.get("max_bytes", 8 << 20)), [], start, 0
-            while lsn < log.next_lsn and len(out) < limit:
-                data = log.records[lsn - log.base]
-                if (out or log.bug == "max-bytes-strict") and size + len(data) > budget:
-                    break
-                out.append({"lsn": lsn, "data": base64.b64encode(data).decode()})
-                size += len(data)
-                lsn += 1
-            return {"id": rid, "ok": True, "records": out, "next_lsn": lsn}
-        if op == "stat":
-            return {"id": rid, "ok": True, "first_lsn": log.first, "next_lsn": log.next_lsn, "durable_lsn": log.durable}
-        return {"id": rid, "ok": False, "error": "unsupported", "message": f"unknown op {op}"}
-    except (KeyError, ValueError, TypeError) as e:
-        return {"id": rid, "ok": False, "error": "bad_request", "message": str(e)}
+    """The protocol's answer, except under hole-on-kill: an append without sync whose frame is
+    still in the buffer is answered only once that frame is written (by write_unwritten)."""
+    reply = answer(log, req)
+    if log.bug == "hole-on-kill" and req.get("op") == "append" and reply.get("ok") and log.unwritten:
+        log.deferred.append(reply)
+        return None
+    return reply
 
 
 def main():
@@ -337,48 +244,18 @@ def main():
         return
     bug = args[1] if len(args) == 2 and args[0] == "--bug" else None
     if args and (bug not in BUGS):
-        emit({"event": "fatal", "message": f"usage: simple_wal.py [--bug NAME]; unknown arguments {args} (bugs: {', '.join(BUGS)})"})
-        sys.exit(2)
-    directory = os.environ.get("CRASHLAB_DATA_DIR")
-    if not directory:
-        emit({"event": "fatal", "message": "CRASHLAB_DATA_DIR is not set"})
-        sys.exit(1)
+        fatal(f"usage: simple_wal.py [--bug NAME]; unknown arguments {args} (bugs: {', '.join(BUGS)})", 2)
+    directory = os.environ.get("CRASHLAB_DATA_DIR") or fatal("CRASHLAB_DATA_DIR is not set")
     clean = os.path.join(directory, "clean")
     if bug == "fatal-after-crash" and os.path.exists(os.path.join(directory, "log.bin")) and not os.path.exists(clean):
-        emit({"event": "fatal", "message": "the last run did not shut down cleanly"})
-        sys.exit(1)
+        fatal("the last run did not shut down cleanly")
     if os.path.exists(clean):
         os.unlink(clean)
     try:
         log = Log(directory, bug)
     except Damaged as e:
-        emit({"event": "fatal", "message": str(e)})
-        sys.exit(1)
-    req = {}
-    emit({"event": "ready", "protocol": 1, "backend": "simple_wal.py/1" + (f"+{bug}" if bug else ""),
-          "first_lsn": log.first, "next_lsn": log.next_lsn, "corruption": log.corruption})
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            if not isinstance(req, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            emit({"id": 0, "ok": False, "error": "bad_request", "message": "malformed line"})
-            continue
-        if req.get("op") == "shutdown":
-            break
-        answer = handle(log, req)
-        if answer is not None:
-            emit(answer)
-    try:
-        log.flush()
-    except Refused as e:
-        if req.get("op") == "shutdown":
-            emit({"id": req.get("id", 0), "ok": False, "error": "poisoned" if log.poisoned else e.kind, "message": str(e)})
-        sys.exit(1)
-    write_durably(directory, clean, "1")
-    if req.get("op") == "shutdown":
-        emit({"id": req.get("id", 0), "ok": True})
+        fatal(str(e))
+    serve(log, "simple_wal.py/1" + (f"+{bug}" if bug else ""), log.corruption, handle)
 
 
 if __name__ == "__main__":

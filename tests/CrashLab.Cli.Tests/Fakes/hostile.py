@@ -80,7 +80,7 @@ if mode == "wrong-ids":
 directory = os.environ["CRASHLAB_DATA_DIR"]
 log = wal.Log(directory, None)
 wal.emit({"event": "ready", "protocol": 1, "backend": f"hostile.py/{mode}", "first_lsn": log.first,
-          "next_lsn": log.next_lsn, "corruption": log.corruption})
+          "next_lsn": log.next, "corruption": log.corruption})
 
 served = 0
 while True:
