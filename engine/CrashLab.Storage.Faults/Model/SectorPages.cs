@@ -30,8 +30,11 @@ public sealed class SectorPages
         {
             switch (pending[i])
             {
+                // A pending create starts the file from its durable bytes, not from nothing: a file
+                // whose name was never fsynced can still have data an fdatasync made durable, and
+                // those bytes are in the page cache around every later write into its sectors.
                 case CreateOp create when wanted.TryGetValue(create.CreatedInode, out var sectors):
-                    files[create.CreatedInode] = new PageFile(null, sectors, sectorSize);
+                    files[create.CreatedInode] = new PageFile(durable.Inodes.GetValueOrDefault(create.CreatedInode), sectors, sectorSize);
                     break;
                 case SetLengthOp resize when wanted.ContainsKey(resize.Inode!.Value):
                     File(resize.Inode!.Value).SetLength(resize.Length);

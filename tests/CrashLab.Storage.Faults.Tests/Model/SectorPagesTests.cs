@@ -76,4 +76,24 @@ public sealed class SectorPagesTests
         Assert.Equal(["f=", "f=0*100", "f=0*200", "f=2*100", "f=2*100,0*100", "f=2*100,3*100"], CaseRun.States(window, KnownProfiles.Posix));
         Assert.Equal(["f=", "f=2*100,3*100"], CaseRun.States(window, KnownProfiles.Ext4Ordered));
     }
+
+    /// <summary>
+    /// LMDB's first open, through FUSE: data.mdb is created (its name never fsynced), written and
+    /// fdatasynced, then a meta page is rewritten in part of a sector. The sector that later write
+    /// keeps holds the synced bytes around it; reading the durable file as empty because its
+    /// create is pending zeroed them, and a process kill (nothing lost) left "not an LMDB file".
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CaseRun.Backends), MemberType = typeof(CaseRun))]
+    public void FileWhoseCreateIsPendingButDataSynced_KeptPartialSectorCarriesTheSyncedBytes(bool throughJournal)
+    {
+        using var run = new CaseRun(throughJournal);
+        run.Create("f").Write("f", 0, 512, 1).Fdatasync("f").Write("f", 32, 100, 2);
+        var window = run.Window(sectorSize: 512);
+        var allKept = CaseRun.Assign(window, (_, _) => null);
+
+        Assert.Equal("f=1*32,2*100,1*380", CaseRun.Show(window.Apply(allKept)));
+        foreach (var profile in KnownProfiles.All)
+            Assert.DoesNotContain(CaseRun.States(window, profile), s => s.StartsWith("f=0*32", StringComparison.Ordinal));
+    }
 }
