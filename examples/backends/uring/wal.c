@@ -120,12 +120,14 @@ static void keep(wal_t *w, const uint8_t *data, uint32_t len) {
     r->len = len;
 }
 
-/* True if the frame's header, or a 512-byte sector overlapping [start, end), is all zeros. */
+/* True if the frame's header, or a 512-byte sector overlapping [start, end), is all zeros. The
+ * file's last sector counts up to the end of the file: a power loss can keep an append's size
+ * growth and lose the bytes of its last, partial sector. */
 static int never_written(const uint8_t *data, uint64_t size, uint64_t start, uint64_t end) {
     static const uint8_t zeros[512];
     if (!memcmp(data + start, zeros, HEADER)) return 1;
-    for (uint64_t s = start - start % 512; s < end && s + 512 <= size; s += 512)
-        if (!memcmp(data + s, zeros, 512)) return 1;
+    for (uint64_t s = start - start % 512; s < end && s < size; s += 512)
+        if (!memcmp(data + s, zeros, size - s < 512 ? size - s : 512)) return 1;
     return 0;
 }
 
