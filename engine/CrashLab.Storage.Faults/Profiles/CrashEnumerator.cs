@@ -47,11 +47,11 @@ public static class CrashEnumerator
     {
         private readonly OpOutcome[] _chosen = new OpOutcome[choices.Length];
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-        private int _tried;
+        private int _tried, _visits;
 
         public List<EnumeratedState> Found { get; } = [];
 
-        /// <summary>The walk ended early: more distinct states than the bound, or too many choices tried.</summary>
+        /// <summary>The walk ended early: more distinct states than the bound, or too many choices tried or visited.</summary>
         public bool Stopped { get; private set; }
 
         public void Visit(int index)
@@ -66,6 +66,12 @@ public static class CrashEnumerator
 
             foreach (var outcome in choices[index].Outcomes)
             {
+                if (++_visits > limits.MaxVisits)
+                {
+                    Stopped = true;
+                    return;
+                }
+
                 _chosen[index] = outcome;
                 if (profile.Consistent(window, _chosen, index))
                     Visit(index + 1);

@@ -15,6 +15,14 @@ public sealed record EnumerationLimits
     /// <summary>Stop after trying this many assignments, whatever was found (bounds the time on a large window).</summary>
     public int MaxAssignments { get; init; } = 20_000;
 
+    /// <summary>
+    /// Stop after visiting this many partial choices, whatever was found. The bound on complete
+    /// assignments alone is not enough: with hundreds of writes pending (SQLite's unsynced WAL
+    /// frames under `synchronous=NORMAL`), ext4-ordered's consistency check can discard every
+    /// partial choice before one is complete, and the walk ran for many minutes without a leaf.
+    /// </summary>
+    public int MaxVisits { get; init; } = 100_000;
+
     public static EnumerationLimits Default { get; } = new();
 }
 

@@ -43,6 +43,20 @@ public sealed class CrashEnumeratorTests
     }
 
     [Fact]
+    public void Enumerate_MorePartialChoicesThanTheVisitBound_StopsAndSamples()
+    {
+        using var run = Creates(8);
+        var window = run.Window();
+
+        var bounded = CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000, MaxVisits = 20 });
+
+        Assert.False(bounded.Exhaustive);
+        Assert.NotEmpty(bounded.States);
+        Assert.All(bounded.States, s => Assert.True(Posix.Admits(window, s.Assignment)));
+        Assert.True(CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000 }).Exhaustive);
+    }
+
+    [Fact]
     public void Enumerate_ChoicesThatLeaveTheSameBytes_CountOnce()
     {
         using var run = new CaseRun(throughJournal: false);
