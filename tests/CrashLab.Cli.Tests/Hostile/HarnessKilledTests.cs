@@ -15,7 +15,7 @@ public sealed class HarnessKilledTests : CliTest
     /// <summary>hostile.py copied into this test's directory: every process of its backends names the directory.</summary>
     private string Backend(string mode)
     {
-        foreach (var file in new[] { "hostile.py", "simple_wal.py" })
+        foreach (var file in new[] { "hostile.py", "simple_wal.py", "protocol_v1.py", "wal_files.py" })
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Fakes", file), Path.Combine(Dir, file), overwrite: true);
         return $"python3 {Path.Combine(Dir, "hostile.py")} {mode}";
     }
