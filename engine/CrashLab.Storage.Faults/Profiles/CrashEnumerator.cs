@@ -48,6 +48,7 @@ public static class CrashEnumerator
         private readonly OpOutcome[] _chosen = new OpOutcome[choices.Length];
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private int _tried, _visits;
+        private long _leafWork;
 
         public List<EnumeratedState> Found { get; } = [];
 
@@ -82,7 +83,8 @@ public static class CrashEnumerator
 
         private void Leaf()
         {
-            if (++_tried > limits.MaxAssignments)
+            _leafWork += Math.Max(1, window.Pending.Count);
+            if (++_tried > limits.MaxAssignments || _leafWork > limits.MaxLeafWork)
             {
                 Stopped = true;
                 return;

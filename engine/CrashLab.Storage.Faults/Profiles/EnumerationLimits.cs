@@ -23,6 +23,14 @@ public sealed record EnumerationLimits
     /// </summary>
     public int MaxVisits { get; init; } = 100_000;
 
+    /// <summary>
+    /// Stop once the complete assignments tried, each weighed by the operations pending (checking
+    /// one costs about that much), pass this. Up to 25 pending operations it never binds before
+    /// <see cref="MaxAssignments"/>; with 800 pending (SQLite's WAL frames under
+    /// `synchronous=NORMAL`) it stops at 625 tries, where 20,000 took many minutes per kill.
+    /// </summary>
+    public long MaxLeafWork { get; init; } = 500_000;
+
     public static EnumerationLimits Default { get; } = new();
 }
 

@@ -57,6 +57,18 @@ public sealed class CrashEnumeratorTests
     }
 
     [Fact]
+    public void Enumerate_MoreCheckingWorkThanTheBound_StopsAndSamples()
+    {
+        using var run = Creates(8);
+        var window = run.Window();
+
+        var bounded = CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000, MaxLeafWork = 10 * window.Pending.Count });
+
+        Assert.False(bounded.Exhaustive);
+        Assert.All(bounded.States, s => Assert.True(Posix.Admits(window, s.Assignment)));
+    }
+
+    [Fact]
     public void Enumerate_ChoicesThatLeaveTheSameBytes_CountOnce()
     {
         using var run = new CaseRun(throughJournal: false);
