@@ -21,8 +21,9 @@ public static class CrashEnumerator
         var complete = !walk.Stopped && choices.All(c => c.Complete);
         if (complete)
             return new Enumeration(profile.Name, walk.Found, true, walk.Found.Count, false);
-        var estimate = Math.Max(profile.EstimateStates(window), walk.Found.Count);
-        return new Enumeration(profile.Name, Sample(profile, window, walk.Found, limits.MaxStates), false, estimate, true);
+        var sample = Sample(profile, window, walk.Found, limits.MaxStates);
+        var estimate = Math.Max(profile.EstimateStates(window), Math.Max(walk.Found.Count, sample.Count));
+        return new Enumeration(profile.Name, sample, false, estimate, true);
     }
 
     private static List<EnumeratedState> Sample(PersistenceProfile profile, CrashWindow window, List<EnumeratedState> walked, int bound)

@@ -37,7 +37,7 @@ public abstract class PersistenceProfile
     {
         var total = 1.0;
         for (var i = 0; i < window.Pending.Count; i++)
-            total *= Choices(window, i, EnumerationLimits.Default).Total;
+            total *= Math.Max(1, Choices(window, i, EnumerationLimits.Default).Total); // an operation always has one outcome at least (a failed write's: lost)
         return total;
     }
 

@@ -52,6 +52,7 @@ public sealed class CrashEnumeratorTests
 
         Assert.False(bounded.Exhaustive);
         Assert.NotEmpty(bounded.States);
+        Assert.InRange(bounded.Total, bounded.States.Count, double.MaxValue);
         Assert.All(bounded.States, s => Assert.True(Posix.Admits(window, s.Assignment)));
         Assert.True(CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000 }).Exhaustive);
     }
