@@ -20,5 +20,10 @@ public sealed record Enumeration(string Profile, IReadOnlyList<EnumeratedState> 
     /// <summary>"64 of 64 (exhaustive)", "64 of about 1,024".</summary>
     public string Summary => Exhaustive
         ? $"{States.Count} of {States.Count} (exhaustive)"
-        : $"{States.Count} of {(TotalIsEstimate ? "about " : "")}{(double.IsFinite(Total) && Total < 1e15 ? Total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "more than 10^15")}";
+        : $"{States.Count} of {Count(Total, TotalIsEstimate)}";
+
+    /// <summary>"1,024", "about 1,024" for an estimate, or "more than 10^15" past what a count can honestly say.</summary>
+    public static string Count(double total, bool estimate)
+        => !double.IsFinite(total) || total >= 1e15 ? "more than 10^15"
+            : $"{(estimate ? "about " : "")}{total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}";
 }

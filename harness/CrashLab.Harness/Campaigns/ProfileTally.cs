@@ -81,9 +81,5 @@ public sealed class ProfileTally(string profile, ProfileTally? parent = null)
 
     /// <summary>"12 of 14 kills exhaustive", or null when no power-loss kill was judged.</summary>
     public string? ExhaustiveShare => Kills == 0 ? null
-        : $"{ExhaustiveKills} of {Kills} kills exhaustive{(SampledStates > 0 ? $", the others sampled: {SampledStates} of {About(SampledTotal)} states" : "")}";
-
-    /// <summary>"about 1,024", or "more than 10^15" past what a count can honestly say.</summary>
-    public static string About(double total)
-        => double.IsFinite(total) && total < 1e15 ? $"about {total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}" : "more than 10^15";
+        : $"{ExhaustiveKills} of {Kills} kills exhaustive{(SampledStates > 0 ? $", the others sampled: {SampledStates} of {Storage.Faults.Profiles.Enumeration.Count(SampledTotal, estimate: true)} states" : "")}";
 }
