@@ -95,11 +95,11 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         }
 
         _expectedOps = Math.Max(20, outcome.ReplayPoint?.AtOp ?? 0);
-        var (stateDir, model) = outcome.Continuation!.Value;
+        var (stateDir, model, admittedBy) = outcome.Continuation!.Value;
         Directory.Delete(_dataDir, recursive: true);
         Directory.Move(stateDir, _dataDir);
         _model = ChainModel.FromState(model);
-        _startAdmittedBy = outcome.ContinuationAdmittedBy;
+        _startAdmittedBy = admittedBy;
         Directory.Delete(cycleDir, recursive: true);
         return true;
     }

@@ -48,11 +48,11 @@ public sealed record WhiteBoxOutcome
     /// <summary>The run's kill (its crash point) landed before the backend said ready.</summary>
     public bool KilledBeforeReady { get; init; }
 
-    /// <summary>A checked crash state's directory and the model after it, to continue the chain from.</summary>
-    public (string Directory, ChainModelState Model)? Continuation { get; init; }
-
-    /// <summary>The profiles that admit the continuation's crash state (null: every profile, as for a directory no power loss touched).</summary>
-    public IReadOnlyList<string>? ContinuationAdmittedBy { get; init; }
+    /// <summary>
+    /// A checked crash state's directory, the model after it, and the profiles that admit it (null:
+    /// every profile), to continue the chain from.
+    /// </summary>
+    public (string Directory, ChainModelState Model, IReadOnlyList<string>? AdmittedBy)? Continuation { get; init; }
 
     public string? Stderr { get; init; }
 

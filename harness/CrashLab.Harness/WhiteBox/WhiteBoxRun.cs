@@ -135,8 +135,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
 
     private async Task<WhiteBoxOutcome> CheckEachStateAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, List<Task> reaping, IReadOnlyList<string>? injected, CancellationToken cancellationToken)
     {
-        (string, ChainModelState)? continuation = null;
-        IReadOnlyList<string>? continuationAdmittedBy = null;
+        (string, ChainModelState, IReadOnlyList<string>?)? continuation = null;
         var continuationTorn = -1;
         var (checkedStates, atRisk) = (0, 0);
         string? refusal = null;
@@ -188,15 +187,15 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             // a torn tail (not cutting it, say) show only when the next life appends and crashes again.
             if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > continuationTorn
                 && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
-                (continuation, continuationTorn, continuationAdmittedBy) = ((stateDir, stateModel.ToState()), tornWrites, state.AdmittedBy);
+                (continuation, continuationTorn) = ((stateDir, stateModel.ToState(), state.AdmittedBy), tornWrites);
         }
 
         var outcome = new WhiteBoxOutcome
         {
-            Requests = requests, ReplayPoint = builder.ReplayPoint, Continuation = continuation, ContinuationAdmittedBy = continuationAdmittedBy,
+            Requests = requests, ReplayPoint = builder.ReplayPoint, Continuation = continuation,
             BackendFatal = findings.Count == 0 && continuation == null && checkedStates > 0, FatalReason = refusal,
         };
-        outcome = findings.Count == 0 ? outcome : findings[0] with { Continuation = continuation, ContinuationAdmittedBy = continuationAdmittedBy, LaterFindings = findings[1..] };
+        outcome = findings.Count == 0 ? outcome : findings[0] with { Continuation = continuation, LaterFindings = findings[1..] };
         return outcome with
         {
             StatesChecked = checkedStates, DuplicateStates = plan.Duplicates, StatesAtRisk = atRisk, Checked = checkedList, Coverage = plan.Coverage, StillPassing = passing,
