@@ -60,11 +60,12 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         var checking = _model.Started;
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
         JudgedStart start;
-        using (var firstChange = FirstChange.Watch(_dataDir))
+        // Only kills during recovery use the first change: a scenario without them pays no watch per start.
+        using (var firstChange = scenario.KillDuringRecoveryShare > 0 ? FirstChange.Watch(_dataDir) : null)
         {
             start = await judge.StartAsync(settings.Backend, new BackendEnvironment(_dataDir), settings.Timeouts, cancellationToken).ConfigureAwait(false);
             // Only a change before ready is recovery's: after it come the judge's probe and the load.
-            _firstChange = firstChange.At is { } at && at < start.SpawnToStart ? at : TimeSpan.Zero;
+            _firstChange = firstChange?.At is { } at && at < start.SpawnToStart ? at : TimeSpan.Zero;
         }
 
         _lastReady = start.Ready;
