@@ -42,31 +42,22 @@ public sealed class CrashEnumeratorTests
         Assert.True(CrashEnumerator.Enumerate(Ext4, window, new EnumerationLimits { MaxStates = 64 }).Exhaustive);
     }
 
-    [Fact]
-    public void Enumerate_MorePartialChoicesThanTheVisitBound_StopsAndSamples()
+    /// <summary>Past the walk's bound on partial choices visited, or on checking work (assignments weighed by the operations pending), the kill is sampled.</summary>
+    [Theory]
+    [InlineData(20, long.MaxValue)]
+    [InlineData(int.MaxValue, 80)]
+    public void Enumerate_PastAWalkBound_StopsAndSamples(int maxVisits, long maxLeafWork)
     {
         using var run = Creates(8);
         var window = run.Window();
 
-        var bounded = CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000, MaxVisits = 20 });
+        var bounded = CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000, MaxVisits = maxVisits, MaxLeafWork = maxLeafWork });
 
         Assert.False(bounded.Exhaustive);
         Assert.NotEmpty(bounded.States);
         Assert.InRange(bounded.Total, bounded.States.Count, double.MaxValue);
         Assert.All(bounded.States, s => Assert.True(Posix.Admits(window, s.Assignment)));
         Assert.True(CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000 }).Exhaustive);
-    }
-
-    [Fact]
-    public void Enumerate_MoreCheckingWorkThanTheBound_StopsAndSamples()
-    {
-        using var run = Creates(8);
-        var window = run.Window();
-
-        var bounded = CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000, MaxLeafWork = 10 * window.Pending.Count });
-
-        Assert.False(bounded.Exhaustive);
-        Assert.All(bounded.States, s => Assert.True(Posix.Admits(window, s.Assignment)));
     }
 
     [Fact]
