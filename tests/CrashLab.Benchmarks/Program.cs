@@ -163,6 +163,11 @@ try
         Report(new Measurement("recovery_scan_bytes", 1, size, scan.PayloadBytesPerSec, null, Note: "payload bytes per second"));
     }
 }
+catch (BenchmarkFinding finding)
+{
+    Console.Error.WriteLine(finding.Message);
+    return 1;
+}
 finally
 {
     Directory.Delete(workDir, recursive: true);

@@ -21,7 +21,15 @@ internal static class CrashStateRate
         var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         if (tally.Violations > 0)
-            throw new InvalidOperationException($"{backend} failed a check during the benchmark (see {settings.OutDir})");
+        {
+            // The benchmark's work directory (workDir's parent) is deleted when it ends: keep the
+            // evidence of a finding beside it, on the same file system, so the move is a rename.
+            var benchDir = Path.GetDirectoryName(Path.GetFullPath(workDir).TrimEnd('/'))!;
+            var kept = Path.Combine(Path.GetDirectoryName(benchDir)!, "crashlab-bench-violation-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.Move(settings.OutDir, kept);
+            throw new BenchmarkFinding($"{backend} failed a check during the benchmark: its campaign's reports and case files are in {kept}");
+        }
+
         Directory.Delete(settings.OutDir, recursive: true);
         return (tally.States / seconds / workers, tally.States);
     }
