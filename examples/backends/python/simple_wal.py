@@ -9,7 +9,9 @@ known-bad variants below (BUGS), each a classic failure that `crashlab prove` mu
 Log file: frames of [u32 body length][u32 crc32(body)][body], body = [u64 first_lsn][u32 count]
 then count x ([u32 length][data]). One frame per batch, so a batch is atomic: recovery keeps
 whole frames with a valid checksum and the right first LSN, and cuts the file after the last. A
-whole frame that fails its checksum is damage, reported as corruption; a short one is a torn tail.
+whole frame that fails its checksum is damage, reported as corruption; a short one is a torn tail,
+and so is one with a sector that reads as zeros (counted from the frame's start in its first sector,
+which it shares with the frame before it): a power cut lost that sector of an unsynced write.
 The truncation marker ("start") carries its own checksum; a damaged marker is a fatal start.
 The frame and marker formats, and the protocol loop, are in ../common (wal_files.py, protocol_v1.py).
 A write or fsync that fails, or a write that comes back short (a full disk part-way through a
@@ -76,8 +78,9 @@ class Log:
             body = data[at + FRAME.size: at + FRAME.size + length]
             if len(body) != length or zlib.crc32(body) != crc or length < BATCH.size:
                 # A whole frame that fails its checksum is damage, not a torn tail (which ends the file
-                # short) -- unless a whole sector of it reads as zeros: a power cut kept a later write
-                # and lost this one, or part of it, which no bit flip does.
+                # short) -- unless a sector of it reads as zeros (from the frame's start, in its first
+                # sector): a power cut kept a later write, or sector, and lost this one, or part of it,
+                # which no bit flip does.
                 damaged = len(body) == length and not never_written(data, at, at + FRAME.size + length)
                 break
             first, records = batch_of(body)
@@ -219,10 +222,13 @@ class Log:
 
 
 def never_written(data, start, end):
-    """True if a 512-byte sector overlapping data[start:end] is all zeros (or the header is)."""
+    """True if a 512-byte sector overlapping data[start:end] reads as zeros from the frame's start on
+    (or the header does): a sector is written whole or not at all, and the frame's first sector also
+    holds the end of the frame before it, durable and never zero. A power cut that lost that first
+    sector leaves the frame's first bytes zero and its header torn, its length no longer the frame's."""
     if not any(data[start:start + FRAME.size]):
         return True
-    return any(not any(data[s:s + 512]) for s in range(start - start % 512, min(end, len(data)), 512))
+    return any(not any(data[max(s, start):s + 512]) for s in range(start - start % 512, min(end, len(data)), 512))
 
 
 def handle(log, req):
