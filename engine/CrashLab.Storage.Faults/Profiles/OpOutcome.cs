@@ -97,8 +97,29 @@ public sealed class OpOutcome : IEquatable<OpOutcome>
         var total = write.Sectors(sectorSize);
         var sectors = Sectors.Count == 0 ? $"kept none of its {total} sectors ({sectorSize} B)"
             : Sectors[^1] == Sectors.Count - 1 ? $"kept the first {Sectors.Count} of {total} sectors ({sectorSize} B)"
-            : $"kept sectors {string.Join(",", Sectors)} of {total} ({sectorSize} B)";
+            : $"kept {Bytes(write, Sectors, sectorSize)} and lost {Bytes(write, Enumerable.Range(0, total).Except(Sectors), sectorSize)}, in whole {sectorSize} B sectors";
         return SizeEnd is { } end ? $"{sectors}; the file grew to {end} B (zeros where nothing was written)" : sectors;
+    }
+
+    /// <summary>
+    /// The file bytes of some of a write's sectors, runs of neighbours joined: "bytes 2149888–2150399",
+    /// "bytes 0–511 and 1024–1535". Numbers a reader can find in the file, where "sectors 1 of 2"
+    /// reads as a count and leaves unsaid that sectors are counted from the disk's, not the write's, start.
+    /// </summary>
+    private static string Bytes(WriteOp write, IEnumerable<int> sectors, int sectorSize)
+    {
+        var runs = new List<(long Start, long End)>();
+        foreach (var (start, end) in sectors.Order().Select(s => write.SectorRange(s, sectorSize)))
+        {
+            if (runs.Count > 0 && runs[^1].End == start)
+                runs[^1] = (runs[^1].Start, end);
+            else
+                runs.Add((start, end));
+        }
+
+        var ranges = runs.Select(r => r.End - r.Start == 1 ? $"{r.Start}" : $"{r.Start}–{r.End - 1}").ToList();
+        var list = ranges.Count == 1 ? ranges[0] : $"{string.Join(", ", ranges[..^1])} and {ranges[^1]}";
+        return $"{(runs.Sum(r => r.End - r.Start) == 1 ? "byte" : "bytes")} {list}";
     }
 
     public bool Equals(OpOutcome? other)

@@ -22,6 +22,15 @@ public sealed record Timeline
     /// <summary>The latest operations, oldest first, each with its fate in the failing crash state.</summary>
     public List<TimelineOp> Ops { get; init; } = [];
 
+    /// <summary>
+    /// The fate of an operation that reached the shim after the kill (through FUSE: the rest of a
+    /// write the kernel split into several requests, or a dead process's pages written back): the
+    /// power cut came first, so no crash state holds it. Not "durable", which it never was.
+    /// </summary>
+    public const string AfterKill = "after-kill";
+
+    private const string AfterKillDetail = "reached the file system after the kill: a power cut at the kill never saw it";
+
     /// <param name="injected">The shim's injected-fault log ("op kind path" lines): an operation it refused or cut short is on the timeline too, marked with its fault.</param>
     public static Timeline From(IReadOnlyList<JournalEvent> events, IReadOnlyList<OpFate> fates, double killMs, long killAtOp, bool crashPoint, IReadOnlyList<string>? injected = null)
     {
@@ -30,7 +39,9 @@ public sealed record Timeline
             .GroupBy(p => long.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => (Kind: g.First()[1], File: g.First()[2]));
         var ops = events.Select(e => fateOf.TryGetValue(e.Op, out var fate)
             ? new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, fate.Fate, fate.Detail, FaultAt(faults, e.Op))
-            : new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, e.Kind.Contains("sync", StringComparison.Ordinal) ? "done" : "durable", null, FaultAt(faults, e.Op))).ToList();
+            : e.Op > killAtOp
+                ? new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, AfterKill, AfterKillDetail, FaultAt(faults, e.Op))
+                : new TimelineOp(e.Op, e.Kind, e.File, e.Offset, e.Length, e.Kind.Contains("sync", StringComparison.Ordinal) ? "done" : "durable", null, FaultAt(faults, e.Op))).ToList();
         // A refused operation changed nothing, so the journal has no record of it: it joins the timeline here.
         var first = events.Count > 0 ? events[0].Op : 0;
         var seen = ops.Select(o => o.Op).ToHashSet();
@@ -58,7 +69,8 @@ public sealed record Timeline
 /// <summary>
 /// One file-system operation: number, kind, file, offset and length; its fate in the crash state:
 /// durable (made durable before the kill), kept, lost, torn (<see cref="Detail"/> says which
-/// sectors), done (a sync: it has no fate of its own) or refused (the shim failed it and it changed
+/// bytes), done (a sync: it has no fate of its own), after-kill (it came after the kill, and no
+/// crash state holds it) or refused (the shim failed it and it changed
 /// nothing); <see cref="Fault"/> names the fault the shim injected into it (enospc, write_eio,
 /// fsync_eio, read_eio, bit_flip, misdirect), if any: a write cut short by one keeps its fate and
 /// its <see cref="Length"/> is what was written.
