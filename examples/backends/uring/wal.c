@@ -4,8 +4,9 @@
  * and IORING_FSYNC_DATASYNC. Recovery keeps the frames whose checksum holds and whose first LSN
  * follows on, and cuts the file after the last one (durably, before anything is written there):
  * a frame that runs past the end of the file is a torn tail. A whole frame that fails its checksum
- * is damage, reported as corruption, unless a 512-byte sector of it is all zeros: that is a write
- * a power loss lost while keeping a later one (no bit flip zeroes a sector).
+ * is damage, reported as corruption, unless a 512-byte sector of it is all zeros (its first
+ * sector from the frame's start on): that is a write a power loss lost while keeping a later one
+ * (no bit flip zeroes a sector).
  * The first frame must hold LSN 1 (the file is never rewritten from the front); any other is damage.
  * The file `start` holds the first LSN after a truncation, with its checksum, replaced atomically. */
 #include "wal.h"
@@ -122,12 +123,16 @@ static void keep(wal_t *w, const uint8_t *data, uint32_t len) {
 
 /* True if the frame's header, or a 512-byte sector overlapping [start, end), is all zeros. The
  * file's last sector counts up to the end of the file: a power loss can keep an append's size
- * growth and lose the bytes of its last, partial sector. */
+ * growth and lose the bytes of its last, partial sector. The frame's first sector counts from the
+ * frame's start: the end of the frame before it, durable, shares that sector, and a power loss
+ * that lost it leaves the frame's first bytes zero and its header torn. */
 static int never_written(const uint8_t *data, uint64_t size, uint64_t start, uint64_t end) {
     static const uint8_t zeros[512];
     if (!memcmp(data + start, zeros, HEADER)) return 1;
-    for (uint64_t s = start - start % 512; s < end && s < size; s += 512)
-        if (!memcmp(data + s, zeros, size - s < 512 ? size - s : 512)) return 1;
+    for (uint64_t s = start - start % 512; s < end && s < size; s += 512) {
+        uint64_t from = s < start ? start : s, to = s + 512 < size ? s + 512 : size;
+        if (!memcmp(data + from, zeros, to - from)) return 1;
+    }
     return 0;
 }
 
