@@ -47,7 +47,8 @@ internal static class CrashCycleBenchmark
         return (s.States / tally.Elapsed.TotalSeconds, s.States / (double)Math.Max(1, s.Cycles));
     }
 
-    public static async Task<double> EngineCyclesPerSecond(string engine, string workDir, int workers, TimeSpan duration)
+    /// <summary>Crash cycles per second, and where a cycle's time went (<see cref="StageBreakdown"/>).</summary>
+    public static async Task<(double CyclesPerSecond, string Stages)> EngineCyclesPerSecond(string engine, string workDir, int workers, TimeSpan duration)
     {
         var scenario = new Scenario
         {
@@ -61,9 +62,10 @@ internal static class CrashCycleBenchmark
             Duration = duration,
             Progress = null,
         };
+        StageTimes.Reset();
         var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
         if (tally.Violations > 0)
             throw new InvalidOperationException("the reference engine failed a check during the cycle benchmark");
-        return tally.States / tally.Elapsed.TotalSeconds;
+        return (tally.States / tally.Elapsed.TotalSeconds, StageBreakdown.PerUnit(tally.States));
     }
 }

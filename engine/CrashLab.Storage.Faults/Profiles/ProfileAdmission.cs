@@ -14,11 +14,12 @@ public sealed record ProfileAdmission(IReadOnlyList<string> AdmittedBy, IReadOnl
     public string? PosixOnlyBecause => PosixOnly && RejectedBecause.TryGetValue(KnownProfiles.Ext4Ordered.Name, out var why) ? why : null;
 
     /// <summary>Judges a state of <paramref name="window"/> under each profile (all of them by default).</summary>
-    public static ProfileAdmission Of(CrashWindow window, CrashAssignment state, IEnumerable<PersistenceProfile>? profiles = null)
+    /// <param name="fingerprint">The state's <see cref="CrashWindow.Fingerprint"/> when the caller has it already (an enumerated state): hashing it again is the costly part.</param>
+    public static ProfileAdmission Of(CrashWindow window, CrashAssignment state, IEnumerable<PersistenceProfile>? profiles = null, string? fingerprint = null)
     {
         var admitted = new List<string>();
         var rejected = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? digest = null;
+        var digest = fingerprint;
         foreach (var profile in profiles ?? KnownProfiles.All)
         {
             var objections = profile.Objections(window, state);

@@ -61,9 +61,21 @@ internal static partial class ProcessGroup
     {
         try
         {
+            // The tree is found before anything dies (a dead parent's children go to init, out of
+            // reach), and only while the process lives: after its exit its pid may name another's.
+            var descendants = process.HasExited ? [] : ProcessTree.Descendants(process.Id);
             if (Available)
                 Kill(process.Id);
-            process.Kill(entireProcessTree: true);
+            if (descendants == null)
+            {
+                process.Kill(entireProcessTree: true);
+                return;
+            }
+
+            // Those that left the group (a setsid of their own) die here too.
+            foreach (var pid in descendants)
+                _ = KillNative(pid, SIGKILL);
+            process.Kill();
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {

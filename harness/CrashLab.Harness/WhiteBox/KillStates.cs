@@ -9,10 +9,13 @@ namespace CrashLab.Harness.WhiteBox;
 /// (its bytes are built only when it is written out: one state's copy at a time), the fingerprint
 /// of those bytes, and which profiles admit it.
 /// </summary>
-public sealed record PlannedState(StateChoice Choice, CrashWindow Window, CrashAssignment Assignment, ProfileAdmission? Admission)
+/// <param name="KnownFingerprint">The fingerprint when it is known already (an enumerated state carries its own); else it is computed when first asked for.</param>
+public sealed record PlannedState(StateChoice Choice, CrashWindow Window, CrashAssignment Assignment, ProfileAdmission? Admission, string? KnownFingerprint = null)
 {
+    private string? _fingerprint = KnownFingerprint;
+
     /// <summary>Tells states apart by the bytes they leave (<see cref="CrashWindow.Fingerprint"/>).</summary>
-    public string Fingerprint { get; } = Window.Fingerprint(Assignment);
+    public string Fingerprint => _fingerprint ??= Window.Fingerprint(Assignment);
 
     /// <summary>What the state did with each pending operation, for the timeline.</summary>
     public IReadOnlyList<OpFate> Fates => Window.Fates(Assignment);
@@ -64,7 +67,7 @@ public static class KillStates
                 if (seen.Add(found.Fingerprint))
                 {
                     var choice = Recorded(new StateChoice(StateChoice.Enumerated, (ulong)index, window.SectorSize) { Profile = enumeration.Profile }, window, found.Assignment);
-                    planned.Add(new PlannedState(choice, found.Window, found.Assignment, ProfileAdmission.Of(window, found.Assignment)));
+                    planned.Add(new PlannedState(choice, found.Window, found.Assignment, ProfileAdmission.Of(window, found.Assignment, fingerprint: found.Fingerprint), found.Fingerprint));
                 }
             }
         }

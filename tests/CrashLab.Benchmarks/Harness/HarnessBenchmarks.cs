@@ -52,7 +52,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
         var before = await RestartBound.CyclesPerSecond(boundBackend, Dir($"bound-{name}"), BoundDuration / 2).ConfigureAwait(false);
         StageTimes.Reset();
         var (perWorker, states) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
-        var stages = StageBreakdown(states);
+        var stages = StageBreakdown.PerUnit(states);
         var after = await RestartBound.CyclesPerSecond(boundBackend, Dir($"bound-{name}"), BoundDuration / 2).ConfigureAwait(false);
         var bound = (before + after) / 2;
         report(new Measurement($"restart_bound_{name}", 1, 0, bound, null, Note: "spawn, ready, read the empty log, SIGKILL, reap" + (backend.Fuse ? " (through FUSE: mount and unmount included)" : "")
@@ -91,11 +91,6 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
             }
         }
     }
-
-    /// <summary>Milliseconds per crash state spent in each stage (summed over workers), and how often each ran.</summary>
-    private static string StageBreakdown(int states)
-        => string.Join(", ", StageTimes.Snapshot().Where(s => s.Count > 0)
-            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Total.TotalMilliseconds / Math.Max(1, states):F0} ms ({s.Count}x)")));
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(workDir, name)).FullName;
 }

@@ -114,11 +114,14 @@ public sealed class BackendProcessTests : IDisposable
         Assert.Empty(backend.Findings);
     }
 
-    [Fact]
-    public async Task Kill_BackendWithAChildProcess_LeavesNoOrphan()
+    /// <param name="mode">orphan: the child stays in the backend's group; orphan-own-session: it leaves it (setsid), so only the process tree leads to it.</param>
+    [Theory]
+    [InlineData("orphan")]
+    [InlineData("orphan-own-session")]
+    public async Task Kill_BackendWithAChildProcess_LeavesNoOrphan(string mode)
     {
         var marker = $"1{Random.Shared.Next(100000, 999999)}";
-        await using (var backend = await Start("orphan", marker))
+        await using (var backend = await Start(mode, marker))
         {
             Assert.Equal(1, CountProcesses(marker));
             backend.Kill();

@@ -20,5 +20,10 @@ case "$mode" in
     # Ready only once the child is sleep itself: until it execs, its command line is bash's.
     until grep -qa "^sleep" "/proc/$!/cmdline" 2>/dev/null; do :; done
     echo "$ready"; sleep 300 ;;
+  orphan-own-session)
+    # A child that leaves the group: only the process tree still leads to it.
+    setsid sleep 300 "$2" &
+    until grep -qa "^sleep" "/proc/$!/cmdline" 2>/dev/null; do :; done
+    echo "$ready"; sleep 300 ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
