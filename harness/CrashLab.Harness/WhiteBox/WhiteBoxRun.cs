@@ -146,48 +146,72 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         KillPlan plan;
         using (StageTimes.Time(StageTimes.Stage.BuildState))
             plan = KillStates.Plan(builder, input);
-        for (var i = 0; i < plan.States.Count && passing.Count > 0; i++)
+        var launched = new Dictionary<int, LaunchedState>();
+        try
         {
-            var state = plan.States[i];
-            // Once a profile has failed, only the states some profile still passing admits are worth checking.
-            if (state.AdmittedBy is { } admitted && input.Enumeration != null && !passing.Any(admitted.Contains))
-                continue;
-            var stateDir = Path.Combine(workDir, $"state-{i}");
+            for (var i = 0; i < plan.States.Count && passing.Count > 0; i++)
+            {
+                var state = plan.States[i];
+                if (NotWanted(state))
+                    continue;
+                var current = launched.Remove(i, out var ahead) ? ahead : Launch(i);
+                // The next state's backend starts while this one's is judged: each state has its own
+                // directory, model and backend, so neither sees the other; the verdicts are still taken
+                // in order, and one a finding here makes unwanted is thrown away unread.
+                var next = Enumerable.Range(i + 1, plan.States.Count - i - 1).FirstOrDefault(j => !NotWanted(plan.States[j]), -1);
+                if (next >= 0 && !launched.ContainsKey(next))
+                    launched[next] = Launch(next);
+                var (stateDir, stateModel, tornWrites) = (current.Dir, current.Model, current.TornWrites);
+                var (verdict, stderr, ready) = await current.Check.ConfigureAwait(false);
+                checkedStates++;
+                atRisk += verdict.DurableDataAtRisk ? 1 : 0;
+                refusal = verdict.Reason ?? refusal;
+                checkedList.Add(new CheckedState(state.AdmittedBy, verdict.DurableDataAtRisk));
+                if (verdict.Violation is { } violation)
+                {
+                    findings.Add(new WhiteBoxOutcome
+                    {
+                        Violation = violation with { AdmittedBy = state.AdmittedBy, PosixOnlyBecause = state.Admission?.PosixOnlyBecause },
+                        Stage = "power-loss", FailingState = state.Choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
+                        StatesChecked = checkedStates, StatesToFinding = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
+                        Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
+                    });
+                    passing.RemoveAll(p => state.AdmittedBy?.Contains(p) != false);
+                    if (input.Enumeration == null)
+                        break;
+                    continue;
+                }
+
+                // The chain goes on from the most damaged state recovered that every profile still
+                // passing admits (a later finding then holds under each of them): bugs in cleaning up
+                // a torn tail (not cutting it, say) show only when the next life appends and crashes again.
+                if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > continuationTorn
+                    && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
+                    (continuation, continuationTorn) = ((stateDir, stateModel.ToState(), state.AdmittedBy), tornWrites);
+            }
+        }
+        finally
+        {
+            await DiscardAsync(launched.Values).ConfigureAwait(false);
+        }
+
+        // Once a profile has failed, only the states some profile still passing admits are worth checking.
+        bool NotWanted(PlannedState state) => state.AdmittedBy is { } admitted && input.Enumeration != null && !passing.Any(admitted.Contains);
+
+        // Writes the state's directory (one state's copy at a time) and starts recovering it.
+        LaunchedState Launch(int index)
+        {
+            var stateDir = Path.Combine(workDir, $"state-{index}");
             int tornWrites;
             using (StageTimes.Time(StageTimes.Stage.BuildState))
             {
-                var image = state.Build();
+                var image = plan.States[index].Build();
                 tornWrites = image.TornWrites;
                 CrashStateBuilder.WriteTo(image, stateDir);
             }
 
             var stateModel = ChainModel.FromState(modelAfterRun);
-            var (verdict, stderr, ready) = await RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, i, reaping, cancellationToken).ConfigureAwait(false);
-            checkedStates++;
-            atRisk += verdict.DurableDataAtRisk ? 1 : 0;
-            refusal = verdict.Reason ?? refusal;
-            checkedList.Add(new CheckedState(state.AdmittedBy, verdict.DurableDataAtRisk));
-            if (verdict.Violation is { } violation)
-            {
-                findings.Add(new WhiteBoxOutcome
-                {
-                    Violation = violation with { AdmittedBy = state.AdmittedBy, PosixOnlyBecause = state.Admission?.PosixOnlyBecause },
-                    Stage = "power-loss", FailingState = state.Choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
-                    StatesChecked = checkedStates, StatesToFinding = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
-                    Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
-                });
-                passing.RemoveAll(p => state.AdmittedBy?.Contains(p) != false);
-                if (input.Enumeration == null)
-                    break;
-                continue;
-            }
-
-            // The chain goes on from the most damaged state recovered that every profile still
-            // passing admits (a later finding then holds under each of them): bugs in cleaning up
-            // a torn tail (not cutting it, say) show only when the next life appends and crashes again.
-            if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > continuationTorn
-                && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
-                (continuation, continuationTorn) = ((stateDir, stateModel.ToState(), state.AdmittedBy), tornWrites);
+            return new LaunchedState(stateDir, stateModel, tornWrites, RecoverStateAsync(stateDir, stateModel, input.RecoveryPlan, workDir, index, reaping, cancellationToken));
         }
 
         var outcome = new WhiteBoxOutcome
@@ -200,6 +224,25 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         {
             StatesChecked = checkedStates, DuplicateStates = plan.Duplicates, StatesAtRisk = atRisk, Checked = checkedList, Coverage = plan.Coverage, StillPassing = passing,
         };
+    }
+
+    /// <summary>A crash state written out and its recovery under way.</summary>
+    private sealed record LaunchedState(string Dir, ChainModel Model, int TornWrites, Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> Check);
+
+    /// <summary>Waits for the checks started ahead that were not wanted after all (their backends must be gone), ignoring what they found.</summary>
+    private static async Task DiscardAsync(IEnumerable<LaunchedState> unread)
+    {
+        foreach (var state in unread)
+        {
+            try
+            {
+                await state.Check.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is BackendFindingException or BackendExitedException or BackendSpawnException or OperationCanceledException or IOException)
+            {
+                // A state nobody reads the verdict of: what went wrong with it is nobody's finding either.
+            }
+        }
     }
 
     /// <summary>
@@ -242,7 +285,11 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             process.Kill();
             var reaped = ReapAsync(process);
             if (reaping != null && start.Verdict.Violation == null)
-                reaping.Add(reaped);
+            {
+                // Two states may be recovering at once (see CheckEachStateAsync).
+                lock (reaping)
+                    reaping.Add(reaped);
+            }
             else
                 await reaped.ConfigureAwait(false);
         }
