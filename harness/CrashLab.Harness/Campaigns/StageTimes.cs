@@ -33,6 +33,9 @@ public static class StageTimes
 
         /// <summary>Composing one crash state and writing it as a directory.</summary>
         BuildState,
+
+        /// <summary>Choosing a kill's crash states: each profile's states enumerated, fingerprinted and deduplicated (once per kill).</summary>
+        PlanStates,
     }
 
     private static readonly long[] Ticks = new long[Enum.GetValues<Stage>().Length];

@@ -144,7 +144,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         var passing = (input.Profiles ?? KnownProfiles.Names.ToList()).ToList();
         var modelAfterRun = input.ModelAfterRun ?? model.ToState();
         KillPlan plan;
-        using (StageTimes.Time(StageTimes.Stage.BuildState))
+        using (StageTimes.Time(StageTimes.Stage.PlanStates))
             plan = KillStates.Plan(builder, input);
         var launched = new Dictionary<int, LaunchedState>();
         try
