@@ -27,7 +27,7 @@ for (var i = 0; i < args.Length; i++)
         case "--scenarios": scenarios = args[++i]; break;
         case "--campaign-seconds": campaignSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|harness|python|fuse|fuse-cost|reference]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -86,7 +86,19 @@ try
         await harness.RunAsync(only);
     }
 
-    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "kit" or "harness" or "python" or "fuse" or "fuse-cost" or "reference");
+    if (only is "" or "states")
+    {
+        foreach (var shape in new[] { StateBuildBenchmark.SmallLog, StateBuildBenchmark.SqliteSized })
+        {
+            var (whole, shared, compose, load, how) = StateBuildBenchmark.Measure(workDir, shape);
+            Report(new Measurement($"state_build_whole_{shape.Name}", 1, 0, 1000 / whole, 1, $"state_build_whole_{shape.Name}",
+                $"{whole:F2} ms per state, every file written whole from memory ({string.Join(", ", shape.Files.Select(f => $"{f.File} {f.Bytes >> 10} KiB"))}; loading the kill's journal {load:F1} ms per kill)"));
+            Report(new Measurement($"state_build_shared_{shape.Name}", 1, 0, 1000 / shared, whole / shared, $"state_build_whole_{shape.Name} (time ratio: how many times faster)",
+                $"{shared:F2} ms per state, cloned from the data directory the kill left and patched where the state differs (last state: {how}; {workDir}); composing the state in memory, part of both: {compose:F2} ms"));
+        }
+    }
+
+    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "kit" or "harness" or "python" or "fuse" or "fuse-cost" or "reference" or "states");
     double? sim = null;
     if (only is "" or "sim" or "kit")
     {

@@ -101,7 +101,7 @@ public sealed class EngineProcessTests : IDisposable
         foreach (var mode in Enum.GetValues<Storage.Faults.Model.CrashMode>())
         {
             var stateDir = $"{_dir}-{mode}";
-            Storage.Faults.CrashStates.CrashStateBuilder.WriteTo(builder.Compose(mode, 5), stateDir);
+            builder.WriteTo(builder.Compose(mode, 5), stateDir);
             using var recovered = await EngineChild.StartAsync(stateDir);
             Assert.Equal(JsonValueKind.Null, recovered.Ready.GetProperty("corruption").ValueKind);
             await recovered.SendAsync("""{"id":1,"op":"read","from_lsn":1,"max_records":1000,"max_bytes":100000000}""");

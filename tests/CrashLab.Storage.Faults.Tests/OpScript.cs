@@ -57,6 +57,14 @@ internal sealed class OpScript
         return script;
     }
 
+    /// <summary>A script of fixed steps, written out by the test.</summary>
+    public static OpScript Of(Action<IFileSystem, string> steps)
+    {
+        var script = new OpScript();
+        script._steps.Add((fs, root, _) => steps(fs, root));
+        return script;
+    }
+
     public void Run(IFileSystem fs, string root)
     {
         var open = new Dictionary<string, IStorageFile>();

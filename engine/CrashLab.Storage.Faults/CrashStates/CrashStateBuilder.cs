@@ -18,10 +18,12 @@ public sealed partial class CrashStateBuilder
     private readonly IReadOnlyList<PendingOp> _pending;
     private readonly IReadOnlyList<PendingOp> _beforeKill;
     private readonly IReadOnlyList<SyncBarrier> _barriers;
+    private readonly CrashStateFiles _files;
 
-    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, long? killedAt, IReadOnlyList<SyncBarrier> barriers, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events)
+    private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, long? killedAt, IReadOnlyList<SyncBarrier> barriers, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events, CrashStateFiles files)
     {
         Events = events;
+        _files = files;
         _durable = durable;
         _pending = pending;
         _beforeKill = killedAt is { } op ? [.. pending.Where(p => p.Sequence <= op)] : pending;
@@ -50,6 +52,8 @@ public sealed partial class CrashStateBuilder
         var state = JournalFile.Replay(traceDir);
         var performed = state.WithdrawUnperformed(rel => File.Exists(Path.Combine(dataDir, rel)));
         var image = LoadImage(dataDir, state);
+        // The directory as the kill left it, the base states are cloned from (the clone shares the bytes until Undo changes them).
+        var files = new CrashStateFiles(dataDir, image.Clone());
         foreach (var op in state.Tracker.Pending)
         {
             foreach (var inode in CrashWindow.InodesOf(op))
@@ -73,7 +77,7 @@ public sealed partial class CrashStateBuilder
             { } kill => new CrashPoint { AtOp = kill.Op, Perform = kill.Performed },
             null => new CrashPoint { AtOp = state.LastOperation, Perform = performed },
         };
-        return new CrashStateBuilder(image, pending, state.Kill?.Op, [.. state.Tracker.History.Barriers], replayPoint, [.. state.Events]);
+        return new CrashStateBuilder(image, pending, state.Kill?.Op, [.. state.Tracker.History.Barriers], replayPoint, [.. state.Events], files);
     }
 
     /// <summary>The latest operations the journal recorded, oldest first (at most <c>JournalState.EventLimit</c>).</summary>
@@ -89,17 +93,13 @@ public sealed partial class CrashStateBuilder
     public List<(ulong Seed, FsImage State)> Distinct(int count, CrashMode mode, ulong seed, int sectorSize = 512, int attempts = 0)
         => Distinct(KnownProfiles.Posix, count, mode, seed, sectorSize, attempts);
 
-    /// <summary>Writes a state as a directory (which must not exist yet, or be empty).</summary>
-    public static void WriteTo(FsImage state, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        foreach (var (path, content) in state.Files())
-        {
-            var full = Path.Combine(directory, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllBytes(full, content);
-        }
-    }
+    /// <summary>
+    /// Writes a state of this kill as a directory (which must not exist yet, or be empty), cloning
+    /// from the data directory as the kill left it what the state leaves unchanged
+    /// (<see cref="CrashStateFiles"/>); the data directory must not have changed since
+    /// <see cref="Load"/>.
+    /// </summary>
+    public CrashStateFiles.Written WriteTo(FsImage state, string directory) => _files.Write(state, directory);
 
     private static FsImage LoadImage(string dataDir, JournalState state)
     {

@@ -33,6 +33,13 @@ public sealed class FileData
         return new FileData(_bytes, Length);
     }
 
+    /// <summary>
+    /// Whether both hold the same bytes: at once when they still share one buffer (a buffer is
+    /// copied before any change while shared), else by comparing them.
+    /// </summary>
+    public bool SameBytes(FileData other)
+        => Length == other.Length && (ReferenceEquals(_bytes, other._bytes) || Content.SequenceEqual(other.Content));
+
     public int Read(long offset, Span<byte> destination)
     {
         if (offset >= Length)

@@ -60,7 +60,7 @@ internal static class CrashStateCommand
         for (var i = 0; i < states.Count; i++)
         {
             var target = count == 1 ? output.FullName : Path.Combine(output.FullName, $"state-{i + 1:D4}");
-            CrashStateBuilder.WriteTo(states[i].State, target);
+            builder.WriteTo(states[i].State, target);
             Console.WriteLine($"{mode.Name()} seed {states[i].Seed}, sector {sector}: {states[i].State.Entries.Count} files -> {target}");
         }
 

@@ -207,7 +207,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             {
                 var image = plan.States[index].Build();
                 tornWrites = image.TornWrites;
-                CrashStateBuilder.WriteTo(image, stateDir);
+                builder.WriteTo(image, stateDir);
             }
 
             var stateModel = ChainModel.FromState(modelAfterRun);
