@@ -3,7 +3,12 @@
 # ratios to baselines measured in the same run (this kind of machine is shared and noisy); each
 # is printed with its target. The harness figures run the Python example through FUSE, which
 # needs root and /dev/fuse.
-# Usage: scripts/run-benchmarks.sh [benchmark options, e.g. --quick, --seconds 3, --only wal|harness]
+# Usage: scripts/run-benchmarks.sh [benchmark options, e.g. --quick, --seconds 3, --only wal|harness|states|certify]
+# A full run writes bench-results/benchmarks.json; --only NAME writes bench-results/benchmarks-NAME.json
+# (a group's run does not overwrite the full run's figures). Every run ends with a table of issue 23's
+# figures against their targets (met / NOT MET / not measured in this run), also written to
+# bench-results/targets[-NAME].txt and .json. `--only certify` times the documented L4 certification of
+# the Python example (minutes; never part of a full run) and keeps its reports in bench-results/certify-l4.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cli="$("$root/scripts/publish-cli.sh")"
@@ -11,7 +16,13 @@ bin="$(dirname "$cli")"
 "$root/scripts/publish.sh" "$root/tests/CrashLab.TrivialChild/CrashLab.TrivialChild.csproj" "$root/out/trivial" crashlab-trivial-child >/dev/null
 dotnet build "$root/tests/CrashLab.Benchmarks" -c Release --nologo -v quiet >&2
 mkdir -p "$root/bench-results"
+out="$root/bench-results/benchmarks.json"
+previous=""
+for arg in "$@"; do
+  if [[ "$previous" == "--only" ]]; then out="$root/bench-results/benchmarks-$arg.json"; fi
+  previous="$arg"
+done
 exec dotnet "$root/artifacts/bin/CrashLab.Benchmarks/release/CrashLab.Benchmarks.dll" \
   --engine "$bin/crashlab-engine" --trivial "$root/out/trivial/crashlab-trivial-child" \
   --fuse "$bin/crashlab-fuse" --python-backend "$root/examples/backends/python/simple_wal.py" --scenarios "$root/scenarios" \
-  --out "$root/bench-results/benchmarks.json" --dir "$root/out" "$@"
+  --crashlab "$cli" --out "$out" --dir "$root/out" "$@"

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrashLab.Benchmarks;
 using CrashLab.Benchmarks.Harness;
+using CrashLab.Benchmarks.Summary;
 
 // Usage: CrashLab.Benchmarks [--out FILE] [--dir DIR] [--seconds S] [--quick]
 if (args is [SyscallProbe.Flag, var probeSeconds])
@@ -9,7 +10,7 @@ string? outPath = null;
 var workDir = Path.Combine(Path.GetTempPath(), "crashlab-bench-" + Environment.ProcessId);
 var quick = false;
 var only = "";
-string? engine = null, trivial = null, fuse = null, python = null, scenarios = null;
+string? engine = null, trivial = null, fuse = null, python = null, scenarios = null, crashlab = null;
 var campaignSeconds = 60.0;
 for (var i = 0; i < args.Length; i++)
 {
@@ -25,9 +26,10 @@ for (var i = 0; i < args.Length; i++)
         case "--fuse": fuse = args[++i]; break;
         case "--python-backend": python = args[++i]; break;
         case "--scenarios": scenarios = args[++i]; break;
+        case "--crashlab": crashlab = args[++i]; break;
         case "--campaign-seconds": campaignSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference|certify]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)\n       [--crashlab PATH/crashlab]   (--only certify: the L4 certification's wall clock, minutes long, never in a full run)\n       A run ends with a table of issue 23's figures against their targets, also written beside --out (targets.txt, targets.json).");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -98,7 +100,19 @@ try
         }
     }
 
-    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "kit" or "harness" or "python" or "fuse" or "fuse-cost" or "reference" or "states");
+    if (only == "certify")
+    {
+        if (crashlab == null || python == null)
+        {
+            Console.Error.WriteLine("--only certify needs --crashlab and --python-backend (see scripts/run-benchmarks.sh)");
+            return 2;
+        }
+
+        var reports = Path.Combine(outPath != null ? Path.GetDirectoryName(Path.GetFullPath(outPath))! : workDir, "certify-l4");
+        Report(CertifyWallClock.Measure(crashlab, python, reports));
+    }
+
+    var rest = only is not ("startup" or "cycles" or "powerloss" or "sim" or "kit" or "harness" or "python" or "fuse" or "fuse-cost" or "reference" or "states" or "certify");
     double? sim = null;
     if (only is "" or "sim" or "kit")
     {
@@ -192,5 +206,7 @@ if (outPath != null)
     File.WriteAllText(outPath, json);
     Console.WriteLine($"wrote {outPath}");
 }
+
+TargetSummary.Report(results, outPath);
 
 return 0;

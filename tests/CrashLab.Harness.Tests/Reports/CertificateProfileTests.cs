@@ -101,9 +101,17 @@ public sealed class CertificateProfileTests
         l2.ProfileKill(Posix, exhaustive: false, checkedStates: 6, total: 5000);
         l2.ProfileKill(Ext4, exhaustive: true, checkedStates: 12, total: 12);
 
-        var level = Certificate.From("reference", true, "L2", Catalog, run, tally, 7).Levels.Single(l => l.Name == "L2");
+        var certificate = Certificate.From("reference", true, "L2", Catalog, run, tally, 7);
+        var level = certificate.Levels.Single(l => l.Name == "L2");
 
         Assert.Equal((1, 0), (level.Profiles[0].Kills, level.Profiles[0].ExhaustiveKills));
         Assert.Equal((1, 1), (level.Profiles[1].Kills, level.Profiles[1].ExhaustiveKills));
+        // The share reaches what certify prints and writes (certificate.txt and certificate.json), per level and profile.
+        var l2Lines = certificate.ToText().Split('\n').SkipWhile(line => !line.TrimStart().StartsWith("L2 ", StringComparison.Ordinal)).Skip(1).TakeWhile(line => line.StartsWith("      ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(l2Lines, line => line.Contains(Posix, StringComparison.Ordinal) && line.Contains("kills exhaustive 0/1 (0%)", StringComparison.Ordinal));
+        Assert.Contains(l2Lines, line => line.Contains(Ext4, StringComparison.Ordinal) && line.Contains("kills exhaustive 1/1 (100%)", StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(certificate.ToJson())!["levels"]!.AsArray().Single(l => (string?)l!["name"] == "L2")!["profiles"]!.AsArray();
+        Assert.Equal([0, 1], json.Select(p => p!["exhaustive_kills"]!.GetValue<int>()));
+        Assert.Equal([1, 1], json.Select(p => p!["kills"]!.GetValue<int>()));
     }
 }
