@@ -18,12 +18,11 @@ public sealed partial class CrashStateBuilder
     private readonly IReadOnlyList<PendingOp> _pending;
     private readonly IReadOnlyList<PendingOp> _beforeKill;
     private readonly IReadOnlyList<SyncBarrier> _barriers;
-    private readonly CrashStateFiles _files;
 
     private CrashStateBuilder(FsImage durable, IReadOnlyList<PendingOp> pending, long? killedAt, IReadOnlyList<SyncBarrier> barriers, CrashPoint replayPoint, IReadOnlyList<JournalEvent> events, CrashStateFiles files)
     {
         Events = events;
-        _files = files;
+        Files = files;
         _durable = durable;
         _pending = pending;
         _beforeKill = killedAt is { } op ? [.. pending.Where(p => p.Sequence <= op)] : pending;
@@ -99,7 +98,10 @@ public sealed partial class CrashStateBuilder
     /// (<see cref="CrashStateFiles"/>); the data directory must not have changed since
     /// <see cref="Load"/>.
     /// </summary>
-    public CrashStateFiles.Written WriteTo(FsImage state, string directory) => _files.Write(state, directory);
+    public CrashStateFiles.Written WriteTo(FsImage state, string directory) => Files.Write(state, directory);
+
+    /// <summary>How this kill's states are written (<see cref="WriteTo"/>).</summary>
+    public CrashStateFiles Files { get; }
 
     private static FsImage LoadImage(string dataDir, JournalState state)
     {

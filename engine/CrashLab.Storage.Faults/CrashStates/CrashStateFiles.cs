@@ -8,14 +8,19 @@ namespace CrashLab.Storage.Faults.CrashStates;
 /// on disk. The base is the data directory as the kill left it (nothing writes it while the kill's
 /// states are checked): a state's file whose inode is there is cloned from it (a reflink where the
 /// file system offers copy-on-write, else an in-kernel copy) and, when the state's bytes differ,
-/// patched in the 4 KiB blocks that differ and cut or extended to the state's length. Only files
-/// the kill left no trace of are written whole. Every file of a state is its own inode, so a
+/// patched in the 4 KiB blocks that differ and cut or extended to the state's length. Files the
+/// kill left no trace of are written whole, and so are small ones (up to
+/// <see cref="WholeUpTo"/>): writing their bytes, already in memory, costs less than opening
+/// the source and cloning it (measured: docs/benchmarks.md). Every file of a state is its own inode, so a
 /// backend writing it (as root, whatever the permissions) changes neither the base nor another
 /// state: no hard links.
 /// </summary>
 public sealed class CrashStateFiles
 {
     private const int Block = 4096;
+
+    /// <summary>Files up to this size are written from memory rather than cloned (0: every file the kill left is cloned).</summary>
+    public int WholeUpTo { get; set; } = 64 << 10;
     private readonly string _killedDir;
     private readonly Dictionary<long, (string Path, FileData Bytes)> _killed = [];
 
@@ -46,7 +51,8 @@ public sealed class CrashStateFiles
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             var content = state.Inodes.TryGetValue(inode, out var data) ? data : new FileData([]);
             using var file = File.OpenHandle(full, FileMode.CreateNew, FileAccess.ReadWrite);
-            switch (_killed.TryGetValue(inode, out var source) ? Clone(source, file) : CloneKind.None)
+            var source = content.Length > WholeUpTo && _killed.TryGetValue(inode, out var killed) ? killed : default;
+            switch (source.Path != null ? Clone(source, file) : CloneKind.None)
             {
                 case CloneKind.None:
                     RandomAccess.Write(file, content.Content, 0);

@@ -24,6 +24,7 @@ public sealed class CrashStateFilesTests
     {
         using var dir = new TempDirectory();
         var builder = Kill(dir, OpScript.Random(script, 30));
+        builder.Files.WholeUpTo = 0; // the script's files are small: clone and patch them all the same
         var window = builder.Window();
         var states = CrashEnumerator.Enumerate(KnownProfiles.Posix, window, new EnumerationLimits { MaxStates = 24 }).States;
         for (var i = 0; i < states.Count; i++)
@@ -75,7 +76,7 @@ public sealed class CrashStateFilesTests
 
             Assert.Equal((0, 2, 0, 0, 0L), (written.Reflinked, written.KernelCopied, written.Patched, written.WrittenWhole, written.BytesWritten));
             File.AppendAllText(Path.Combine(target, "untouched"), "written by the backend");
-            Assert.Equal(4096, new FileInfo(Path.Combine(data, "untouched")).Length);
+            Assert.Equal(Large, new FileInfo(Path.Combine(data, "untouched")).Length);
             AssertHolds(builder.Compose(CrashMode.KeepAll, 1), Path.Combine(root, "again"), builder);
         }
         finally
@@ -101,11 +102,27 @@ public sealed class CrashStateFilesTests
 
     /// <summary>The data directory is the base only while it is as the kill left it: a file changed since is written whole from the image.</summary>
     [Fact]
+    public void WriteTo_SmallFiles_WrittenFromMemoryNotCloned()
+    {
+        using var dir = new TempDirectory();
+        var builder = Kill(dir, OpScript.Of((fs, root) =>
+        {
+            using var small = fs.Open(Path.Combine(root, "small"), OpenMode.OpenOrCreate);
+            small.Write(0, new byte[100]);
+        }));
+        var image = builder.Compose(CrashMode.KeepAll, 1);
+        var written = builder.WriteTo(image, dir.Sub("state"));
+
+        Assert.Equal((0, 0, 1, 100L), (written.Reflinked, written.KernelCopied, written.WrittenWhole, written.BytesWritten));
+        AssertHolds(image, dir.Sub("state"), "small");
+    }
+
+    [Fact]
     public void WriteTo_DataDirectoryChangedSinceTheLoad_WritesTheChangedFileWhole()
     {
         using var dir = new TempDirectory();
         var builder = Kill(dir, Appends());
-        File.WriteAllBytes(Path.Combine(dir.Data, "untouched"), [9]);
+        File.WriteAllBytes(Path.Combine(dir.Data, "untouched"), new byte[Large - 1]);
         var image = builder.Compose(CrashMode.KeepAll, 1);
         var written = builder.WriteTo(image, dir.Sub("state"));
 
@@ -113,22 +130,25 @@ public sealed class CrashStateFilesTests
         AssertHolds(image, dir.Sub("state"), "changed base");
     }
 
-    /// <summary>A synced 4 KiB file no pending operation touches, and a synced 8 KiB log then rewritten in its first block and appended to twice, unsynced.</summary>
+    /// <summary>Past the size written whole from memory (<see cref="CrashStateFiles.WholeUpTo"/>).</summary>
+    private const int Large = (64 << 10) + 8192;
+
+    /// <summary>A synced file no pending operation touches, and a synced log then rewritten in its first block and appended to twice, unsynced; both large enough to be cloned.</summary>
     private static OpScript Appends() => OpScript.Of((fs, root) =>
     {
         using (var untouched = fs.Open(Path.Combine(root, "untouched"), OpenMode.OpenOrCreate))
         {
-            untouched.Write(0, Enumerable.Repeat((byte)7, 4096).ToArray());
+            untouched.Write(0, Enumerable.Repeat((byte)7, Large).ToArray());
             untouched.Sync();
         }
 
         using var log = fs.Open(Path.Combine(root, "log"), OpenMode.OpenOrCreate);
-        log.Write(0, Enumerable.Repeat((byte)1, 8192).ToArray());
+        log.Write(0, Enumerable.Repeat((byte)1, Large).ToArray());
         log.Sync();
         fs.SyncDirectory(root);
         log.Write(0, Enumerable.Repeat((byte)2, 4096).ToArray());
-        log.Write(8192, Enumerable.Repeat((byte)3, 4096).ToArray());
-        log.Write(12288, Enumerable.Repeat((byte)4, 100).ToArray());
+        log.Write(Large, Enumerable.Repeat((byte)3, 4096).ToArray());
+        log.Write(Large + 4096, Enumerable.Repeat((byte)4, 100).ToArray());
     });
 
     private static CrashStateBuilder Kill(TempDirectory dir, OpScript ops) => Kill(dir.Data, dir.Trace, ops);
