@@ -52,7 +52,7 @@ public sealed partial class CrashStateBuilder
         var performed = state.WithdrawUnperformed(rel => File.Exists(Path.Combine(dataDir, rel)));
         var image = LoadImage(dataDir, state);
         // The directory as the kill left it, the base states are cloned from (the clone shares the bytes until Undo changes them).
-        var files = new CrashStateFiles(dataDir, image.Clone());
+        var files = new CrashStateFiles(dataDir, image.Clone(), state.Tracker.Pending);
         foreach (var op in state.Tracker.Pending)
         {
             foreach (var inode in CrashWindow.InodesOf(op))

@@ -18,13 +18,19 @@ public sealed class CrashStateFilesTests
 {
     private const string Memory = "/dev/shm";
 
-    /// <summary>Every state a profile admits, written out, holds exactly the bytes of its image: the blocks patched, the lengths cut or extended, the files the kill unlinked written whole.</summary>
+    /// <summary>
+    /// Every state a profile admits, written out, holds exactly the bytes of its image: written
+    /// whole from memory, and cloned then patched (a plain copy standing in for the reflink, so
+    /// the patching runs on any file system): the blocks the pending operations touched, the
+    /// lengths cut or extended, the files the kill unlinked written whole.
+    /// </summary>
     [Property(MaxTest = 20)]
-    public void WriteTo_EveryEnumeratedState_HoldsExactlyItsImage(ulong script)
+    public void WriteTo_EveryEnumeratedState_HoldsExactlyItsImage(ulong script, bool cloned)
     {
         using var dir = new TempDirectory();
         var builder = Kill(dir, OpScript.Random(script, 30));
-        builder.Files.WholeUpTo = 0; // the script's files are small: clone and patch them all the same
+        if (cloned)
+            CloneEverything(builder);
         var window = builder.Window();
         var states = CrashEnumerator.Enumerate(KnownProfiles.Posix, window, new EnumerationLimits { MaxStates = 24 }).States;
         for (var i = 0; i < states.Count; i++)
@@ -32,15 +38,19 @@ public sealed class CrashStateFilesTests
             var image = states[i].Compose();
             var target = dir.Sub($"state-{i}");
             builder.WriteTo(image, target);
-            AssertHolds(image, target, $"script {script}, state {i}");
+            AssertHolds(image, target, $"script {script}, cloned {cloned}, state {i}");
         }
     }
 
-    [Fact]
-    public void WriteTo_BackendWritesIntoAState_NeitherTheDataDirectoryNorAnotherStateChanges()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteTo_BackendWritesIntoAState_NeitherTheDataDirectoryNorAnotherStateChanges(bool cloned)
     {
         using var dir = new TempDirectory();
         var builder = Kill(dir, Appends());
+        if (cloned)
+            CloneEverything(builder);
         var killed = Snapshot(dir.Data);
         var (first, second) = (dir.Sub("state-1"), dir.Sub("state-2"));
         var image = builder.Compose(CrashMode.KeepAll, 1);
@@ -60,9 +70,9 @@ public sealed class CrashStateFilesTests
         AssertHolds(image, second, "the other state");
     }
 
-    /// <summary>tmpfs offers no reflinks: every file the kill left is copied in the kernel, none shared.</summary>
+    /// <summary>tmpfs offers no reflinks: every file is written from memory, none shared.</summary>
     [Fact]
-    public void WriteTo_OnAFileSystemWithoutReflinks_CopiesInTheKernelAndStaysIndependent()
+    public void WriteTo_OnAFileSystemWithoutReflinks_WritesFromMemoryAndStaysIndependent()
     {
         Assert.Equal("tmpfs", new DriveInfo(Memory).DriveFormat);
         var root = Directory.CreateDirectory(Path.Combine(Memory, $"crashlab-faults-{Guid.NewGuid():N}")).FullName;
@@ -74,7 +84,7 @@ public sealed class CrashStateFilesTests
             var target = Path.Combine(root, "state");
             var written = builder.WriteTo(image, target);
 
-            Assert.Equal((0, 2, 0, 0, 0L), (written.Reflinked, written.KernelCopied, written.Patched, written.WrittenWhole, written.BytesWritten));
+            Assert.Equal((0, 0, 2, (2 * Large) + 4096 + 100L), (written.Reflinked, written.Patched, written.WrittenWhole, written.BytesWritten));
             File.AppendAllText(Path.Combine(target, "untouched"), "written by the backend");
             Assert.Equal(Large, new FileInfo(Path.Combine(data, "untouched")).Length);
             AssertHolds(builder.Compose(CrashMode.KeepAll, 1), Path.Combine(root, "again"), builder);
@@ -90,13 +100,14 @@ public sealed class CrashStateFilesTests
     {
         using var dir = new TempDirectory();
         var builder = Kill(dir, Appends());
+        CloneEverything(builder);
         var window = builder.Window();
         var lost = new CrashAssignment([.. window.Pending.Select(_ => OpOutcome.Lost)]);
         var image = window.Apply(lost);
         var written = builder.WriteTo(image, dir.Sub("state"));
 
         // The first 4 KiB of the log were rewritten in place and lost: one block written back; the two appends lost: the length cut.
-        Assert.Equal((1, 0, 4096L), (written.Patched, written.WrittenWhole, written.BytesWritten));
+        Assert.Equal((2, 1, 0, 4096L), (written.Reflinked, written.Patched, written.WrittenWhole, written.BytesWritten));
         AssertHolds(image, dir.Sub("state"), "all lost");
     }
 
@@ -113,7 +124,7 @@ public sealed class CrashStateFilesTests
         var image = builder.Compose(CrashMode.KeepAll, 1);
         var written = builder.WriteTo(image, dir.Sub("state"));
 
-        Assert.Equal((0, 0, 1, 100L), (written.Reflinked, written.KernelCopied, written.WrittenWhole, written.BytesWritten));
+        Assert.Equal((0, 1, 100L), (written.Reflinked, written.WrittenWhole, written.BytesWritten));
         AssertHolds(image, dir.Sub("state"), "small");
     }
 
@@ -122,16 +133,17 @@ public sealed class CrashStateFilesTests
     {
         using var dir = new TempDirectory();
         var builder = Kill(dir, Appends());
+        CloneEverything(builder);
         File.WriteAllBytes(Path.Combine(dir.Data, "untouched"), new byte[Large - 1]);
         var image = builder.Compose(CrashMode.KeepAll, 1);
         var written = builder.WriteTo(image, dir.Sub("state"));
 
-        Assert.Equal(1, written.WrittenWhole);
+        Assert.Equal((1, 1), (written.Reflinked, written.WrittenWhole));
         AssertHolds(image, dir.Sub("state"), "changed base");
     }
 
     /// <summary>Past the size written whole from memory (<see cref="CrashStateFiles.WholeUpTo"/>).</summary>
-    private const int Large = (64 << 10) + 8192;
+    private const int Large = (256 << 10) + 8192;
 
     /// <summary>A synced file no pending operation touches, and a synced log then rewritten in its first block and appended to twice, unsynced; both large enough to be cloned.</summary>
     private static OpScript Appends() => OpScript.Of((fs, root) =>
@@ -150,6 +162,19 @@ public sealed class CrashStateFilesTests
         log.Write(Large, Enumerable.Repeat((byte)3, 4096).ToArray());
         log.Write(Large + 4096, Enumerable.Repeat((byte)4, 100).ToArray());
     });
+
+    /// <summary>Clones every file the kill left, whatever its size, with a plain copy standing in for a reflink where the file system has none.</summary>
+    private static void CloneEverything(CrashStateBuilder builder)
+    {
+        builder.Files.WholeUpTo = 0;
+        builder.Files.Cloner = (source, destination) =>
+        {
+            var bytes = new byte[RandomAccess.GetLength(source)];
+            RandomAccess.Read(source, bytes, 0);
+            RandomAccess.Write(destination, bytes, 0);
+            return true;
+        };
+    }
 
     private static CrashStateBuilder Kill(TempDirectory dir, OpScript ops) => Kill(dir.Data, dir.Trace, ops);
 
