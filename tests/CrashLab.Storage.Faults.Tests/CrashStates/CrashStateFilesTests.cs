@@ -111,6 +111,30 @@ public sealed class CrashStateFilesTests
         AssertHolds(image, dir.Sub("state"), "all lost");
     }
 
+    /// <summary>A shrink leaves zeros where the file is extended again; a state that lost the shrink holds the old bytes there, far from any write.</summary>
+    [Fact]
+    public void WriteTo_ShrinkLostWriteKept_PatchesWhereTheShrinkLeftZeros()
+    {
+        using var dir = new TempDirectory();
+        var builder = Kill(dir, OpScript.Of((fs, root) =>
+        {
+            using var file = fs.Open(Path.Combine(root, "db"), OpenMode.OpenOrCreate);
+            file.Write(0, Enumerable.Repeat((byte)5, 3 * 4096).ToArray());
+            file.Sync();
+            fs.SyncDirectory(root);
+            file.SetLength(1000);
+            file.Write(2 * 4096, Enumerable.Repeat((byte)6, 4096).ToArray());
+        }));
+        CloneEverything(builder);
+        var window = builder.Window();
+        var shrinkLost = new CrashAssignment([.. window.Pending.Select(op => op is SetLengthOp ? OpOutcome.Lost : OpOutcome.Whole(op, window.SectorSize))]);
+        var image = window.Apply(shrinkLost);
+        builder.WriteTo(image, dir.Sub("state"));
+
+        Assert.Equal(5, File.ReadAllBytes(Path.Combine(dir.Sub("state"), "db"))[4096]);
+        AssertHolds(image, dir.Sub("state"), "shrink lost, write kept");
+    }
+
     /// <summary>The data directory is the base only while it is as the kill left it: a file changed since is written whole from the image.</summary>
     [Fact]
     public void WriteTo_SmallFiles_WrittenFromMemoryNotCloned()
