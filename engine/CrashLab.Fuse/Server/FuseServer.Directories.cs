@@ -7,6 +7,12 @@ namespace CrashLab.Fuse.Server;
 
 internal sealed partial class FuseServer
 {
+    /// <summary>
+    /// opendir answers at once and lists nothing: a program opens a directory to fsync it far more
+    /// often than to read it (a WAL's directory fsync after each create or rename), and a listing
+    /// costs a stat per entry, milliseconds in a directory of thousands of files. The first
+    /// READDIR lists it.
+    /// </summary>
     private int OpenDir(in FuseRequest request)
     {
         if (Backing(request.NodeId) is not { } path)
@@ -16,26 +22,25 @@ internal sealed partial class FuseServer
             return error;
         if (!self.IsDirectory)
             return -Errno.ENOTDIR;
-        var entries = new List<DirectoryEntry> { new(".", self.Inode, 4), new("..", 0, 4) };
-        foreach (var child in Directory.EnumerateFileSystemEntries(path))
-        {
-            if (FileStat.TryRead(child, out var stat) == 0)
-                entries.Add(new DirectoryEntry(Path.GetFileName(child), stat.Inode, (stat.Mode & FileStat.TypeMask) >> 12));
-        }
-
         var handle = _nextHandle++;
-        _directories[handle] = entries;
+        _directories[handle] = null;
         _reply.U64(handle).U32(0).U32(0);
         return 0;
     }
 
-    /// <summary>fuse_dirent records from the offset the kernel asks (an index into the listing), as many as fit.</summary>
+    /// <summary>
+    /// fuse_dirent records from the offset the kernel asks (an index into the listing), as many as
+    /// fit. Offset 0 (the first read, or a rewinddir) lists the directory as it is now; later reads
+    /// continue that listing, so the offsets stay stable while the program reads.
+    /// </summary>
     private int ReadDir(in FuseRequest request)
     {
         var body = request.Reader();
         var (fh, offset, size) = (body.U64(), body.U64(), body.U32());
         if (!_directories.TryGetValue(fh, out var entries))
             return -Errno.EBADF;
+        if (entries == null || offset == 0)
+            _directories[fh] = entries = Listing(Backing(request.NodeId));
         var used = 0;
         for (var i = (int)Math.Min(offset, (ulong)entries.Count); i < entries.Count; i++)
         {
@@ -54,6 +59,21 @@ internal sealed partial class FuseServer
         }
 
         return 0;
+    }
+
+    /// <summary>The directory's names with their inodes and types; none once it is gone (as Linux lists a removed directory).</summary>
+    private static List<DirectoryEntry> Listing(string? path)
+    {
+        if (path == null || FileStat.TryRead(path, out var self) < 0 || !self.IsDirectory)
+            return [];
+        var entries = new List<DirectoryEntry> { new(".", self.Inode, 4), new("..", 0, 4) };
+        foreach (var child in Directory.EnumerateFileSystemEntries(path))
+        {
+            if (FileStat.TryRead(child, out var stat) == 0)
+                entries.Add(new DirectoryEntry(Path.GetFileName(child), stat.Inode, (stat.Mode & FileStat.TypeMask) >> 12));
+        }
+
+        return entries;
     }
 
     private int ReleaseDir(in FuseRequest request)

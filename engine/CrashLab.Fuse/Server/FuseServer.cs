@@ -18,7 +18,7 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
     private readonly NodeTable _nodes = new();
     private readonly ReplyBuffer _reply = new();
     private readonly Dictionary<ulong, IStorageFile> _files = [];
-    private readonly Dictionary<ulong, List<DirectoryEntry>> _directories = [];
+    private readonly Dictionary<ulong, List<DirectoryEntry>?> _directories = [];
     private readonly HashSet<ulong> _unreportedSyncErrors = [];
     private readonly string _root = Path.GetFullPath(backingRoot).TrimEnd('/');
     private ulong _nextHandle = 1;
@@ -75,7 +75,10 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
         FuseOpcode.Create => Create(request),
         FuseOpcode.Read => Read(request),
         FuseOpcode.Write => Write(request),
-        FuseOpcode.Flush => 0,
+        // Nothing to do at close (no locks here, writes are through): ENOSYS once tells the kernel
+        // so, and it stops sending FLUSH, a round trip on every close (it still writes back a
+        // closing file's mmap-dirty pages first).
+        FuseOpcode.Flush => -Errno.ENOSYS,
         FuseOpcode.Release => Release(request),
         FuseOpcode.Fsync => Fsync(request),
         FuseOpcode.Fallocate => Fallocate(request),

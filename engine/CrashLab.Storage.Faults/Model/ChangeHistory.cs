@@ -24,6 +24,10 @@ public sealed class ChangeHistory
     private readonly Dictionary<long, BlockRanges> _unwritten = [];
     private readonly List<SyncBarrier> _barriers = [];
 
+    /// <summary>The oldest pending operation at the last <see cref="Prune"/>, and how many barriers it left (each reaching that far).</summary>
+    private long _prunedAt = long.MinValue;
+    private int _barriersPruned;
+
     /// <summary>Successful syncs that may still commit a pending operation, oldest first.</summary>
     public IReadOnlyList<SyncBarrier> Barriers => _barriers;
 
@@ -103,7 +107,22 @@ public sealed class ChangeHistory
     }
 
     /// <summary>Drops barriers that reach no pending operation (every operation up to their last change is durable).</summary>
-    public void Prune(long oldestPending) => _barriers.RemoveAll(b => b.LastChange < oldestPending);
+    public void Prune(long oldestPending)
+    {
+        // Every barrier older than the last prune reaches its oldest pending operation; while that
+        // oldest stays (a file never synced), only the barriers added since need a look, so a sync
+        // does not pay for every sync before it.
+        var from = oldestPending <= _prunedAt ? _barriersPruned : 0;
+        var kept = from;
+        for (var i = from; i < _barriers.Count; i++)
+        {
+            if (_barriers[i].LastChange >= oldestPending)
+                _barriers[kept++] = _barriers[i];
+        }
+
+        _barriers.RemoveRange(kept, _barriers.Count - kept);
+        (_prunedAt, _barriersPruned) = (oldestPending, kept);
+    }
 
     /// <summary>Everything needed to carry the history across a journal compaction (see <see cref="Restore"/>).</summary>
     public HistorySnapshot Snapshot() => new(
@@ -124,6 +143,7 @@ public sealed class ChangeHistory
         foreach (var (inode, settled, length) in snapshot.Lengths)
             (_settled[inode], _length[inode]) = (settled, length);
         _barriers.AddRange(snapshot.Barriers);
+        (_prunedAt, _barriersPruned) = (long.MinValue, 0);
         _unwritten.Clear();
         foreach (var (inode, start, end) in snapshot.Unwritten)
             Unwritten(inode).Add(start, end);
