@@ -20,7 +20,7 @@ const string Usage = """
 switch (args)
 {
     case ["run", "--", _, ..]:
-        return FuseRun.Execute(args[2..], Environment.GetEnvironmentVariable, Console.Error);
+        return FuseRun.Execute(args[2..], Environment.GetEnvironmentVariable, new StandardErrorOnDemand());
     case ["sweep"]:
         Console.Error.WriteLine($"crashlab-fuse: unmounted {MountPoints.SweepStale()} stale mount(s)");
         return 0;

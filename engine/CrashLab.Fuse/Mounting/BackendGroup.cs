@@ -4,19 +4,16 @@ using CrashLab.Fuse.Kernel;
 namespace CrashLab.Fuse.Mounting;
 
 /// <summary>
-/// The backend's process group, apart from the daemon's: the backend is started through setsid,
-/// so the fence can SIGKILL the backend and everything it spawned while the daemon lives on to
-/// take what the kernel still writes back for the dead processes (their dirty shared mmap pages,
-/// written back as each process's mappings and descriptors close).
+/// The backend's process group, apart from the daemon's: the backend is started as the leader of
+/// a session of its own, so the fence can SIGKILL the backend and everything it spawned while the
+/// daemon lives on to take what the kernel still writes back for the dead processes (their dirty
+/// shared mmap pages, written back as each process's mappings and descriptors close).
 /// </summary>
 internal sealed class BackendGroup
 {
-    private const string SetSid = "/usr/bin/setsid";
     private readonly object _gate = new();
     private int _leader;
     private bool _killed;
-
-    public static bool Available => File.Exists(SetSid);
 
     /// <summary>True once the fence (or the daemon's own end) has killed the group.</summary>
     public bool Killed
@@ -28,25 +25,15 @@ internal sealed class BackendGroup
         }
     }
 
-    /// <summary>How to start <paramref name="command"/> as the leader of a new session and group (set its environment on it).</summary>
-    public static ProcessStartInfo StartInfo(IReadOnlyList<string> command)
-    {
-        var start = new ProcessStartInfo(SetSid) { UseShellExecute = false };
-        foreach (var word in command)
-            start.ArgumentList.Add(word);
-        return start;
-    }
-
-    /// <summary>Starts the backend; null when the fence came first (it is then never started).</summary>
-    public Process? Start(ProcessStartInfo start)
+    /// <summary>Starts the backend; its pid, or null when the fence came first (it is then never started).</summary>
+    /// <exception cref="IOException">The program could not be started.</exception>
+    public int? Start(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> environment)
     {
         lock (_gate)
         {
             if (_killed)
                 return null;
-            var process = Process.Start(start)!;
-            _leader = process.Id; // setsid execs in place: the child is the group's leader
-            return process;
+            return _leader = SessionSpawn.Start(command, environment);
         }
     }
 
@@ -68,6 +55,8 @@ internal sealed class BackendGroup
     /// </summary>
     public bool WaitUntilDead(TimeSpan bound)
     {
+        if (NoneLeft())
+            return true;
         var clock = Stopwatch.StartNew();
         while (AnyRunning())
         {
@@ -77,6 +66,19 @@ internal sealed class BackendGroup
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// No process of the group exists at all, not even a zombie: the common end (the leader,
+    /// reaped by us, was the only one), told by one kill(2) instead of a walk through /proc.
+    /// </summary>
+    private bool NoneLeft()
+    {
+        const int ESRCH = 3;
+        int leader;
+        lock (_gate)
+            leader = _leader;
+        return leader <= 0 || (Native.Kill(-leader, 0) < 0 && Native.Errno == ESRCH);
     }
 
     private bool AnyRunning()

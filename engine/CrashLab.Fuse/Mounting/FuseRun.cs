@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CrashLab.Fuse.Kernel;
 using CrashLab.Fuse.Server;
@@ -32,12 +31,6 @@ internal static class FuseRun
             return 2;
         }
 
-        if (!BackendGroup.Available)
-        {
-            log.WriteLine("crashlab-fuse: /usr/bin/setsid is missing (util-linux): the backend needs a process group of its own");
-            return 3;
-        }
-
         // A last resort must never SIGKILL our caller's group: the harness starts us with setsid already.
         _ = Native.SetSid();
         var group = new BackendGroup();
@@ -59,7 +52,6 @@ internal static class FuseRun
                 group.Kill();
         });
 
-        MountPoints.SweepStale();
         var mountPoint = MountPoints.For(backing);
         MountPoints.Release(mountPoint);
         Directory.CreateDirectory(mountPoint);
@@ -75,11 +67,18 @@ internal static class FuseRun
         }
 
         var server = new Thread(() => Serve(channel, backing, shim, group, log)) { IsBackground = true, Name = "fuse" };
-        server.Start();
-        using var orphanWatch = WatchParent(mountPoint, group);
+        Timer? orphanWatch = null;
         try
         {
-            var exit = RunChild(command, mountPoint, group, log);
+            var child = StartChild(command, mountPoint, group, log, out var exit);
+            // The backend's start need not wait for the rest of the set-up (a thread, a timer, reading
+            // mountinfo: milliseconds each under load): it runs while the backend's program loads, and
+            // the backend's first request on the mount waits in the kernel until the server reads it.
+            server.Start();
+            orphanWatch = WatchParent(mountPoint, group);
+            MountPoints.SweepStale();
+            if (child is { } pid)
+                exit = SessionSpawn.Wait(pid);
             if (!group.Killed)
                 return exit;
             Drain(group, mountPoint, log);
@@ -87,9 +86,11 @@ internal static class FuseRun
         }
         finally
         {
+            orphanWatch?.Dispose();
             group.Kill(); // whatever the backend left running when it ended
             MountPoints.Release(mountPoint);
-            server.Join(TimeSpan.FromSeconds(5));
+            if (server.ThreadState != System.Threading.ThreadState.Unstarted)
+                server.Join(TimeSpan.FromSeconds(5));
             channel.Dispose();
         }
     }
@@ -109,25 +110,26 @@ internal static class FuseRun
         }
     }
 
-    private static int RunChild(IReadOnlyList<string> command, string mountPoint, BackendGroup group, TextWriter log)
+    /// <summary>Starts the backend on the mount; its pid, or null with the daemon's exit status when it never started (killed first, or not runnable).</summary>
+    private static int? StartChild(IReadOnlyList<string> command, string mountPoint, BackendGroup group, TextWriter log, out int exit)
     {
-        var start = BackendGroup.StartInfo(command);
-        start.Environment["CRASHLAB_DATA_DIR"] = mountPoint;
-        start.Environment.Remove(ShimEnvironment.FaultPlanVariable);
-        start.Environment.Remove(ShimEnvironment.TraceDirVariable);
-        start.Environment.Remove(OperationPacing.Variable);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+            environment[(string)variable.Key] = (string?)variable.Value ?? "";
+        environment["CRASHLAB_DATA_DIR"] = mountPoint;
+        environment.Remove(ShimEnvironment.FaultPlanVariable);
+        environment.Remove(ShimEnvironment.TraceDirVariable);
+        environment.Remove(OperationPacing.Variable);
+        exit = Killed;
         try
         {
-            using var child = group.Start(start);
-            if (child == null)
-                return Killed;
-            child.WaitForExit();
-            return child.ExitCode;
+            return group.Start(command, environment);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (IOException e)
         {
             log.WriteLine($"crashlab-fuse: cannot run the backend '{command[0]}': {e.Message}");
-            return ChildFailed;
+            exit = ChildFailed;
+            return null;
         }
     }
 
