@@ -12,6 +12,7 @@ var quick = false;
 var only = "";
 string? engine = null, trivial = null, fuse = null, python = null, scenarios = null, crashlab = null;
 var campaignSeconds = 60.0;
+var harnessWorkers = 2;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,8 +29,9 @@ for (var i = 0; i < args.Length; i++)
         case "--scenarios": scenarios = args[++i]; break;
         case "--crashlab": crashlab = args[++i]; break;
         case "--campaign-seconds": campaignSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--harness-workers": harnessWorkers = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference|certify]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure)]   (harness figures)\n       [--crashlab PATH/crashlab]   (--only certify: the L4 certification's wall clock, minutes long, never in a full run)\n       A run ends with a table of issue 23's figures against their targets, also written beside --out (targets.txt, targets.json).");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference|certify]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure) --harness-workers N (default 2)]   (harness figures)\n       [--crashlab PATH/crashlab]   (--only certify: the L4 certification's wall clock, minutes long, never in a full run)\n       A run ends with a table of issue 23's figures against their targets, also written beside --out (targets.txt, targets.json).");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -84,7 +86,7 @@ try
 
     if (engine != null && fuse != null && python != null && scenarios != null && only is "" or "harness" or "python" or "fuse" or "fuse-cost" or "reference")
     {
-        var harness = new HarnessBenchmarks(engine, fuse, python, scenarios, workDir, Report) { CampaignDuration = TimeSpan.FromSeconds(quick ? campaignSeconds / 4 : campaignSeconds) };
+        var harness = new HarnessBenchmarks(engine, fuse, python, scenarios, workDir, Report) { CampaignDuration = TimeSpan.FromSeconds(quick ? campaignSeconds / 4 : campaignSeconds), Workers = harnessWorkers };
         await harness.RunAsync(only);
     }
 

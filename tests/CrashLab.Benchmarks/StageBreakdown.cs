@@ -10,4 +10,14 @@ internal static class StageBreakdown
     public static string PerUnit(int units)
         => string.Join(", ", StageTimes.Snapshot().Where(s => s.Count > 0)
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Total.TotalMilliseconds / Math.Max(1, units):F1} ms ({s.Count}x)")));
+
+    /// <summary>
+    /// The same, and what no stage accounts for: <paramref name="workerSeconds"/> (the workers' time,
+    /// wall clock times workers) less every stage's.
+    /// </summary>
+    public static string PerUnit(int units, double workerSeconds)
+    {
+        var unaccounted = workerSeconds * 1000 - StageTimes.Snapshot().Sum(s => s.Total.TotalMilliseconds);
+        return PerUnit(units) + string.Create(CultureInfo.InvariantCulture, $", in no stage {unaccounted / Math.Max(1, units):F1} ms");
+    }
 }

@@ -88,7 +88,11 @@ public sealed partial class BackendProcess
             // Half a line is the mark of a SIGKILL mid-write (ours, or a crash point's), not of bad framing.
             if (lines.EndedInsideLine && !_killed && !(await ExitsSoonAsync().ConfigureAwait(false) && _process.ExitCode == KilledBySigkill))
                 throw BackendFindingException.Protocol("stdout ended inside a line (no trailing newline)");
-            if (!await ExitsSoonAsync().ConfigureAwait(false))
+            // A backend the harness killed is dying: its pending requests fail at the end of its
+            // stdout, with every reply it wrote read, not once its exit is seen too (a thread hop
+            // and a reap later, tens of milliseconds under load, each kill). The start after it
+            // still waits for the reap (DisposeAsync).
+            if (!_killed && !await ExitsSoonAsync().ConfigureAwait(false))
             {
                 _findings.Enqueue(BackendFindingException.Protocol("the backend closed stdout but kept running"));
                 Kill();

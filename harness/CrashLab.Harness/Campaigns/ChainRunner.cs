@@ -17,6 +17,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     private readonly SplitMix _random = new(settings.ChainSeed);
     private readonly ChainModel _model = new(new Payloads(settings.ChainSeed));
     private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
+    private readonly DirectorySnapshot _snapshot = new();
     private int _cycle;
     private (List<RecordedRequest> Requests, double KillMs)? _lastRun;
     private ReadyEvent? _lastReady;
@@ -55,7 +56,8 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         if (_model.Started && !finalCheckOnly && _random.Below(1000) < scenario.KillDuringRecoveryShare * 1000)
             await KillDuringRecoveryAsync(cancellationToken).ConfigureAwait(false);
 
-        var snapshot = CaseFile.Snapshot(_dataDir);
+        using (StageTimes.Time(StageTimes.Stage.Snapshot))
+            _snapshot.Take(_dataDir);
         var modelBefore = _model.ToState();
         var checking = _model.Started;
         var judge = new RecoveryJudge(_model, faultsExplainRefusal: _model.MediaFaultPending);
@@ -73,7 +75,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         if (checking && start.Verdict.Violation != null)
             tally.StateChecked(start.Verdict.DurableDataAtRisk);
         if (start.Process == null)
-            return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
+            return Ended(start.Verdict, modelBefore, start.Stderr);
         var backend = start.Process;
         await using (backend.ConfigureAwait(false))
         {
@@ -81,7 +83,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
             if (backend.Ready is { } ready)
                 tally.SawReady(ready.Backend);
             if (start.Verdict.Outcome != RecoveryVerdict.Kind.Accepted)
-                return Ended(start.Verdict, snapshot, modelBefore, start.Stderr);
+                return Ended(start.Verdict, modelBefore, start.Stderr);
             if (checking)
                 tally.StateChecked(start.Verdict.DurableDataAtRisk);
             if (finalCheckOnly)
@@ -94,7 +96,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
             _lastRun = null;
             var runViolation = await LoadAndKillAsync(backend, cancellationToken).ConfigureAwait(false);
             if (runViolation != null)
-                return Fail("run", runViolation, snapshot, modelBefore, backend.Stderr.ToString());
+                return Fail("run", runViolation, modelBefore, backend.Stderr.ToString());
         }
 
         StageTimes.Add(StageTimes.Stage.KillAndReap, System.Diagnostics.Stopwatch.GetElapsedTime(_killedAt));
@@ -105,12 +107,12 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     }
 
     /// <summary>A start that was not accepted: a violation (recorded with a case), or an honest refusal that ends the chain.</summary>
-    private bool Ended(RecoveryVerdict verdict, Dictionary<string, string> snapshot, ChainModelState modelBefore, string? stderr)
+    private bool Ended(RecoveryVerdict verdict, ChainModelState modelBefore, string? stderr)
     {
         if (_aborted.IsCancellationRequested)
             return false;
         if (verdict.Violation is { } violation)
-            return Fail("recovery", violation, snapshot, modelBefore, stderr);
+            return Fail("recovery", violation, modelBefore, stderr);
         tally.FatalStart(verdict.Reason ?? "refused to start");
         return false;
     }
@@ -166,6 +168,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
         // the change is seen: a rewrite on tmpfs can be over before an awaiting task resumes.
         var atOnce = rewrites && delay < TimeSpan.FromMilliseconds(1);
         BackendProcess? started = null;
+        using var timing = StageTimes.Time(StageTimes.Stage.KillDuringRecovery);
         try
         {
             using var firstChange = rewrites ? FirstChange.Watch(_dataDir, atOnce ? () => Volatile.Read(ref started)?.Kill() : null) : null;
@@ -209,12 +212,12 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     /// start, the previous cycle's, whose kill left the directory being recovered.
     /// </summary>
     /// <remarks>After an abort the harness killed the backend: what followed is not the backend's doing, and not recorded.</remarks>
-    private bool Fail(string stage, Violation violation, Dictionary<string, string> snapshot, ChainModelState model, string? stderr)
+    private bool Fail(string stage, Violation violation, ChainModelState model, string? stderr)
     {
         if (_aborted.IsCancellationRequested)
             return false;
         var timeline = _lastRun is { } run ? new Timeline { KillMs = Math.Round(run.KillMs, 2), KilledBy = "timed kill" } : null;
-        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, snapshot, stderr, timeline: timeline, transcript: _lastRun?.Requests, ready: _lastReady);
+        CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, _snapshot.ToCaseFile(), stderr, timeline: timeline, transcript: _lastRun?.Requests, ready: _lastReady);
         return false;
     }
 }

@@ -36,6 +36,12 @@ public static class StageTimes
 
         /// <summary>Choosing a kill's crash states: each profile's states enumerated, fingerprinted and deduplicated (once per kill).</summary>
         PlanStates,
+
+        /// <summary>A start killed while it recovers, from spawn until it is reaped (it checks nothing itself: the next start judges what it left).</summary>
+        KillDuringRecovery,
+
+        /// <summary>Keeping the data directory as it was before a start, for the case file should that start fail.</summary>
+        Snapshot,
     }
 
     private static readonly long[] Ticks = new long[Enum.GetValues<Stage>().Length];

@@ -17,6 +17,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     private readonly SplitMix _random = new(settings.ChainSeed);
     private ChainModel _model = new(new Payloads(settings.ChainSeed));
     private readonly string _dataDir = Path.Combine(settings.WorkDir, "data");
+    private readonly DirectorySnapshot _snapshot = new();
     private long _expectedOps = 60;
     private int _cycle;
     private IReadOnlyList<string> _profiles = settings.Profiles ?? [.. Storage.Faults.Profiles.KnownProfiles.Names];
@@ -47,13 +48,14 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     {
         _cycle++;
         tally.Cycle();
-        var snapshot = CaseFile.Snapshot(_dataDir);
+        using (StageTimes.Time(StageTimes.Stage.Snapshot))
+            _snapshot.Take(_dataDir);
         var modelBefore = _model.ToState();
         var runSeed = _random.Next();
         var window = new WorkloadGenerator(settings.Scenario.Workload, runSeed);
         var input = new WhiteBoxInput
         {
-            Plan = PlanMaker.ForRun(settings.Scenario, _random, runSeed, snapshot.Values.Sum(v => (long)v.Length * 3 / 4), _expectedOps),
+            Plan = PlanMaker.ForRun(settings.Scenario, _random, runSeed, _snapshot.Bytes, _expectedOps),
             RecoveryPlan = PlanMaker.ForRecovery(settings.Scenario, runSeed),
             States = PlanMaker.States(settings.Scenario, _random),
             StatesWanted = settings.Scenario.StatesPerKill,
@@ -88,7 +90,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             // The kill's states are all counted by now; each finding came after its own share of them.
             var statesBeforeKill = tally.States - outcome.Checked.Count;
             foreach (var (finding, index) in outcome.LaterFindings.Prepend(outcome).Select((f, i) => (f, i)))
-                Fail(finding, finding.Violation!, input, snapshot, modelBefore, index, statesBeforeKill + finding.StatesToFinding);
+                Fail(finding, finding.Violation!, input, modelBefore, index, statesBeforeKill + finding.StatesToFinding);
             _profiles = [.. _profiles.Where(p => outcome.StillPassing?.Contains(p) == true)];
             if (_profiles.Count == 0 || outcome.Continuation == null || outcome.Stage != "power-loss")
                 return false;
@@ -105,7 +107,7 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
     }
 
     /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent.</summary>
-    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, Dictionary<string, string> snapshot, ChainModelState modelBefore, int finding, int statesChecked)
+    private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, ChainModelState modelBefore, int finding, int statesChecked)
     {
         violation = StartAdmission.Attribute(violation, settings.Profiles ?? Storage.Faults.Profiles.KnownProfiles.Names, _startAdmittedBy);
         var replay = input with
@@ -120,6 +122,6 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
             KillAfterRequests = null,
             ModelAfterRun = outcome.ModelAfterRun,
         };
-        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, snapshot, outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready, finding: finding, statesChecked: statesChecked);
+        CaseRecorder.Record(settings, tally, _cycle, outcome.Stage, violation, modelBefore, _snapshot.ToCaseFile(), outcome.Stderr, replay, outcome.Timeline, ready: outcome.Ready, finding: finding, statesChecked: statesChecked);
     }
 }

@@ -21,11 +21,12 @@ public sealed class RecoveryJudge(ChainModel model, bool faultsExplainRefusal, b
     public async Task<JudgedStart> StartAsync(BackendSpec backend, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var spawning = StageTimes.Time(StageTimes.Stage.SpawnToReady);
         var process = await BackendProcess.SpawnAsync(backend, environment, timeouts, cancellationToken).ConfigureAwait(false);
         RecoveryVerdict? notReady;
         try
         {
-            using (StageTimes.Time(StageTimes.Stage.SpawnToReady))
+            using (spawning)
                 notReady = await AwaitReadyAsync(process, cancellationToken).ConfigureAwait(false);
         }
         catch (BackendFindingException finding)

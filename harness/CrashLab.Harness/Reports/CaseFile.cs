@@ -83,12 +83,6 @@ public sealed record CaseFile
     /// <summary>Files of the data directory (relative path, base64) as they were before the failing start.</summary>
     public Dictionary<string, string> DataDirectory { get; init; } = [];
 
-    public static Dictionary<string, string> Snapshot(string directory)
-        => Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                .ToDictionary(f => Path.GetRelativePath(directory, f), f => Convert.ToBase64String(File.ReadAllBytes(f)))
-            : [];
-
     public void Restore(string directory)
     {
         Directory.CreateDirectory(directory);

@@ -10,7 +10,7 @@ namespace CrashLab.Benchmarks.Harness;
 /// </summary>
 internal static class CrashStateRate
 {
-    public static async Task<(double PerWorker, int States)> MeasureAsync(BackendSpec backend, IReadOnlyList<Scenario> scenarios, int workers, string workDir, TimeSpan duration)
+    public static async Task<(double PerWorker, int States, double Seconds)> MeasureAsync(BackendSpec backend, IReadOnlyList<Scenario> scenarios, int workers, string workDir, TimeSpan duration)
     {
         var settings = new CampaignSettings(backend, backend.Name, !backend.WhiteBox || backend.Fuse, scenarios, 1, workers, Path.Combine(workDir, "campaign-" + Guid.NewGuid().ToString("N")))
         {
@@ -31,6 +31,6 @@ internal static class CrashStateRate
         }
 
         Directory.Delete(settings.OutDir, recursive: true);
-        return (tally.States / seconds / workers, tally.States);
+        return (tally.States / seconds / workers, tally.States, seconds);
     }
 }

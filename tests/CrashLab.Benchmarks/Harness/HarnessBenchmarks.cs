@@ -21,6 +21,9 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
 
     public TimeSpan BoundDuration { get; init; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>The unmeasured campaign before each measured one (see <see cref="RateAgainstBoundAsync"/>).</summary>
+    public TimeSpan WarmUpDuration { get; init; } = TimeSpan.FromSeconds(10);
+
     public int Workers { get; init; } = 2;
 
     public async Task RunAsync(string only)
@@ -48,18 +51,34 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
 
     private async Task RateAgainstBoundAsync(string name, BackendSpec backend, BackendSpec boundBackend, IReadOnlyList<Scenario> level)
     {
-        // The bound is measured half before and half after the campaign: a shared machine's load drifts within minutes.
-        var before = await RestartBound.CyclesPerSecond(boundBackend, Dir($"bound-{name}"), BoundDuration / 2).ConfigureAwait(false);
+        // The bounds are measured half before and half after the campaign: a shared machine's load drifts within minutes.
+        var (before, concurrentBefore) = await BoundsAsync(boundBackend, name).ConfigureAwait(false);
+        // Steady state, as a certification of minutes sees it: the harness's code is compiled (JIT)
+        // during a short campaign first: measured (perf), compiling had taken a third of the harness's CPU in the minute.
+        await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"warm-up-{name}"), WarmUpDuration).ConfigureAwait(false);
         StageTimes.Reset();
-        var (perWorker, states) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
-        var stages = StageBreakdown.PerUnit(states);
-        var after = await RestartBound.CyclesPerSecond(boundBackend, Dir($"bound-{name}"), BoundDuration / 2).ConfigureAwait(false);
+        var cpu = HarnessCpu();
+        var (perWorker, states, seconds) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
+        cpu = HarnessCpu() - cpu;
+        var stages = StageBreakdown.PerUnit(states, Workers * seconds);
+        var (after, concurrentAfter) = await BoundsAsync(boundBackend, name).ConfigureAwait(false);
         var bound = (before + after) / 2;
+        var concurrent = (concurrentBefore + concurrentAfter) / 2;
         report(new Measurement($"restart_bound_{name}", 1, 0, bound, null, Note: "spawn, ready, read the empty log, SIGKILL, reap" + (backend.Fuse ? " (through FUSE: mount and unmount included)" : "")
             + string.Create(CultureInfo.InvariantCulture, $"; {before:F2}/s before the campaign, {after:F2}/s after")));
+        report(new Measurement($"restart_bound_{name}_concurrent", Workers, 0, concurrent, null, Note: string.Create(CultureInfo.InvariantCulture,
+            $"the same cycle, {Workers} loops at once (per loop): what the backend's starts allow each of {Workers} workers sharing these cores; {concurrentBefore:F2}/s before the campaign, {concurrentAfter:F2}/s after")));
         report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
-            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {CampaignDuration.TotalSeconds:0} s, every check included; "
-            + $"restart bound {1000 / bound:F0} ms; per state: {stages}"));
+            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {seconds:0} s (after a {WarmUpDuration.TotalSeconds:0} s unmeasured campaign), every check included; "
+            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms")));
+    }
+
+    /// <summary>The restart bound serially (the yardstick) and with as many loops at once as the campaign has workers.</summary>
+    private async Task<(double Serial, double Concurrent)> BoundsAsync(BackendSpec backend, string name)
+    {
+        var serial = await RestartBound.CyclesPerSecond(backend, Dir($"bound-{name}"), BoundDuration / 2).ConfigureAwait(false);
+        var concurrent = await RestartBound.CyclesPerSecondPerLoop(backend, Dir($"bound-{name}-concurrent"), BoundDuration / 2, Workers).ConfigureAwait(false);
+        return (serial, concurrent);
     }
 
     /// <summary>
@@ -91,6 +110,12 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
             }
         }
     }
+
+    /// <summary>
+    /// The CPU time of this process, the harness's (a backend's own is not counted: the group kill
+    /// ends its guard before the guard can reap it, so the kernel charges it to no process of ours).
+    /// </summary>
+    private static TimeSpan HarnessCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(workDir, name)).FullName;
 }
