@@ -13,7 +13,8 @@ namespace CrashLab.Wal.Recovery;
 /// 512-byte sector of the frame all zero, while a bit flip leaves none. (2) Every frame carries
 /// the durable LSN its writer knew, so a later frame that knew the damaged LSN was durable proves
 /// media damage. (3) Frames carry their own offset, so a valid frame found at another offset is
-/// a misdirected write. Without a media fault none of the three can fire: no false alarms.
+/// a misdirected write, as are bytes past a segment's end (a write that landed there grew the
+/// file). Without a media fault none of them can fire: no false alarms.
 /// </remarks>
 internal static class DamageClassifier
 {
@@ -63,6 +64,12 @@ internal static class DamageClassifier
     /// <summary>A frame header past the cut that proves the cut LSN had been durable, or was written to the wrong place.</summary>
     private static string? FindEvidence(FrameCursor cursor, long from, long lostLsn)
     {
+        // The engine never writes past a segment's size (segments are made at their full size), so
+        // bytes there are a write that landed past the end; frames there are out of a header's reach.
+        var pastEnd = LastNonZero(cursor, Math.Max(from, cursor.Segment.Size));
+        if (pastEnd >= 0)
+            return $"data was found at offset {pastEnd}, past the segment's end at {cursor.Segment.Size}: misdirected write";
+
         var at = from;
         while (at + FrameHeader.Size <= cursor.FileLength)
         {
