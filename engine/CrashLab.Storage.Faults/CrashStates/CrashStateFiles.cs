@@ -20,7 +20,7 @@ public sealed class CrashStateFiles
     private const int Block = 4096;
     private readonly string _killedDir;
     private readonly Dictionary<long, (string Path, FileData Bytes)> _killed = [];
-    private readonly Dictionary<long, List<(long Start, long End)>> _touched = [];
+    private readonly Dictionary<long, List<(long Start, long End)>> _touched;
 
     /// <summary>Whether this directory's file system made a reflink (null: not tried yet).</summary>
     private bool? _reflinks;
@@ -33,17 +33,7 @@ public sealed class CrashStateFiles
         _killedDir = killedDir;
         foreach (var (path, inode) in asKilled.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             _killed.TryAdd(inode, (path, asKilled.Inodes[inode]));
-        foreach (var op in pending)
-        {
-            (long, long)? range = op switch
-            {
-                WriteOp write => (write.Offset, write.End),
-                SetLengthOp resize => (Math.Min(resize.Length, resize.OldLength), long.MaxValue),
-                _ => null,
-            };
-            if (range is { } r && op.Inode is { } inode)
-                (_touched.TryGetValue(inode, out var list) ? list : _touched[inode] = []).Add(r);
-        }
+        _touched = TouchedRanges.Of(pending, sectorSize: 1);
     }
 
     /// <summary>Makes the empty second file a copy-on-write clone of the first, or says it cannot (a test can put a plain copy here, to reach the patching on any file system).</summary>

@@ -25,7 +25,7 @@ internal sealed class StateFingerprint
     private const int Block = 4096;
 
     private readonly CrashWindow _window;
-    private readonly Dictionary<long, List<(long Start, long End)>> _ranges = [];
+    private readonly Dictionary<long, List<(long Start, long End)>> _ranges;
     private readonly FsImage _scratch;
     private readonly Dictionary<long, byte[]> _durableContent = [];
     private readonly Dictionary<long, byte[]?[]> _durableBlocks = [];
@@ -33,19 +33,7 @@ internal sealed class StateFingerprint
     public StateFingerprint(CrashWindow window, IReadOnlySet<long> touched)
     {
         _window = window;
-        foreach (var op in window.Pending)
-        {
-            var range = op switch
-            {
-                // Whole sectors: a kept sector carries the earlier writes' bytes around the write's own.
-                WriteOp write => (Math.Min(write.Offset / window.SectorSize * window.SectorSize, write.OldLength), (write.End + window.SectorSize - 1) / window.SectorSize * window.SectorSize),
-                SetLengthOp resize => (Math.Min(resize.Length, resize.OldLength), long.MaxValue),
-                _ => ((long, long)?)null,
-            };
-            if (range is { } r)
-                (_ranges.TryGetValue(op.Inode!.Value, out var list) ? list : _ranges[op.Inode!.Value] = []).Add(r);
-        }
-
+        _ranges = TouchedRanges.Of(window.Pending, window.SectorSize);
         _scratch = window.Durable.CloneOnly(touched);
     }
 
