@@ -9,10 +9,13 @@ namespace CrashLab.Harness.Backends;
 /// </summary>
 internal static class ProcessTree
 {
+    /// <summary>Whether the kernel keeps children lists (CONFIG_PROC_CHILDREN): asked once, not at every kill.</summary>
+    private static readonly bool ChildrenListed = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
+
     /// <summary>Every descendant of <paramref name="root"/>, parents before their children; null where the kernel keeps no children lists.</summary>
     public static List<int>? Descendants(int root)
     {
-        if (!File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children"))
+        if (!ChildrenListed)
             return null;
         var found = new List<int>();
         var next = new Queue<int>([root]);
