@@ -135,7 +135,7 @@ public sealed class CrashStateFilesTests
         AssertHolds(image, dir.Sub("state"), "shrink lost, write kept");
     }
 
-    /// <summary>The data directory is the base only while it is as the kill left it: a file changed since is written whole from the image.</summary>
+    /// <summary>Files up to <see cref="CrashStateFiles.WholeUpTo"/> are written from memory even where they could be cloned: their bytes are at hand.</summary>
     [Fact]
     public void WriteTo_SmallFiles_WrittenFromMemoryNotCloned()
     {
@@ -152,6 +152,7 @@ public sealed class CrashStateFilesTests
         AssertHolds(image, dir.Sub("state"), "small");
     }
 
+    /// <summary>The data directory is the base only while it is as the kill left it: a file changed since is written whole from the image.</summary>
     [Fact]
     public void WriteTo_DataDirectoryChangedSinceTheLoad_WritesTheChangedFileWhole()
     {
