@@ -80,7 +80,7 @@ public sealed partial class WriteAheadLog
         var started = Stopwatch.GetTimestamp();
         List<Writing.PendingWrites.Chunk> chunks;
         Segment[] toSync;
-        long sequence, lsn;
+        long sequence, lsn, durableBefore;
         bool sync;
         lock (_lock)
         {
@@ -92,6 +92,8 @@ public sealed partial class WriteAheadLog
             }
 
             chunks = _tail.Pending.TakeAll();
+            // Only the leader moves the durable LSN, so it holds until this group is written.
+            durableBefore = _durableLsn;
             sequence = _encodedSeq;
             lsn = _tail.NextLsn - 1;
             sync = durable || _waiters.Exists(w => w.Durable);
@@ -102,6 +104,8 @@ public sealed partial class WriteAheadLog
 
         try
         {
+            foreach (var chunk in chunks)
+                chunk.Seal(durableBefore);
             if (_options.Is(Mutant.PartialGroupSync) && sync && chunks.Count > 0)
                 WriteSyncingPart(chunks, toSync);
             else

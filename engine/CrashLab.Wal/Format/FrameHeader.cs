@@ -12,8 +12,9 @@ namespace CrashLab.Wal.Format;
 /// Layout (little endian): headerCrc u32 | payloadCrc u32 | lsn u64 | offset u32 | length u32 |
 /// commitGap u32 | packed u32 (recordOffset: 24 bits, kind: 4 bits, flags: 4 bits).
 /// The header has its own CRC so that, once it verifies, its length can be trusted when telling a
-/// torn payload from a damaged one. commitGap = lsn - (durable LSN when written), 0 = unknown: it
-/// lets recovery prove that a damaged frame had been acknowledged durable.
+/// torn payload from a damaged one. commitGap = lsn - (durable LSN when the frame was handed to the
+/// file, not when it was encoded), 0 = unknown: it lets recovery prove that a damaged frame had
+/// been acknowledged durable.
 /// </remarks>
 internal readonly record struct FrameHeader(
     uint PayloadCrc,
@@ -48,8 +49,11 @@ internal readonly record struct FrameHeader(
         return gap is > 0 and < uint.MaxValue ? (uint)gap : 0;
     }
 
-    /// <summary>Writes the header, including its CRC salted with <paramref name="salt"/>.</summary>
-    public void Write(Span<byte> destination, FrameSalt salt)
+    /// <summary>
+    /// Writes every field but the header CRC; <see cref="Seal"/> adds it. The writer seals a frame
+    /// only when handing it to the file, so the commit gap it seals is the durable LSN at that moment.
+    /// </summary>
+    public void WriteUnsealed(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], PayloadCrc);
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Lsn);
@@ -57,8 +61,21 @@ internal readonly record struct FrameHeader(
         BinaryPrimitives.WriteUInt32LittleEndian(destination[20..], Length);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], CommitGap);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], (RecordOffset & 0xFFFFFF) | ((uint)Kind << 24) | ((uint)Flags << 28));
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, HeaderCrc(salt, destination));
     }
+
+    /// <summary>
+    /// Stamps an unsealed header with the commit gap for <paramref name="durableLsn"/> (what is
+    /// durable as the frame is written) and then its CRC, salted with <paramref name="salt"/>.
+    /// </summary>
+    public static void Seal(Span<byte> header, FrameSalt salt, long durableLsn)
+    {
+        var lsn = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], GapFor(lsn, durableLsn));
+        BinaryPrimitives.WriteUInt32LittleEndian(header, HeaderCrc(salt, header));
+    }
+
+    /// <summary>The payload length field of a header (sealed or not), to step from frame to frame.</summary>
+    public static int LengthOf(ReadOnlySpan<byte> header) => (int)BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
 
     /// <summary>Parses the header; false when its CRC does not verify (then the fields mean nothing).</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, FrameSalt salt, out FrameHeader header)

@@ -54,7 +54,11 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
     public int SegmentsNeededForMarker()
         => Active == null || FrameLayout.PayloadAt(Offset, segmentBytes, 8) != 8 ? 1 : 0;
 
-    /// <summary>Encodes one atomic batch; LSNs run on from <see cref="NextLsn"/>. Needs the segments counted by <see cref="SegmentsNeeded"/> ready.</summary>
+    /// <summary>
+    /// Encodes one atomic batch, unsealed; LSNs run on from <see cref="NextLsn"/>. Needs the segments
+    /// counted by <see cref="SegmentsNeeded"/> ready. <paramref name="durableLsn"/> goes only into the
+    /// header of a segment this activates, which is written at once.
+    /// </summary>
     public void EncodeBatch(IReadOnlyList<ReadOnlyMemory<byte>> records, long durableLsn)
     {
         for (var i = 0; i < records.Count; i++)
@@ -86,7 +90,7 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
                     index.Add(new LogIndex.Entry(lsn, Active!, Offset));
                 _segmentHasRecordStart |= first;
                 var flags = last && (i == records.Count - 1 || options.Is(Mutant.NonAtomicBatch)) ? FrameFlags.BatchEnd : FrameFlags.None;
-                Put(kind, flags, lsn, (uint)done, data.Slice(done, n), durableLsn);
+                Put(kind, flags, lsn, (uint)done, data.Slice(done, n));
                 done += n;
                 if (last)
                     break;
@@ -105,24 +109,25 @@ internal sealed class LogTail(IFileSystem fs, string directory, ulong logId, lon
             Activate(NextLsn, durableLsn);
         if (FrameLayout.PayloadAt(Offset, segmentBytes, payload.Length) != payload.Length)
             Rotate(NextLsn, durableLsn);
-        Put(FrameKind.Truncate, FrameFlags.BatchEnd, NextLsn, 0, payload, durableLsn);
+        Put(FrameKind.Truncate, FrameFlags.BatchEnd, NextLsn, 0, payload);
     }
 
-    private void Put(FrameKind kind, FrameFlags flags, long lsn, uint recordOffset, ReadOnlySpan<byte> payload, long durableLsn)
+    private void Put(FrameKind kind, FrameFlags flags, long lsn, uint recordOffset, ReadOnlySpan<byte> payload)
     {
         var size = FrameHeader.FrameSize(payload.Length);
         var frame = Pending.Reserve(Active!, Offset, size);
         payload.CopyTo(frame[FrameHeader.Size..]);
         frame[(FrameHeader.Size + payload.Length)..].Clear();
+        // Unsealed: the leader seals it (commit gap, header CRC) as it hands the group to the file.
         var header = new FrameHeader(FrameHeader.PayloadCrcOf(payload), lsn, (uint)Offset, (uint)payload.Length,
-            FrameHeader.GapFor(lsn, durableLsn), recordOffset, kind, flags);
-        header.Write(frame, Active!.Salt);
+            0, recordOffset, kind, flags);
+        header.WriteUnsealed(frame);
         Offset += size;
     }
 
     private void Rotate(long lsn, long durableLsn)
     {
-        Put(FrameKind.SegmentEnd, FrameFlags.None, lsn, 0, [], durableLsn);
+        Put(FrameKind.SegmentEnd, FrameFlags.None, lsn, 0, []);
         Activate(lsn, durableLsn);
     }
 

@@ -1,10 +1,11 @@
 using System.Buffers;
+using CrashLab.Wal.Format;
 
 namespace CrashLab.Wal.Writing;
 
 /// <summary>
 /// Encoded frames not yet handed to the OS, as one contiguous chunk per segment. The flush leader
-/// takes them all at once, so a whole group goes out in one pwrite per segment.
+/// takes them all at once, seals them, and writes a whole group in one pwrite per segment.
 /// </summary>
 internal sealed class PendingWrites
 {
@@ -35,6 +36,20 @@ internal sealed class PendingWrites
             var span = Buffer.AsSpan(Length, count);
             Length += count;
             return span;
+        }
+
+        /// <summary>
+        /// Seals every frame of the chunk (see <see cref="FrameHeader.Seal"/>) with the durable LSN
+        /// as the chunk goes to the file. Stamped at encoding instead, a batch encoded while the
+        /// previous group's fdatasync was under way would be written after that group was
+        /// acknowledged yet deny it: if the group's write went astray, recovery would take its
+        /// zeros for a torn tail and cut acknowledged records silently.
+        /// </summary>
+        public void Seal(long durableLsn)
+        {
+            var frames = Buffer.AsSpan(0, Length);
+            for (var at = 0; at < frames.Length; at += FrameHeader.FrameSize(FrameHeader.LengthOf(frames[at..])))
+                FrameHeader.Seal(frames[at..], Segment.Salt, durableLsn);
         }
 
         public void Release() => ArrayPool<byte>.Shared.Return(Buffer);
