@@ -18,6 +18,9 @@ internal sealed class FlakyFileSystem(IFileSystem inner) : IFileSystem
     /// <summary>Decides whether an operation fails: (operation, path) → errno, or 0 to let it through.</summary>
     public Func<string, string, int> Fail { get; set; } = (_, _) => 0;
 
+    /// <summary>Sees each write's (path, offset, bytes) just before it reaches the file, once <see cref="Fail"/> let it through.</summary>
+    public Action<string, long, byte[]>? Writing { get; set; }
+
     public sealed class SimulatedCrash : Exception
     {
         public SimulatedCrash()
@@ -82,6 +85,7 @@ internal sealed class FlakyFileSystem(IFileSystem inner) : IFileSystem
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
             fs.Mutate("write", Path);
+            fs.Writing?.Invoke(Path, offset, data.ToArray());
             inner.Write(offset, data);
         }
 
