@@ -1,3 +1,4 @@
+using CrashLab.Storage;
 using CrashLab.Storage.Faults.Model;
 using CrashLab.Storage.Physical;
 using CrashLab.Wal.Format;
@@ -11,9 +12,11 @@ namespace CrashLab.Wal.Tests.Writing;
 /// lets a misdirected write of an acknowledged group pass for a torn tail (silent loss), a stamp
 /// too high reports damage after an ordinary torn tail (a false alarm). So as each frame reaches
 /// the file it must claim every LSN acknowledged durable before, and none that no completed
-/// fdatasync covered. Random sequences of appends, syncs and write-outs, some batches encoded
-/// from inside a group's fdatasync (as a writer does while the leader syncs), every write checked.
-/// FsCheck prints the seed of a failing sequence.
+/// fdatasync covered; and once an fdatasync has failed nothing more may be written (Linux reports
+/// a writeback error once, so a later frame could stand on data that is gone). Random sequences of
+/// appends, syncs and write-outs, some batches encoded from inside a group's fdatasync (as a
+/// writer does while the leader syncs), some runs ending in a failed fdatasync; every write is
+/// checked as it is made. FsCheck prints the seed of a failing sequence.
 /// </summary>
 public sealed class DurableStampTests
 {
@@ -26,27 +29,34 @@ public sealed class DurableStampTests
         using var log = WriteAheadLog.Open(fs, dir.Path, Small);
         long acknowledged = 0, wholeWritten = 0, coveredBySync = 0, encodedDuringSync = 0;
         var frames = 0;
+        var (failNextSync, syncFailed) = (false, false);
         ReadOnlyMemory<byte>[]? duringNextSync = null;
         fs.Fail = (operation, path) =>
         {
-            if (operation == "fdatasync" && path.EndsWith(SegmentNames.Extension, StringComparison.Ordinal))
+            if (operation != "fdatasync" || !path.EndsWith(SegmentNames.Extension, StringComparison.Ordinal))
+                return 0;
+            if (duringNextSync is { } batch)
             {
-                // The leader syncs what it wrote and writes nothing more until the sync is done.
-                coveredBySync = wholeWritten;
-                if (duringNextSync is { } batch)
-                {
-                    duringNextSync = null;
-                    log.Append(batch);
-                    encodedDuringSync++;
-                }
+                duringNextSync = null;
+                log.Append(batch);
+                encodedDuringSync++;
             }
 
+            if (failNextSync)
+            {
+                syncFailed = true;
+                return Errno.EIO;
+            }
+
+            // The leader syncs what it wrote and writes nothing more until the sync is done.
+            coveredBySync = wholeWritten;
             return 0;
         };
         fs.Writing = (path, offset, data) =>
         {
             if (!path.EndsWith(SegmentNames.Extension, StringComparison.Ordinal) || offset < SegmentHeader.DataStart)
                 return;
+            Assert.False(syncFailed, $"seed {seed}: written to {path} at offset {offset} after an fdatasync failed");
             var salt = SaltOf(path);
             for (var at = 0; at < data.Length; frames++)
             {
@@ -59,34 +69,53 @@ public sealed class DurableStampTests
             }
         };
 
-        for (var step = 0; step < 40; step++)
+        for (var step = 0; step < 40 && !syncFailed; step++)
         {
-            var batch = RandomBatch(random, step);
-            switch (random.Below(5))
+            // Late in a run, now and then, the next fdatasync fails.
+            failNextSync |= step >= 30 && random.Below(8) == 0;
+            try
             {
-                case 0:
-                    acknowledged = Math.Max(acknowledged, log.AppendAsync(batch, sync: true).AsTask().GetAwaiter().GetResult().DurableLsn ?? 0);
-                    break;
-                case 1:
-                    log.Append(batch);
-                    break;
-                case 2:
-                    duringNextSync ??= batch;
-                    break;
-                case 3:
-                    log.WriteBuffered();
-                    break;
-                default:
-                    acknowledged = Math.Max(acknowledged, log.SyncAsync().AsTask().GetAwaiter().GetResult());
-                    break;
+                Step(log, random.Below(5), RandomBatch(random, step), ref acknowledged, ref duringNextSync);
+            }
+            catch (WalException e) when (syncFailed)
+            {
+                Assert.Equal(WalErrorKind.Io, e.Kind);
             }
         }
 
+        if (syncFailed)
+        {
+            Assert.Equal(WalErrorKind.Poisoned, Assert.Throws<WalException>(() => log.SyncAsync().AsTask().GetAwaiter().GetResult()).Kind);
+            return;
+        }
+
         // Disarmed first: a batch encoded during the last sync would stay unwritten.
-        duringNextSync = null;
+        (duringNextSync, failNextSync) = (null, false);
         log.SyncAsync().AsTask().GetAwaiter().GetResult();
         Assert.True(frames > 0, $"seed {seed}: no frame was written");
         Assert.True(wholeWritten == log.Status.NextLsn - 1, $"seed {seed}: records up to LSN {log.Status.NextLsn - 1} were appended, checked writes reached only LSN {wholeWritten} ({encodedDuringSync} batches encoded during a sync)");
+    }
+
+    private static void Step(WriteAheadLog log, int operation, ReadOnlyMemory<byte>[] batch, ref long acknowledged, ref ReadOnlyMemory<byte>[]? duringNextSync)
+    {
+        switch (operation)
+        {
+            case 0:
+                acknowledged = Math.Max(acknowledged, log.AppendAsync(batch, sync: true).AsTask().GetAwaiter().GetResult().DurableLsn ?? 0);
+                break;
+            case 1:
+                log.Append(batch);
+                break;
+            case 2:
+                duringNextSync ??= batch;
+                break;
+            case 3:
+                log.WriteBuffered();
+                break;
+            default:
+                acknowledged = Math.Max(acknowledged, log.SyncAsync().AsTask().GetAwaiter().GetResult());
+                break;
+        }
     }
 
     /// <summary>1 to 3 records of up to 6000 bytes: with 64 KiB segments, rotations and records split across segments.</summary>
