@@ -11,10 +11,10 @@ namespace CrashLab.Wal.Recovery;
 /// Three facts make the call. (1) Past the end of the log the engine keeps every byte zero (new
 /// segments are zero-filled, cut tails are zeroed durably), so a torn write leaves at least one
 /// 512-byte sector of the frame all zero, while a bit flip leaves none. (2) Every frame carries
-/// the durable LSN its writer knew, so a later frame that knew the damaged LSN was durable proves
-/// media damage. (3) Frames carry their own offset, so a valid frame found at another offset is
-/// a misdirected write, as are bytes past a segment's end (a write that landed there grew the
-/// file). Without a media fault none of them can fire: no false alarms.
+/// the durable LSN of the moment it was written, so a later frame that knew the damaged LSN was
+/// durable proves media damage. (3) Frames carry their own offset, so a valid frame found at
+/// another offset is a misdirected write, as are bytes past a segment's end (a write that landed
+/// there grew the file). Without a media fault none of them can fire: no false alarms.
 /// </remarks>
 internal static class DamageClassifier
 {
