@@ -9,6 +9,8 @@ internal static unsafe partial class Native
 
     public const int O_RDWR = 2;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_DIRECTORY = 0x10000;
+    public const int SEEK_SET = 0;
     public const int AT_FDCWD = -100;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int MS_NOSUID = 2;
@@ -20,6 +22,12 @@ internal static unsafe partial class Native
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "getdents64", SetLastError = true)]
+    public static partial nint GetDents64(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "lseek", SetLastError = true)]
+    public static partial long Seek(int fd, long offset, int whence);
 
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buffer, nuint count);
@@ -72,7 +80,6 @@ internal static unsafe partial class Native
     /// <summary>syncfs(2) of the file system mounted at <paramref name="path"/>: write back its dirty pages.</summary>
     public static int SyncFs(string path)
     {
-        const int O_DIRECTORY = 0x10000;
         var fd = Open(path, O_DIRECTORY | O_CLOEXEC, 0);
         if (fd < 0)
             return -1;

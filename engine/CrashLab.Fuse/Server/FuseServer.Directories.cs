@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using CrashLab.Fuse.Kernel;
 using CrashLab.Storage;
 
@@ -7,82 +6,82 @@ namespace CrashLab.Fuse.Server;
 
 internal sealed partial class FuseServer
 {
-    /// <summary>
-    /// opendir answers at once and lists nothing: a program opens a directory to fsync it far more
-    /// often than to read it (a WAL's directory fsync after each create or rename), and a listing
-    /// costs a stat per entry, milliseconds in a directory of thousands of files. The first
-    /// READDIR lists it.
-    /// </summary>
-    private int OpenDir(in FuseRequest request)
-    {
-        if (Backing(request.NodeId) is not { } path)
-            return -Errno.ENOENT;
-        var error = FileStat.TryRead(path, out var self);
-        if (error < 0)
-            return error;
-        if (!self.IsDirectory)
-            return -Errno.ENOTDIR;
-        var handle = _nextHandle++;
-        _directories[handle] = null;
-        _reply.U64(handle).U32(0).U32(0);
-        return 0;
-    }
+    /// <summary>The getdents64 records of one READDIR: the kernel asks for a page at a time.</summary>
+    private readonly byte[] _directoryRecords = new byte[64 * 1024];
 
     /// <summary>
-    /// fuse_dirent records from the offset the kernel asks (an index into the listing), as many as
-    /// fit. Offset 0 (the first read, or a rewinddir) lists the directory as it is now; later reads
-    /// continue that listing, so the offsets stay stable while the program reads.
+    /// READDIR without an OPENDIR (the daemon answers OPENDIR with ENOSYS, so the kernel opens
+    /// directories without asking and sends neither OPENDIR nor RELEASEDIR, two round trips saved
+    /// on every directory fsync). With no handle to keep a listing in, each READDIR reads the
+    /// backing directory afresh from the offset the kernel gives, and the offsets it hands out are
+    /// the backing file system's own directory cookies (getdents64's d_off), which stay valid
+    /// while names come and go (tmpfs since Linux 6.6, ext4, xfs, btrfs): a listing read over many
+    /// requests is whole and exact, offset 0 (a first read, or a rewinddir) starts over, and each
+    /// read shows the directory as it is then. Inode and type come with the names: no stat per entry.
     /// </summary>
-    private int ReadDir(in FuseRequest request)
+    private unsafe int ReadDir(in FuseRequest request)
     {
         var body = request.Reader();
-        var (fh, offset, size) = (body.U64(), body.U64(), body.U32());
-        if (!_directories.TryGetValue(fh, out var entries))
-            return -Errno.EBADF;
-        if (entries == null || offset == 0)
-            _directories[fh] = entries = Listing(Backing(request.NodeId));
+        body.U64(); // fh: always 0 without OPENDIR
+        var (offset, size) = ((long)body.U64(), body.U32());
+        if (Backing(request.NodeId) is not { } path)
+            return 0; // no name left: listed as empty, as Linux lists a removed directory
+        var fd = Native.Open(path, Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+        if (fd < 0)
+            return Native.Errno == Errno.ENOENT ? 0 : -Native.Errno;
+        try
+        {
+            nint length;
+            fixed (byte* start = _directoryRecords)
+            {
+                if (Native.Seek(fd, offset, Native.SEEK_SET) < 0)
+                    return -Native.Errno;
+                length = Native.GetDents64(fd, start, (nuint)Math.Min(size, (uint)_directoryRecords.Length));
+            }
+
+            if (length < 0)
+                return -Native.Errno;
+            AppendDirents(_directoryRecords.AsSpan(0, (int)length), size);
+            return 0;
+        }
+        finally
+        {
+            _ = Native.Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// Turns linux_dirent64 records into fuse_dirent records while they fit in <paramref name="size"/>.
+    /// A fuse_dirent is never smaller than its linux_dirent64, so a page of getdents64 records is
+    /// at least a page of replies; the names that do not fit are read again by the next READDIR,
+    /// from the cookie of the last one sent.
+    /// </summary>
+    private void AppendDirents(ReadOnlySpan<byte> records, uint size)
+    {
         var used = 0;
-        for (var i = (int)Math.Min(offset, (ulong)entries.Count); i < entries.Count; i++)
+        for (var at = 0; at < records.Length;)
         {
-            var name = Encoding.UTF8.GetBytes(entries[i].Name);
-            var record = (24 + name.Length + 7) & ~7;
-            if (used + record > size)
-                break;
-            var span = _reply.Take(record);
-            span.Clear();
-            BinaryPrimitives.WriteUInt64LittleEndian(span, entries[i].Inode == 0 ? 1 : entries[i].Inode);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[8..], (ulong)(i + 1));
-            BinaryPrimitives.WriteUInt32LittleEndian(span[16..], (uint)name.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(span[20..], entries[i].Type);
-            name.CopyTo(span[24..]);
-            used += record;
+            var record = records[at..];
+            var (inode, next, recordLength, type) = (BinaryPrimitives.ReadUInt64LittleEndian(record), BinaryPrimitives.ReadInt64LittleEndian(record[8..]),
+                BinaryPrimitives.ReadUInt16LittleEndian(record[16..]), record[18]);
+            var name = record[19..recordLength];
+            name = name[..name.IndexOf((byte)0)];
+            var direntLength = (24 + name.Length + 7) & ~7;
+            if (used + direntLength > size)
+                return;
+            var dirent = _reply.Take(direntLength);
+            dirent.Clear();
+            BinaryPrimitives.WriteUInt64LittleEndian(dirent, inode == 0 ? 1 : inode);
+            BinaryPrimitives.WriteInt64LittleEndian(dirent[8..], next);
+            BinaryPrimitives.WriteUInt32LittleEndian(dirent[16..], (uint)name.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(dirent[20..], type);
+            name.CopyTo(dirent[24..]);
+            used += direntLength;
+            at += recordLength;
         }
-
-        return 0;
     }
 
-    /// <summary>The directory's names with their inodes and types; none once it is gone (as Linux lists a removed directory).</summary>
-    private static List<DirectoryEntry> Listing(string? path)
-    {
-        if (path == null || FileStat.TryRead(path, out var self) < 0 || !self.IsDirectory)
-            return [];
-        var entries = new List<DirectoryEntry> { new(".", self.Inode, 4), new("..", 0, 4) };
-        foreach (var child in Directory.EnumerateFileSystemEntries(path))
-        {
-            if (FileStat.TryRead(child, out var stat) == 0)
-                entries.Add(new DirectoryEntry(Path.GetFileName(child), stat.Inode, (stat.Mode & FileStat.TypeMask) >> 12));
-        }
-
-        return entries;
-    }
-
-    private int ReleaseDir(in FuseRequest request)
-    {
-        _directories.Remove(request.Reader().U64());
-        return 0;
-    }
-
-    /// <summary>fsync of a directory, through the shim: makes its creates, renames and unlinks durable.</summary>
+    /// <summary>fsync of a directory, through the shim: makes its creates, renames and unlinks durable. It still arrives without OPENDIR (fh 0).</summary>
     private int FsyncDir(in FuseRequest request)
     {
         if (Backing(request.NodeId) is not { } path)

@@ -18,7 +18,6 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
     private readonly NodeTable _nodes = new();
     private readonly ReplyBuffer _reply = new();
     private readonly Dictionary<ulong, IStorageFile> _files = [];
-    private readonly Dictionary<ulong, List<DirectoryEntry>?> _directories = [];
     private readonly HashSet<ulong> _unreportedSyncErrors = [];
     private readonly string _root = Path.GetFullPath(backingRoot).TrimEnd('/');
     private ulong _nextHandle = 1;
@@ -82,9 +81,12 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
         FuseOpcode.Release => Release(request),
         FuseOpcode.Fsync => Fsync(request),
         FuseOpcode.Fallocate => Fallocate(request),
-        FuseOpcode.OpenDir => OpenDir(request),
+        // Nothing to keep per open directory (READDIR reads the backing directory from the offset
+        // it is given): ENOSYS once tells the kernel so (FUSE_NO_OPENDIR_SUPPORT), and it opens
+        // directories without asking, sending no OPENDIR and no RELEASEDIR, two of a directory
+        // fsync's three round trips. FSYNCDIR and READDIR still come, with handle 0.
+        FuseOpcode.OpenDir => -Errno.ENOSYS,
         FuseOpcode.ReadDir => ReadDir(request),
-        FuseOpcode.ReleaseDir => ReleaseDir(request),
         FuseOpcode.FsyncDir => FsyncDir(request),
         FuseOpcode.StatFs => StatFs(),
         FuseOpcode.Access => 0,

@@ -1,10 +1,10 @@
 namespace CrashLab.Fuse.Tests.Server;
 
 /// <summary>
-/// The daemon lists a directory at its first READDIR, not at opendir: a directory opened to be
-/// fsynced is never listed (a stat per entry, milliseconds per directory fsync in a directory of
-/// thousands of files). Listings must stay whole and exact across many READDIR requests, and show
-/// the directory as it is when the program reads it.
+/// The daemon keeps nothing per open directory (it answers OPENDIR with ENOSYS): each READDIR reads
+/// the backing directory from the kernel's offset, a cookie of the backing file system. Listings
+/// must stay whole and exact across many READDIR requests, also while names come and go between
+/// them, and show the directory as it is when the program reads it.
 /// </summary>
 public sealed class DirectoryListingTests : IDisposable
 {
@@ -15,10 +15,7 @@ public sealed class DirectoryListingTests : IDisposable
     [Fact]
     public async Task Listing_ManyEntriesOverManyReads_IsWholeAndExact()
     {
-        var backing = _dir.Sub("backing");
-        var names = Enumerable.Range(0, 500).Select(i => $"segment-{i:D6}-with-a-long-name-to-fill-pages").ToList();
-        foreach (var name in names)
-            File.WriteAllText(Path.Combine(backing, name), "");
+        var (backing, names) = BackingWithFiles(500);
         const string Script = """
             import os
             d = os.environ["CRASHLAB_DATA_DIR"]
@@ -51,5 +48,43 @@ public sealed class DirectoryListingTests : IDisposable
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         Assert.Contains("one ['first']", stdout);
         Assert.Contains("two ['first', 'second']", stdout);
+    }
+
+    /// <summary>
+    /// The offsets must survive changes between READDIRs: a program that removes each name as it
+    /// reads it (rm -r does) must still meet every name once. Offsets that were indexes into a
+    /// listing taken afresh would skip names here.
+    /// </summary>
+    [Fact]
+    public async Task Listing_WhileTheProgramRemovesWhatItHasRead_MeetsEveryNameOnce()
+    {
+        var (backing, names) = BackingWithFiles(400);
+        const string Script = """
+            import os
+            d = os.environ["CRASHLAB_DATA_DIR"]
+            seen = []
+            with os.scandir(d) as entries:
+                for entry in entries:
+                    seen.append(entry.name)
+                    os.unlink(entry.path)
+            print("\n".join(sorted(seen)))
+            print("left", len(os.listdir(d)))
+            """;
+
+        var (exit, stdout, stderr) = await FuseProgram.RunAsync(backing, Script);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([.. names, "left 0"], lines);
+    }
+
+    /// <summary>A backing directory of <paramref name="count"/> empty files, names long enough that a listing takes many READDIRs; the names in order.</summary>
+    private (string Backing, List<string> Names) BackingWithFiles(int count)
+    {
+        var backing = _dir.Sub("backing");
+        var names = Enumerable.Range(0, count).Select(i => $"segment-{i:D6}-with-a-long-name-to-fill-pages").ToList();
+        foreach (var name in names)
+            File.WriteAllText(Path.Combine(backing, name), "");
+        return (backing, names);
     }
 }
