@@ -35,7 +35,8 @@ internal static class FuseRun
         _ = Native.SetSid();
         var group = new BackendGroup();
         Directory.CreateDirectory(backing);
-        var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: group.Kill, writesAfterCrash: true);
+        var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: group.Kill, writesAfterCrash: true,
+            underShim: new UnsyncedBackingStore(Storage.Physical.PhysicalFileSystem.Instance));
         if (problem != null)
         {
             log.WriteLine($"crashlab-fuse: {problem}");

@@ -19,7 +19,9 @@ public static class ShimEnvironment
 
     /// <param name="crash">What a crash point does; the default kills this process.</param>
     /// <param name="writesAfterCrash">The crash action kills another process: writes after it are kept for keep-all states (FUSE).</param>
-    public static IFileSystem Create(string dataDirectory, Func<string, string?> environment, out string? problem, Action? crash = null, bool writesAfterCrash = false)
+    /// <param name="underShim">What the shim does its I/O on (default: the physical file system); a plain run always uses the physical one.</param>
+    public static IFileSystem Create(string dataDirectory, Func<string, string?> environment, out string? problem, Action? crash = null, bool writesAfterCrash = false,
+        IFileSystem? underShim = null)
     {
         problem = null;
         var planPath = environment(FaultPlanVariable);
@@ -57,6 +59,6 @@ public static class ShimEnvironment
             ? null
             : line => File.AppendAllText(Path.Combine(traceDir, InjectedLog), line + "\n");
         var pacing = environment(OperationPacing.Variable) is { Length: > 0 } pacingFile ? OperationPacing.Open(pacingFile) : null;
-        return new FaultyFileSystem(PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing, writesAfterCrash);
+        return new FaultyFileSystem(underShim ?? PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing, writesAfterCrash);
     }
 }
