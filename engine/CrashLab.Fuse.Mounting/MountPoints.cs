@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
-using System.IO.Hashing;
 using System.Text;
 
 namespace CrashLab.Fuse.Mounting;
@@ -21,11 +21,30 @@ public static partial class MountPoints
 
     public static string Root { get; } = Path.Combine(Path.GetTempPath(), "crashlab-fuse");
 
+    /// <summary>
+    /// The mount point of <paramref name="backingDir"/>: a 64-bit FNV-1a hash of its full path, a
+    /// name and not a secret. Computed in every daemon start, so it uses nothing the runtime must
+    /// load or compile first (a hashing assembly and vectorised hex formatting cost milliseconds there).
+    /// </summary>
     public static string For(string backingDir)
     {
+        const ulong Offset = 14695981039346656037, Prime = 1099511628211;
         var full = Path.GetFullPath(backingDir).TrimEnd('/');
-        var hash = Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(full)))[..16]; // a name, not a secret
-        return Path.Combine(Root, hash);
+        var hash = Offset;
+        foreach (var b in Encoding.UTF8.GetBytes(full))
+            hash = (hash ^ b) * Prime;
+        return Path.Combine(Root, hash.ToString("x16", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="mountPoint"/> ready to mount on: a stale mount left there is lazily
+    /// unmounted, and the directory exists. Unlike <see cref="Release"/> followed by a create, it
+    /// neither removes a directory it then makes again nor throws when there is none yet.
+    /// </summary>
+    public static void Prepare(string mountPoint)
+    {
+        _ = Unmount(mountPoint);
+        Directory.CreateDirectory(mountPoint);
     }
 
     /// <summary>The mount source that names this daemon.</summary>

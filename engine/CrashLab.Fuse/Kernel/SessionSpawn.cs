@@ -30,7 +30,10 @@ internal static unsafe partial class SessionSpawn
     public static int Start(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> environment)
     {
         var argv = Strings(command);
-        var envp = Strings([.. environment.Select(e => e.Key + "=" + e.Value)]);
+        var variables = new List<string>();
+        foreach (var (name, value) in environment)
+            variables.Add(name + "=" + value); // a loop, not LINQ: every daemon start would compile LINQ's generic code first
+        var envp = Strings(variables);
         var attr = stackalloc byte[AttrBytes];
         var all = stackalloc byte[SigSetBytes];
         var none = stackalloc byte[SigSetBytes];

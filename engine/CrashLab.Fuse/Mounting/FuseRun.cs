@@ -34,28 +34,17 @@ internal static class FuseRun
         // A last resort must never SIGKILL our caller's group: the harness starts us with setsid already.
         _ = Native.SetSid();
         var group = new BackendGroup();
-        Directory.CreateDirectory(backing);
-        var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: group.Kill, writesAfterCrash: true,
-            underShim: new UnsyncedBackingStore(Storage.Physical.PhysicalFileSystem.Instance));
-        if (problem != null)
-        {
-            log.WriteLine($"crashlab-fuse: {problem}");
-            return 2;
-        }
-
+        var fence = new DaemonFence(group);
         // The harness's timed kill: the same fence as a crash point, after the last operation.
         using var fenceOnTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             signal.Cancel = true;
-            if (shim is FaultyFileSystem faulty)
-                faulty.Fence();
-            else
-                group.Kill();
+            fence.Fence();
         });
 
+        Directory.CreateDirectory(backing);
         var mountPoint = MountPoints.For(backing);
-        MountPoints.Release(mountPoint);
-        Directory.CreateDirectory(mountPoint);
+        MountPoints.Prepare(mountPoint);
         FuseChannel channel;
         try
         {
@@ -67,14 +56,26 @@ internal static class FuseRun
             return 3;
         }
 
-        var server = new Thread(() => Serve(channel, backing, shim, group, log)) { IsBackground = true, Name = "fuse" };
+        Thread? server = null;
         Timer? orphanWatch = null;
         try
         {
+            // The backend starts as soon as the mount exists, and the rest of the set-up (the shim and
+            // its journal, the server thread, the parent watch, the sweep: tens of milliseconds under
+            // load) runs while its program loads: its first request on the mount waits in the kernel
+            // until the server reads it, and the server starts only once the shim exists.
             var child = StartChild(command, mountPoint, group, log, out var exit);
-            // The backend's start need not wait for the rest of the set-up (a thread, a timer, reading
-            // mountinfo: milliseconds each under load): it runs while the backend's program loads, and
-            // the backend's first request on the mount waits in the kernel until the server reads it.
+            var shim = ShimEnvironment.Create(backing, environment, out var problem, crash: group.Kill, writesAfterCrash: true,
+                underShim: new UnsyncedBackingStore(Storage.Physical.PhysicalFileSystem.Instance));
+            if (problem != null)
+            {
+                // The backend never had a request answered; it dies with the connection if not before.
+                log.WriteLine($"crashlab-fuse: {problem}");
+                return 2;
+            }
+
+            fence.Attach(shim);
+            server = new Thread(() => Serve(channel, backing, shim, group, log)) { IsBackground = true, Name = "fuse" };
             server.Start();
             orphanWatch = WatchParent(mountPoint, group);
             MountPoints.SweepStale();
@@ -90,8 +91,7 @@ internal static class FuseRun
             orphanWatch?.Dispose();
             group.Kill(); // whatever the backend left running when it ended
             MountPoints.Release(mountPoint);
-            if (server.ThreadState != System.Threading.ThreadState.Unstarted)
-                server.Join(TimeSpan.FromSeconds(5));
+            server?.Join(TimeSpan.FromSeconds(5));
             channel.Dispose();
         }
     }

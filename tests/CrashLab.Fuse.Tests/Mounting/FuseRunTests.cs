@@ -156,6 +156,9 @@ public sealed class FuseRunTests : IDisposable
             Assert.True(MountPoints.Responds(mountPoint, TimeSpan.FromSeconds(5)));
 
             Assert.Equal(0, Signal(daemon, Sigstop));
+            // kill(2) returns before every thread has stopped: a server thread still running could
+            // answer the probe (seen under load, with the daemon of before this test was changed too).
+            await Until(() => EveryThreadStopped(daemon), "the daemon's threads to stop");
 
             Assert.False(MountPoints.Responds(mountPoint, TimeSpan.FromSeconds(1)));
         }
@@ -169,6 +172,13 @@ public sealed class FuseRunTests : IDisposable
     }
 
     private const int Sigstop = 19, Sigcont = 18;
+
+    /// <summary>/proc/PID/task/TID/stat: "tid (comm) state ..."; T is stopped by a signal.</summary>
+    private static bool EveryThreadStopped(int pid) => Directory.EnumerateDirectories($"/proc/{pid}/task").All(task =>
+    {
+        var stat = File.ReadAllText(Path.Combine(task, "stat"));
+        return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+    });
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Signal(int pid, int signal);
