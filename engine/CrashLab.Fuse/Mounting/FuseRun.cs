@@ -31,6 +31,8 @@ internal static class FuseRun
             return 2;
         }
 
+        // Who started us, taken first: a starter that dies while we set up must still be noticed (see WatchParent).
+        var parent = Native.GetParentPid();
         // A last resort must never SIGKILL our caller's group: the harness starts us with setsid already.
         _ = Native.SetSid();
         var group = new BackendGroup();
@@ -77,7 +79,7 @@ internal static class FuseRun
             fence.Attach(shim);
             server = new Thread(() => Serve(channel, backing, shim, group, log)) { IsBackground = true, Name = "fuse" };
             server.Start();
-            orphanWatch = WatchParent(mountPoint, group);
+            orphanWatch = WatchParent(parent, mountPoint, group);
             MountPoints.SweepStale();
             if (child is { } pid)
                 exit = SessionSpawn.Wait(pid);
@@ -150,9 +152,9 @@ internal static class FuseRun
     }
 
     /// <summary>If whoever started us dies (the harness killed outright), unmount and take the backend down with us.</summary>
-    private static Timer WatchParent(string mountPoint, BackendGroup group)
+    /// <param name="parent">Our parent when the daemon started: one that died before the watch began is noticed at its first look.</param>
+    private static Timer WatchParent(int parent, string mountPoint, BackendGroup group)
     {
-        var parent = Native.GetParentPid();
         return new Timer(_ =>
         {
             if (Native.GetParentPid() == parent)
