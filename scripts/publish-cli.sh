@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Publishes the crashlab CLI with the reference engine beside it (ReadyToRun) into OUTDIR (default
-# out/crashlab); prints the path of crashlab. It builds only when a source is newer than the last
-# build (a timestamp comparison, a few milliseconds), or when CRASHLAB_REBUILD=1.
+# Publishes the crashlab CLI (ReadyToRun) with the reference engine beside it into OUTDIR (default
+# out/crashlab); prints the path of crashlab. The engine is compiled natively where the machine can
+# (scripts/publish.sh --native): it starts once per crash state, so its start-up bounds a campaign.
+# It builds only when a source is newer than the last build (a timestamp comparison, a few
+# milliseconds), or when CRASHLAB_REBUILD=1.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/out/crashlab}"
@@ -13,5 +15,16 @@ if [[ "${CRASHLAB_REBUILD:-0}" != 1 && -x "$out/crashlab" && -f "$stamp" ]] \
   exit 0
 fi
 echo "building crashlab (Release, ReadyToRun) into $out..." >&2
-"$root/scripts/publish.sh" "$root/harness/CrashLab.Cli/CrashLab.Cli.csproj" "$out" crashlab
+"$root/scripts/publish.sh" "$root/harness/CrashLab.Cli/CrashLab.Cli.csproj" "$out" crashlab >/dev/null
+# The CLI's publish put a ReadyToRun crashlab-engine there (and its dll, which the CLI also loads);
+# a native engine replaces only the executable. Without one, the ReadyToRun engine stays.
+native="$out/.engine-native"
+rm -rf "$native" "$out/.crashlab-engine-native"
+"$root/scripts/publish.sh" --native "$root/engine/CrashLab.Engine.Host/CrashLab.Engine.Host.csproj" "$native" crashlab-engine >/dev/null
+if [[ ! -e "$native/crashlab-engine.dll" ]]; then
+  cp "$native/crashlab-engine" "$out/crashlab-engine"
+  touch "$out/.crashlab-engine-native"
+fi
+rm -rf "$native"
 touch "$stamp"
+echo "$out/crashlab"

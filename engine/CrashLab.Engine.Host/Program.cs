@@ -12,6 +12,13 @@ if (args is ["-h" or "--help"])
 EngineSettings settings;
 try
 {
+    // First of all: a harness killed from here on must take this engine with it.
+    if (!ParentDeath.Arm(Environment.GetEnvironmentVariable(ParentDeath.Variable)))
+    {
+        Console.Error.WriteLine("crashlab-engine: the harness that started it is gone; not starting");
+        return 1;
+    }
+
     settings = EngineCommandLine.Parse(args, Environment.GetEnvironmentVariable);
 }
 catch (UsageException e)

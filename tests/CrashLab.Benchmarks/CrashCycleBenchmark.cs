@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CrashLab.Benchmarks.Harness;
 using CrashLab.Harness.Backends;
 using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Workload;
@@ -42,7 +43,7 @@ internal static class CrashCycleBenchmark
         var settings = new CampaignSettings(backend, "reference", false, [scenario], 3, 1, Path.Combine(workDir, "power-loss")) { Duration = duration, Progress = null };
         var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
         if (tally.Violations > 0)
-            throw new InvalidOperationException("the reference engine failed a power-loss check during the benchmark");
+            throw BenchmarkFinding.KeepingEvidence(settings.OutDir, workDir, "the reference engine (power loss)");
         var s = tally.For(scenario.Name);
         return (s.States / tally.Elapsed.TotalSeconds, s.States / (double)Math.Max(1, s.Cycles));
     }
@@ -65,7 +66,7 @@ internal static class CrashCycleBenchmark
         StageTimes.Reset();
         var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
         if (tally.Violations > 0)
-            throw new InvalidOperationException("the reference engine failed a check during the cycle benchmark");
-        return (tally.States / tally.Elapsed.TotalSeconds, StageBreakdown.PerUnit(tally.States));
+            throw BenchmarkFinding.KeepingEvidence(settings.OutDir, workDir, "the reference engine (crash cycles)");
+        return (tally.States / tally.Elapsed.TotalSeconds, StageBreakdown.PerUnit(tally.States, workers * tally.Elapsed.TotalSeconds));
     }
 }

@@ -12,12 +12,20 @@ internal static class StageBreakdown
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Total.TotalMilliseconds / Math.Max(1, units):F1} ms ({s.Count}x)")));
 
     /// <summary>
-    /// The same, and what no stage accounts for: <paramref name="workerSeconds"/> (the workers' time,
-    /// wall clock times workers) less every stage's.
+    /// The same, against the workers' time (<paramref name="workerSeconds"/>: wall clock times
+    /// workers), per unit. What no stage accounts for is that time less the stages' sum, but only
+    /// while stages run one after another: a white-box worker starts the next backend while it still
+    /// judges the last state, so their sum can exceed the time it took; then it says so instead of
+    /// printing a negative remainder.
     /// </summary>
     public static string PerUnit(int units, double workerSeconds)
     {
-        var unaccounted = workerSeconds * 1000 - StageTimes.Snapshot().Sum(s => s.Total.TotalMilliseconds);
-        return PerUnit(units) + string.Create(CultureInfo.InvariantCulture, $", in no stage {unaccounted / Math.Max(1, units):F1} ms");
+        var per = Math.Max(1, units);
+        var workerMs = workerSeconds * 1000 / per;
+        var stagesMs = StageTimes.Snapshot().Sum(s => s.Total.TotalMilliseconds) / per;
+        var rest = workerMs >= stagesMs
+            ? string.Create(CultureInfo.InvariantCulture, $"in no stage {workerMs - stagesMs:F1} ms")
+            : string.Create(CultureInfo.InvariantCulture, $"stages overlapped by {stagesMs - workerMs:F1} ms");
+        return PerUnit(units) + string.Create(CultureInfo.InvariantCulture, $"; worker time {workerMs:F1} ms, stages' sum {stagesMs:F1} ms, ") + rest;
     }
 }

@@ -115,7 +115,7 @@ public sealed class EngineProcessTests : IDisposable
         File.Delete(plan);
     }
 
-    private sealed class EngineChild : IDisposable
+    internal sealed class EngineChild : IDisposable
     {
         private readonly Process _process;
 

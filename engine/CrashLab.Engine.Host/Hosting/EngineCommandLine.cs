@@ -20,6 +20,8 @@ internal static class EngineCommandLine
           CRASHLAB_PROTOCOL      protocol version the harness speaks (must be 1 if set)
           CRASHLAB_FAULT_PLAN    a fault-plan file: run on the faulty file-system shim
           CRASHLAB_TRACE_DIR     where the shim keeps its trace and undo journal (power loss)
+          CRASHLAB_PARENT_PID    the harness's pid: die with it (SIGKILL), and do not start
+                                 if it is already gone
 
         Options:
           --data-dir DIR         use DIR instead of CRASHLAB_DATA_DIR

@@ -6,11 +6,11 @@ namespace CrashLab.Storage.Faults.Plans;
 /// </summary>
 public sealed record CrashPoint
 {
-    public long AtOp { get; init; }
+    public long AtOp { get; set; }
 
     /// <summary>For a write: how many of its bytes reach the file first. Null: all of the operation.</summary>
-    public int? PerformBytes { get; init; }
+    public int? PerformBytes { get; set; }
 
     /// <summary>For any operation: false kills just before it.</summary>
-    public bool Perform { get; init; } = true;
+    public bool Perform { get; set; } = true;
 }

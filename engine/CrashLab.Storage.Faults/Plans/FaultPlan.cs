@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace CrashLab.Storage.Faults.Plans;
 
@@ -11,29 +10,21 @@ public sealed record FaultPlan
 {
     public const int CurrentVersion = 1;
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-    };
+    public int Version { get; set; } = CurrentVersion;
 
-    public int Version { get; init; } = CurrentVersion;
-
-    public ulong Seed { get; init; }
+    public ulong Seed { get; set; }
 
     /// <summary>Atomic unit of a write at power loss: 512 (default) or 4096.</summary>
-    public int SectorSize { get; init; } = 512;
+    public int SectorSize { get; set; } = 512;
 
-    public FaultRule[] Faults { get; init; } = [];
+    public FaultRule[] Faults { get; set; } = [];
 
-    public CrashPoint? Crash { get; init; }
+    public CrashPoint? Crash { get; set; }
 
-    public static FaultPlan None { get; } = new();
+    /// <summary>No fault and no crash point (a new plan each time: plans have setters, see <see cref="FaultPlanJson"/>).</summary>
+    public static FaultPlan None => new();
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, FaultPlanJson.Default.FaultPlan);
 
     /// <summary>Parses and validates; <see cref="FormatException"/> with a sentence for a person on any problem.</summary>
     public static FaultPlan Parse(string json)
@@ -41,7 +32,7 @@ public sealed record FaultPlan
         FaultPlan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<FaultPlan>(json, Json);
+            plan = JsonSerializer.Deserialize(json, FaultPlanJson.Default.FaultPlan);
         }
         catch (JsonException e)
         {

@@ -7,31 +7,31 @@ namespace CrashLab.Storage.Faults.Plans;
 /// </summary>
 public sealed record FaultRule
 {
-    public FaultKind Kind { get; init; }
+    public FaultKind Kind { get; set; }
 
     /// <summary>Exact operation numbers (read numbers for read_eio).</summary>
-    public long[] Ops { get; init; } = [];
+    public long[] Ops { get; set; } = [];
 
     /// <summary>Strike one operation in N (decided per operation from the plan seed); 0 = only at <see cref="Ops"/>.</summary>
-    public int OneIn { get; init; }
+    public int OneIn { get; set; }
 
     /// <summary>A glob on the file name: <c>*</c>, <c>*.wal</c>, <c>0000*</c>.</summary>
-    public string Path { get; init; } = "*";
+    public string Path { get; set; } = "*";
 
-    public long FromOp { get; init; }
+    public long FromOp { get; set; }
 
     /// <summary>Exclusive end of the window; 0 = no end. For enospc, space returns at this operation.</summary>
-    public long UntilOp { get; init; }
+    public long UntilOp { get; set; }
 
     /// <summary>write_eio: bytes written before the error.</summary>
-    public int AfterBytes { get; init; }
+    public int AfterBytes { get; set; }
 
     /// <summary>bit_flip: bits flipped per write.</summary>
-    public int Bits { get; init; } = 1;
+    public int Bits { get; set; } = 1;
 
     /// <summary>misdirect: the write moves by 1..N sectors, forward or back.</summary>
-    public int MaxSectors { get; init; } = 8;
+    public int MaxSectors { get; set; } = 8;
 
     /// <summary>enospc: total bytes the data directory may hold.</summary>
-    public long QuotaBytes { get; init; }
+    public long QuotaBytes { get; set; }
 }

@@ -113,7 +113,12 @@ public sealed partial class BackendProcess : IAsyncDisposable
         foreach (var argument in spec.Arguments)
             start.ArgumentList.Add(argument);
         environment.ApplyTo(start.Environment, spec.WhiteBox);
-        return ProcessGroup.Start(start, leadsItsOwnGroup: spec.Fuse);
+        // A white-box backend that is not a FUSE daemon is the reference engine (or a mutant of it):
+        // it does its I/O through its own shim and arms its own parent-death signal.
+        var guard = spec.Fuse ? GroupGuard.Guard.LeadsItsOwnGroup
+            : spec.WhiteBox ? GroupGuard.Guard.DiesWithParent
+            : GroupGuard.Guard.Shell;
+        return ProcessGroup.Start(start, guard);
     }
 
     /// <summary>After a kill: whether the backend had written its ready event before it died (its stdout is read to the end).</summary>

@@ -24,11 +24,11 @@ internal static partial class ProcessGroup
     /// (the parent-death signal follows the thread that forked, not the process). After
     /// <see cref="KillEveryGroup"/> nothing starts any more: the run is stopping.
     /// </summary>
-    public static Process Start(ProcessStartInfo start, bool leadsItsOwnGroup)
+    public static Process Start(ProcessStartInfo start, GroupGuard.Guard guard)
     {
         if (_closed)
             throw new OperationCanceledException("the run is stopping: no backend starts any more");
-        GroupGuard.Wrap(start, leadsItsOwnGroup);
+        GroupGuard.Wrap(start, guard);
         var process = Spawner.Run(() => Process.Start(start) ?? throw new IOException($"could not start {start.FileName}"));
         Running[process.Id] = process;
         if (_closed)

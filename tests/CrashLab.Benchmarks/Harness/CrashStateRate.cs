@@ -20,15 +20,9 @@ internal static class CrashStateRate
         var clock = Stopwatch.StartNew();
         var tally = await new CampaignRunner(settings).RunAsync(CancellationToken.None).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
+        // workDir is one measurement's directory inside the benchmark's.
         if (tally.Violations > 0)
-        {
-            // The benchmark's work directory (workDir's parent) is deleted when it ends: keep the
-            // evidence of a finding beside it, on the same file system, so the move is a rename.
-            var benchDir = Path.GetDirectoryName(Path.GetFullPath(workDir).TrimEnd('/'))!;
-            var kept = Path.Combine(Path.GetDirectoryName(benchDir)!, "crashlab-bench-violation-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.Move(settings.OutDir, kept);
-            throw new BenchmarkFinding($"{backend} failed a check during the benchmark: its campaign's reports and case files are in {kept}");
-        }
+            throw BenchmarkFinding.KeepingEvidence(settings.OutDir, Path.GetDirectoryName(Path.GetFullPath(workDir).TrimEnd('/'))!, backend.ToString());
 
         Directory.Delete(settings.OutDir, recursive: true);
         return (tally.States / seconds / workers, tally.States, seconds);
