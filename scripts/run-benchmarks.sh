@@ -14,6 +14,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cli="$("$root/scripts/publish-cli.sh")"
 bin="$(dirname "$cli")"
 "$root/scripts/publish.sh" "$root/tests/CrashLab.TrivialChild/CrashLab.TrivialChild.csproj" "$root/out/trivial" crashlab-trivial-child >/dev/null
+# A native engine (publish-cli.sh) is printed against the same trivial child compiled natively too;
+# the yardstick stays the .NET child above.
+trivial_native=()
+if [[ -e "$bin/.crashlab-engine-native" ]]; then
+  rm -rf "$root/out/trivial-native"
+  native_child="$("$root/scripts/publish.sh" --native "$root/tests/CrashLab.TrivialChild/CrashLab.TrivialChild.csproj" "$root/out/trivial-native" crashlab-trivial-child)"
+  [[ -e "$root/out/trivial-native/crashlab-trivial-child.dll" ]] || trivial_native=(--trivial-native "$native_child")
+fi
 dotnet build "$root/tests/CrashLab.Benchmarks" -c Release --nologo -v quiet >&2
 mkdir -p "$root/bench-results"
 out="$root/bench-results/benchmarks.json"
@@ -23,6 +31,6 @@ for arg in "$@"; do
   previous="$arg"
 done
 exec dotnet "$root/artifacts/bin/CrashLab.Benchmarks/release/CrashLab.Benchmarks.dll" \
-  --engine "$bin/crashlab-engine" --trivial "$root/out/trivial/crashlab-trivial-child" \
+  --engine "$bin/crashlab-engine" --trivial "$root/out/trivial/crashlab-trivial-child" "${trivial_native[@]}" \
   --fuse "$bin/crashlab-fuse" --python-backend "$root/examples/backends/python/simple_wal.py" --scenarios "$root/scenarios" \
   --crashlab "$cli" --out "$out" --dir "$root/out" "$@"

@@ -10,7 +10,7 @@ string? outPath = null;
 var workDir = Path.Combine(Path.GetTempPath(), "crashlab-bench-" + Environment.ProcessId);
 var quick = false;
 var only = "";
-string? engine = null, trivial = null, fuse = null, python = null, scenarios = null, crashlab = null;
+string? engine = null, trivial = null, trivialNative = null, fuse = null, python = null, scenarios = null, crashlab = null;
 var campaignSeconds = 60.0;
 var harnessWorkers = 2;
 for (var i = 0; i < args.Length; i++)
@@ -24,6 +24,7 @@ for (var i = 0; i < args.Length; i++)
         case "--only": only = args[++i]; break;
         case "--engine": engine = args[++i]; break;
         case "--trivial": trivial = args[++i]; break;
+        case "--trivial-native": trivialNative = args[++i]; break;
         case "--fuse": fuse = args[++i]; break;
         case "--python-backend": python = args[++i]; break;
         case "--scenarios": scenarios = args[++i]; break;
@@ -31,7 +32,7 @@ for (var i = 0; i < args.Length; i++)
         case "--campaign-seconds": campaignSeconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--harness-workers": harnessWorkers = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference|certify]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure) --harness-workers N (default 2)]   (harness figures)\n       [--crashlab PATH/crashlab]   (--only certify: the L4 certification's wall clock, minutes long, never in a full run)\n       A run ends with a table of issue 23's figures against their targets, also written beside --out (targets.txt, targets.json).");
+            Console.WriteLine("Usage: CrashLab.Benchmarks [--out FILE.json] [--dir DIR (on the disk to measure)] [--seconds S per measurement] [--quick] [--only wal|shim|sqlite|recovery|startup|sim|kit|cycles|powerloss|states|harness|python|fuse|fuse-cost|reference|certify]\n       [--engine PATH/crashlab-engine --trivial PATH/crashlab-trivial-child [--trivial-native PATH (the same child compiled natively, when the engine is: printed beside the bound)]]   (start-up; see scripts/run-benchmarks.sh)\n       [--fuse PATH/crashlab-fuse --python-backend simple_wal.py --scenarios DIR --campaign-seconds S (per harness figure) --harness-workers N (default 2)]   (harness figures)\n       [--crashlab PATH/crashlab]   (--only certify: the L4 certification's wall clock, minutes long, never in a full run)\n       A run ends with a table of issue 23's figures against their targets, also written beside --out (targets.txt, targets.json).");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (see --help)");
@@ -64,17 +65,30 @@ try
 
         Report(new Measurement("startup_trivial_child", 0, 0, 3000 / trivialMs, 1, "startup_trivial_child", $"{trivialMs / 3:F1} ms to first line"));
         Report(new Measurement("startup_engine_ready", 0, 0, 3000 / engineMs, engineMs / trivialMs, "startup_trivial_child (time ratio, target <= 2)", $"{engineMs / 3:F1} ms to ready on an empty directory"));
+        if (trivialNative != null)
+        {
+            var nativeMs = StartupBenchmark.MedianMilliseconds(trivialNative, workDir, 30);
+            Report(new Measurement("startup_trivial_child_native", 0, 0, 1000 / nativeMs, engineMs / 3 / nativeMs, "startup_engine_ready per startup_trivial_child_native (time ratio)",
+                $"{nativeMs:F1} ms to first line: the same trivial child compiled natively, as the engine is (for reading the figure above; the target is against the .NET child)"));
+        }
     }
 
     if (engine != null && trivial != null && only is "" or "cycles")
     {
         var baseline = CrashCycleBenchmark.TrivialCyclesPerSecond(trivial, TimeSpan.FromSeconds(5));
         Report(new Measurement("trivial_spawn_ready_kill", 1, 0, baseline, 1, "trivial_spawn_ready_kill"));
+        // The engine compiled natively starts faster than any .NET child can: the bound stays the
+        // .NET child (the target's yardstick), and the same child compiled natively is printed beside it.
+        double? nativeBaseline = trivialNative == null ? null : CrashCycleBenchmark.TrivialCyclesPerSecond(trivialNative, TimeSpan.FromSeconds(5));
+        if (nativeBaseline is { } native)
+            Report(new Measurement("trivial_native_spawn_ready_kill", 1, 0, native, native / baseline, "trivial_spawn_ready_kill", "the same trivial child compiled natively, as the engine is: the cheapest cycle a native backend allows"));
         foreach (var workers in new[] { 1, 2 })
         {
             var (rate, stages) = await CrashCycleBenchmark.EngineCyclesPerSecond(engine, workDir, workers, TimeSpan.FromSeconds(15));
             Report(new Measurement("crash_cycles_reference", workers, 0, rate, rate / baseline, "trivial_spawn_ready_kill (target >= 0.5 serially)",
-                $"spawn, ready, load, SIGKILL, restart, read and verify the recovered log; per cycle: {stages}"));
+                $"spawn, ready, load, SIGKILL, restart, read and verify the recovered log; "
+                + (nativeBaseline is { } n ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rate / n:F2} x trivial_native_spawn_ready_kill; ") : "")
+                + $"per cycle: {stages}"));
         }
     }
 
