@@ -14,7 +14,7 @@ if [[ "${CRASHLAB_REBUILD:-0}" != 1 && -x "$out/crashlab" && -f "$stamp" ]] \
   echo "$out/crashlab"
   exit 0
 fi
-echo "building crashlab (Release, ReadyToRun) into $out..." >&2
+echo "building crashlab (Release, ReadyToRun; the reference engine native where gcc or clang can link it) into $out..." >&2
 "$root/scripts/publish.sh" "$root/harness/CrashLab.Cli/CrashLab.Cli.csproj" "$out" crashlab >/dev/null
 # The CLI's publish put a ReadyToRun crashlab-engine there (and its dll, which the CLI also loads);
 # a native engine replaces only the executable. Without one, the ReadyToRun engine stays.
