@@ -120,7 +120,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     /// <summary>Load until a random moment, then SIGKILL with requests in flight: a crash mid-write.</summary>
     private async Task<Violation?> LoadAndKillAsync(BackendProcess backend, CancellationToken cancellationToken)
     {
-        var load = new WorkloadGenerator(settings.Scenario.Workload, _random.Next());
+        var load = new WorkloadGenerator(settings.Scenario.Workload, _random.Next()) { AfterLoweredBound = _model.LastRecoveryLoweredBound };
         var window = new WorkloadGenerator(settings.Scenario.Workload, _random.Next());
         var killAfterMs = window.RunMilliseconds();
         var runner = new WorkloadRunner(backend, _model, load, faultsPossible: _model.MediaFaultPending) { KillAfterRequests = window.RequestsBeforeKill() };

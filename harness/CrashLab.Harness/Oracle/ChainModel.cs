@@ -28,6 +28,13 @@ public sealed class ChainModel(Payloads payloads)
 
     public long HighestBeforeLsn { get; private set; }
 
+    /// <summary>
+    /// The last accepted recovery came back below a truncation's before_lsn, so it lowered the bound:
+    /// a crash lost LSNs a truncate covered. A backend that keeps its stale bound shows it only at the
+    /// next restart, and only if no newer truncation rewrote the bound before it.
+    /// </summary>
+    public bool LastRecoveryLoweredBound { get; private set; }
+
     public long DurableLsn { get; private set; }
 
     /// <summary>first_lsn and next_lsn of the last accepted recovery (or the chain's start).</summary>
@@ -140,6 +147,7 @@ public sealed class ChainModel(Payloads payloads)
         HighestAcknowledgedLsn = ready.NextLsn - 1;
         DurableLsn = Math.Min(DurableLsn, ready.NextLsn - 1);
         // protocol.md §truncate: LSNs a crash lost and recovery hands out again are covered by no earlier truncate.
+        LastRecoveryLoweredBound = HighestBeforeLsn > ready.NextLsn;
         HighestBeforeLsn = Math.Min(HighestBeforeLsn, ready.NextLsn);
         ExcusableThrough = Math.Min(ExcusableThrough, ready.NextLsn - 1);
         Pending.Clear();

@@ -13,8 +13,15 @@ public sealed class WorkloadGenerator(WorkloadProfile profile, ulong seed)
 
     public WorkloadProfile Profile => profile;
 
+    /// <summary>
+    /// The recovery before this run lowered a truncation bound (<see cref="Oracle.ChainModel.LastRecoveryLoweredBound"/>).
+    /// Where the profile asks for quiet runs, such a run is always quiet: it is the one run whose
+    /// restart can show a stale bound, and a random draw would let a truncation rewrite it half the time.
+    /// </summary>
+    public bool AfterLoweredBound { get; init; }
+
     /// <summary>This run sends no truncation (drawn once per run, and only where the profile asks for quiet runs).</summary>
-    private bool Quiet => _quiet ??= profile.QuietRunShare > 0 && Unit() < profile.QuietRunShare;
+    private bool Quiet => _quiet ??= profile.QuietRunShare > 0 && (AfterLoweredBound || Unit() < profile.QuietRunShare);
 
     public enum Op { Append, Sync, Truncate, Read, Stat }
 

@@ -81,6 +81,20 @@ public sealed class ExcuseAndBoundTests
     }
 
     [Fact]
+    public void LastRecoveryLoweredBound_OnlyAfterARecoveryBelowABeforeLsn()
+    {
+        var h = new History();
+        var a = h.Append(2, BatchState.Durable);
+        h.Append(4);
+        h.Model.RequestedTruncation(6);
+
+        Assert.Empty(h.Recover(History.Ready(1, 3), h.All(a))); // the crash lost LSNs 3..6, truncation 6 covered them
+        Assert.True(h.Model.LastRecoveryLoweredBound);
+        Assert.Empty(h.Recover(History.Ready(1, 3), h.All(a))); // nothing lost above the bound this time
+        Assert.False(h.Model.LastRecoveryLoweredBound);
+    }
+
+    [Fact]
     public void AtRisk_NoDurableRecord_IsNotAStateThatProvesAnything()
     {
         var h = new History();

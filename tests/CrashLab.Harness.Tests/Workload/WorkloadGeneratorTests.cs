@@ -2,7 +2,7 @@ using CrashLab.Harness.Workload;
 
 namespace CrashLab.Harness.Tests.Workload;
 
-/// <summary>Quiet runs: some runs must send no truncation, so a stale bound meets a restart before a newer truncation rewrites it.</summary>
+/// <summary>Quiet runs: some runs (and every run after a recovery that lowered a truncation bound) send no truncation, so a stale bound meets a restart before a newer truncation rewrites it.</summary>
 public sealed class WorkloadGeneratorTests
 {
     [Fact]
@@ -23,6 +23,24 @@ public sealed class WorkloadGeneratorTests
 
         Assert.InRange(runs.Count(n => n == 0), 25, 75);
         Assert.InRange(runs.Count(n => n > 0), 25, 75);
+    }
+
+    [Fact]
+    public void NextOp_AfterALoweredBound_EveryRunIsQuiet()
+    {
+        var truncating = Enumerable.Range(0, 100)
+            .Select(seed => new WorkloadGenerator(new WorkloadProfile { TruncateShare = 0.5, QuietRunShare = 0.1 }, (ulong)seed) { AfterLoweredBound = true })
+            .Count(g => Enumerable.Range(0, 50).Any(_ => g.NextOp() == WorkloadGenerator.Op.Truncate));
+
+        Assert.Equal(0, truncating);
+    }
+
+    [Fact]
+    public void NextOp_AfterALoweredBound_AProfileWithoutQuietRunsStillTruncates()
+    {
+        var generator = new WorkloadGenerator(new WorkloadProfile { TruncateShare = 1, SyncShare = 0 }, 5) { AfterLoweredBound = true };
+
+        Assert.All(Enumerable.Range(0, 20).Select(_ => generator.NextOp()), op => Assert.Equal(WorkloadGenerator.Op.Truncate, op));
     }
 
     [Fact]
