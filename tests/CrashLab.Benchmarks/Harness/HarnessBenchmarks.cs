@@ -18,6 +18,9 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
     /// <summary>FUSE's added cost per request may be at most this; a measurement's ratio is its added µs over it (<see cref="Summary.TargetSummary"/> reads it back).</summary>
     internal const double FuseTargetMicros = 40;
 
+    /// <summary>FUSE's added cost with its sign: below zero where the plain program waits for a disk's sync and the daemon does not.</summary>
+    internal static string AddedMicros(double micros) => string.Create(CultureInfo.InvariantCulture, $"{micros:+0.0;-0.0} µs");
+
     /// <summary>Campaign time per figure (shared evenly by the level's scenarios).</summary>
     public TimeSpan CampaignDuration { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -109,7 +112,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
                 var (plain, added) = costs[i];
                 report(new Measurement($"{name}_{i + 1}", 1, i < 2 ? 4096 : 0, 1e6 / (plain + added), target ? added / FuseTargetMicros : null,
                     target ? $"{FuseTargetMicros:0} µs (added µs / target; target <= 1)" : null,
-                    string.Create(CultureInfo.InvariantCulture, $"{FuseRequestCost.Requests[i]}: {plain:F1} µs plain, {added:+0.0;-0.0} µs through FUSE (median of 5 alternating rounds, journal on; {where})")));
+                    string.Create(CultureInfo.InvariantCulture, $"{FuseRequestCost.Requests[i]}: {plain:F1} µs plain, {AddedMicros(added)} through FUSE (median of 5 alternating rounds, journal on; {where})")));
             }
         }
     }
