@@ -13,7 +13,7 @@ EngineSettings settings;
 try
 {
     // First of all: a harness killed from here on must take this engine with it.
-    if (!ParentDeath.Arm(Environment.GetEnvironmentVariable(ParentDeath.Variable)))
+    if (!ParentDeath.Arm(Environment.GetEnvironmentVariable(EngineEnvironment.ParentPid)))
     {
         Console.Error.WriteLine("crashlab-engine: the harness that started it is gone; not starting");
         return 1;

@@ -1,18 +1,18 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using CrashLab.Protocol;
 
 namespace CrashLab.Engine.Host.Hosting;
 
 /// <summary>
 /// Dies with the harness that started it, even a harness killed with SIGKILL, without a guard
-/// process in between: the harness names itself in <see cref="Variable"/>, and the engine asks the
+/// process in between: the harness names itself in <see cref="EngineEnvironment.ParentPid"/>, and the engine asks the
 /// kernel for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG). The harness then starts it
 /// with one exec (setsid, for a process group of its own) instead of a shell guard's four
 /// (docs/harness.md). The engine starts no process of its own, so nothing else can be orphaned.
 /// </summary>
 internal static partial class ParentDeath
 {
-    public const string Variable = CrashLab.Protocol.EngineEnvironment.ParentPid;
     private const int PrSetPdeathsig = 1;
     private const int SigKill = 9;
 
@@ -26,7 +26,7 @@ internal static partial class ParentDeath
         if (string.IsNullOrEmpty(parentPid))
             return true;
         if (!int.TryParse(parentPid, NumberStyles.None, CultureInfo.InvariantCulture, out var parent) || parent <= 0)
-            throw new UsageException($"{Variable}={parentPid} is not a process id");
+            throw new UsageException($"{EngineEnvironment.ParentPid}={parentPid} is not a process id");
         if (Prctl(PrSetPdeathsig, SigKill, 0, 0, 0) != 0)
             throw new UsageException($"cannot ask for a signal at the death of process {parent}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
 

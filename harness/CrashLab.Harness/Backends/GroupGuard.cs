@@ -16,7 +16,7 @@ namespace CrashLab.Harness.Backends;
 /// Two programs of ours need no guard, and their starts skip its four execs and a fork (about
 /// 10 ms at light load, 30–45 ms under load): a FUSE daemon (crashlab-fuse) leads its own group
 /// and watches its parent itself (it must release its mount first); the reference engine forks
-/// nothing and arms its own parent-death signal when <see cref="ParentPidVariable"/> names the
+/// nothing and arms its own parent-death signal when <see cref="EngineEnvironment.ParentPid"/> names the
 /// harness. Each is only put in a group of its own (<see cref="Guard"/>).
 /// </para>
 /// </summary>
@@ -31,12 +31,9 @@ internal static class GroupGuard
         /// <summary>crashlab-fuse: leads its own group and watches its parent itself.</summary>
         LeadsItsOwnGroup,
 
-        /// <summary>The reference engine: forks nothing and dies with the process named in <see cref="ParentPidVariable"/>.</summary>
+        /// <summary>The reference engine: forks nothing and dies with the process named in <see cref="EngineEnvironment.ParentPid"/>.</summary>
         DiesWithParent,
     }
-
-    /// <summary>The harness's pid, for a program that arms its own parent-death signal (the engine's ParentDeath reads it).</summary>
-    public const string ParentPidVariable = CrashLab.Protocol.EngineEnvironment.ParentPid;
 
     private const string SetSid = "/usr/bin/setsid";
     private const string SetPriv = "/usr/bin/setpriv";
@@ -67,7 +64,7 @@ internal static class GroupGuard
     public static void Wrap(ProcessStartInfo start, Guard guard)
     {
         if (guard == Guard.DiesWithParent)
-            start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment[EngineEnvironment.ParentPid] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!Available)
             return;
         string[] prefix = guard != Guard.Shell || !Guarded
