@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CrashLab.Storage.Faults.Model;
 
 namespace CrashLab.Harness.Workload;
@@ -37,15 +38,22 @@ public sealed class Payloads(ulong seed)
 
     private void Fill(RecordId id, Span<byte> destination) => Fill(new SplitMix(SplitMix.Hash(Seed, (ulong)id.Batch, (ulong)id.Index)), destination);
 
+    /// <summary>
+    /// One 8-byte word of the generator after another, in the machine's byte order (as
+    /// BitConverter writes them); the last word cut to what is left. Written as words, not through
+    /// a span slice per 8 bytes: a load of 16 MiB records makes and compares megabytes a run.
+    /// </summary>
     private static void Fill(SplitMix random, Span<byte> destination)
     {
-        var i = 0;
-        for (; i + 8 <= destination.Length; i += 8)
-            BitConverter.TryWriteBytes(destination[i..], random.Next());
-        if (i < destination.Length)
+        var words = MemoryMarshal.Cast<byte, ulong>(destination);
+        for (var w = 0; w < words.Length; w++)
+            words[w] = random.Next();
+        var rest = destination[(words.Length * sizeof(ulong))..];
+        if (!rest.IsEmpty)
         {
-            var last = BitConverter.GetBytes(random.Next());
-            last.AsSpan(0, destination.Length - i).CopyTo(destination[i..]);
+            Span<byte> last = stackalloc byte[sizeof(ulong)];
+            MemoryMarshal.Write(last, random.Next());
+            last[..rest.Length].CopyTo(rest);
         }
     }
 }
