@@ -93,6 +93,10 @@ public sealed partial class CrashStateBuilder
     public Enumeration Enumerate(PersistenceProfile profile, EnumerationLimits? limits = null, int sectorSize = 512)
         => CrashEnumerator.Enumerate(profile, Window(sectorSize), limits);
 
+    /// <summary>Every distinct state of the kill under a profile when they are within the bound, else only how many (<see cref="CrashEnumerator.EnumerateIfSmall"/>).</summary>
+    public Enumeration EnumerateIfSmall(PersistenceProfile profile, EnumerationLimits? limits = null, int sectorSize = 512)
+        => CrashEnumerator.EnumerateIfSmall(profile, Window(sectorSize), limits);
+
     /// <summary>Which profiles admit a state of this kill, and for a posix-only one, the operations that make it so.</summary>
     public ProfileAdmission AdmittedBy(CrashAssignment state, int sectorSize = 512) => ProfileAdmission.Of(Window(sectorSize), state);
 

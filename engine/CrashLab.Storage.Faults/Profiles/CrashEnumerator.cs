@@ -13,17 +13,34 @@ namespace CrashLab.Storage.Faults.Profiles;
 public static class CrashEnumerator
 {
     public static Enumeration Enumerate(PersistenceProfile profile, CrashWindow window, EnumerationLimits? limits = null)
+        => Enumerate(profile, window, limits ?? EnumerationLimits.Default, sample: true);
+
+    /// <summary>
+    /// Every distinct state when they are no more than the bound (exhaustive), else only how many
+    /// there are, with no states: for a caller that samples a large window its own way (a
+    /// campaign's kill, <c>KillStates</c>). It skips the work whose result such a caller drops: the
+    /// walk over a window with a torn write that must be sampled (it can never be exhaustive), and
+    /// the sample of up to the bound composed and fingerprinted states.
+    /// </summary>
+    public static Enumeration EnumerateIfSmall(PersistenceProfile profile, CrashWindow window, EnumerationLimits? limits = null)
+        => Enumerate(profile, window, limits ?? EnumerationLimits.Default, sample: false);
+
+    private static Enumeration Enumerate(PersistenceProfile profile, CrashWindow window, EnumerationLimits limits, bool sample)
     {
-        limits ??= EnumerationLimits.Default;
+        if (!sample && !Enumerable.Range(0, window.Pending.Count).All(i => profile.ChoiceCount(window, i, limits).Complete))
+            return new Enumeration(profile.Name, [], false, profile.EstimateStates(window), true);
         var choices = Enumerable.Range(0, window.Pending.Count).Select(i => profile.Choices(window, i, limits)).ToArray();
         var walk = new Walk(profile, window, choices, limits);
-        walk.Visit(0);
-        var complete = !walk.Stopped && choices.All(c => c.Complete);
-        if (complete)
+        var enumerable = choices.All(c => c.Complete);
+        if (enumerable || sample)
+            walk.Visit(0);
+        if (enumerable && !walk.Stopped)
             return new Enumeration(profile.Name, walk.Found, true, walk.Found.Count, false);
-        var sample = Sample(profile, window, walk.Found, limits.MaxStates);
-        var estimate = Math.Max(profile.EstimateStates(window), Math.Max(walk.Found.Count, sample.Count));
-        return new Enumeration(profile.Name, sample, false, estimate, true);
+        if (!sample)
+            return new Enumeration(profile.Name, [], false, Math.Max(profile.EstimateStates(window), walk.Found.Count), true);
+        var sampled = Sample(profile, window, walk.Found, limits.MaxStates);
+        var estimate = Math.Max(profile.EstimateStates(window), Math.Max(walk.Found.Count, sampled.Count));
+        return new Enumeration(profile.Name, sampled, false, estimate, true);
     }
 
     private static List<EnumeratedState> Sample(PersistenceProfile profile, CrashWindow window, List<EnumeratedState> walked, int bound)

@@ -73,10 +73,10 @@ public sealed class Ext4OrderedProfile : PersistenceProfile
         var seed = (ulong)write.Sequence;
         var all = layout.InPlace(index).Concat(layout.New(index)).ToList();
         var fixedEnd = all.Where(s => !layout.Extending(index).Contains(s)).ToList();
-        var (anySubsets, anyComplete) = SectorSubsets.Of(all, limits.TornSectors, seed);
         var (fixedSubsets, fixedComplete) = SectorSubsets.Of(fixedEnd, limits.TornSectors, seed);
         if (layout.GrowthJournaled(index))
         {
+            var (anySubsets, anyComplete) = SectorSubsets.Of(all, limits.TornSectors, seed);
             var grown = anySubsets.Select(s => OpOutcome.Write(write, s, write.End, window.SectorSize));
             if (layout.Committed(index))
                 return OpChoices.Of(grown, anyComplete, SectorSubsets.Count(all.Count));
@@ -85,7 +85,11 @@ public sealed class Ext4OrderedProfile : PersistenceProfile
         }
 
         if (layout.New(index).Count == 0)
+        {
+            var (anySubsets, anyComplete) = SectorSubsets.Of(all, limits.TornSectors, seed);
             return OpChoices.Of(anySubsets.Select(s => OpOutcome.Write(write, s, null, window.SectorSize)), anyComplete, SectorSubsets.Count(all.Count));
+        }
+
         var fresh = layout.New(index);
         var inPlace = layout.InPlace(index).ToList();
         var (inPlaceSubsets, inPlaceComplete) = SectorSubsets.Of(inPlace, limits.TornSectors, seed);
@@ -94,6 +98,25 @@ public sealed class Ext4OrderedProfile : PersistenceProfile
             .Concat(cuts.Where(c => c > 0).SelectMany(c => inPlaceSubsets.Select(s => OpOutcome.Write(write, s.Concat(fresh.Take(c)), null, window.SectorSize))));
         var total = SectorSubsets.Count(fixedEnd.Count(inPlace.Contains)) + fresh.Count * SectorSubsets.Count(inPlace.Count);
         return OpChoices.Of(outcomes, fixedComplete && inPlaceComplete && cuts.Count == fresh.Count + 1, total);
+    }
+
+    protected internal override (bool Complete, double Total) ChoiceCount(CrashWindow window, int index, EnumerationLimits limits)
+    {
+        // Where every subset of a write's sectors counts (its growth journaled, or no new sectors),
+        // a write over many sectors has at least 2^64 outcomes: far more than Choices' sample.
+        var layout = Layout(window);
+        var many = Math.Max(ManySectors, limits.TornSectors);
+        if (window.Pending[index] is WriteOp && layout.Free(index) && (layout.GrowthJournaled(index) || layout.New(index).Count == 0)
+            && layout.InPlace(index).Count + layout.New(index).Count is var all && all > many)
+        {
+            var fixedEnd = layout.InPlace(index).Concat(layout.New(index)).Count(s => !layout.Extending(index).Contains(s));
+            var total = !layout.GrowthJournaled(index) || layout.Committed(index)
+                ? SectorSubsets.Count(all)
+                : SectorSubsets.Count(all) + SectorSubsets.Count(fixedEnd);
+            return (false, total);
+        }
+
+        return base.ChoiceCount(window, index, limits);
     }
 
     protected internal override bool Consistent(CrashWindow window, IReadOnlyList<OpOutcome> chosen, int index)

@@ -29,6 +29,24 @@ public abstract class PersistenceProfile
     /// <summary>The outcomes this profile allows for pending operation <paramref name="index"/>, ignoring the other operations.</summary>
     protected internal abstract OpChoices Choices(CrashWindow window, int index, EnumerationLimits limits);
 
+    /// <summary>
+    /// Whether <see cref="Choices"/> lists every outcome of pending operation <paramref name="index"/>,
+    /// and its <see cref="OpChoices.Total"/>, without building the outcomes where that is costly: a
+    /// write over thousands of sectors has thousands of sampled subsets (each as long as the write),
+    /// and a kill that only needs to know it cannot be enumerated paid for them twice per profile.
+    /// </summary>
+    protected internal virtual (bool Complete, double Total) ChoiceCount(CrashWindow window, int index, EnumerationLimits limits)
+    {
+        var choices = Choices(window, index, limits);
+        return (choices.Complete, choices.Total);
+    }
+
+    /// <summary>
+    /// Above this many sectors (and the torn-sector limit) a write's subsets are sampled and there
+    /// are at least 2^64 of them, far more than any sample: its count is then the arithmetic alone.
+    /// </summary>
+    protected const int ManySectors = 64;
+
     /// <summary>Whether the outcomes chosen for operations 0..<paramref name="index"/> can still end in a state this profile admits.</summary>
     protected internal virtual bool Consistent(CrashWindow window, IReadOnlyList<OpOutcome> chosen, int index) => true;
 
@@ -37,7 +55,7 @@ public abstract class PersistenceProfile
     {
         var total = 1.0;
         for (var i = 0; i < window.Pending.Count; i++)
-            total *= Math.Max(1, Choices(window, i, EnumerationLimits.Default).Total); // an operation always has one outcome at least (a failed write's: lost)
+            total *= Math.Max(1, ChoiceCount(window, i, EnumerationLimits.Default).Total); // an operation always has one outcome at least (a failed write's: lost)
         return total;
     }
 

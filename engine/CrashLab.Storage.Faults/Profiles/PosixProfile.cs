@@ -71,6 +71,14 @@ public sealed class PosixProfile : PersistenceProfile
         return OpChoices.Of(outcomes, complete && sampledSizes.Count == sizes.Count, SectorSubsets.Count(sectors.Count) * sizes.Count);
     }
 
+    protected internal override (bool Complete, double Total) ChoiceCount(CrashWindow window, int index, EnumerationLimits limits)
+    {
+        // Choices' total is then the larger of 2^sectors × sizes and its sample's size (far smaller).
+        if (window.Pending[index] is WriteOp { Fate: Fate.Free } write && write.Sectors(window.SectorSize) is var sectors && sectors > Math.Max(ManySectors, limits.TornSectors))
+            return (false, SectorSubsets.Count(sectors) * SizeEnds(write, window.SectorSize).Count);
+        return base.ChoiceCount(window, index, limits);
+    }
+
     protected internal override IEnumerable<CrashAssignment> Repairs(CrashWindow window, CrashAssignment state)
     {
         var outcomes = state.Outcomes.ToArray();

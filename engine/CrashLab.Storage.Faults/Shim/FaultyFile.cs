@@ -153,7 +153,7 @@ public sealed partial class FaultyFileSystem
             lock (fs._gate)
             {
                 fs.ThrowIfCrashed();
-                var op = fs.Begin();
+                var op = fs.BeginFlush();
                 if (fs._decide.Strikes(FaultKind.FsyncEio, op, path) != null)
                 {
                     fs.Struck(op, FaultKind.FsyncEio, path);
@@ -168,6 +168,7 @@ public sealed partial class FaultyFileSystem
                 else
                     inner.Sync();
                 fs._recorder?.Synced(op, inode, dataOnly);
+                fs.Flushed();
                 fs.CrashAfter(op);
             }
         }

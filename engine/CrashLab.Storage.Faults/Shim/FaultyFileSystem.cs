@@ -22,6 +22,9 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private readonly object _gate = new();
     private readonly bool _writesAfterCrash;
     private long _operations;
+
+    // Mutating operations since the last successful flush: an armed kill (OperationPacing.ArmKill) waits for some.
+    private long _unsynced;
     private long _reads;
     private long? _usage;
     private bool _crashed;
@@ -118,9 +121,10 @@ public sealed partial class FaultyFileSystem : IFileSystem
         lock (_gate)
         {
             ThrowIfCrashed();
-            var op = Begin();
+            var op = BeginFlush();
             _inner.SyncDirectory(path);
             _recorder?.SyncedDirectory(op, path);
+            Flushed();
             CrashAfter(op);
         }
     }
@@ -141,8 +145,28 @@ public sealed partial class FaultyFileSystem : IFileSystem
     /// <summary>Numbers the next mutating operation and kills before it when the plan says so.</summary>
     private long Begin() => TryBegin() ?? throw AfterTheCrash(); // the crash action returned (FUSE): the operation still never happens
 
+    /// <summary>
+    /// Numbers a flush and kills before it when the plan says so, or when the harness has armed its
+    /// timed kill and operations are pending: the kill then leaves them all unsynced.
+    /// </summary>
+    private long BeginFlush()
+    {
+        if (_unsynced > 0 && _pacing?.KillArmed == true)
+        {
+            var op = ++_operations;
+            _pacing.Begin(op);
+            Crash(op, performed: false);
+            throw AfterTheCrash();
+        }
+
+        return TryBegin(flush: true) ?? throw AfterTheCrash();
+    }
+
+    /// <summary>A flush succeeded: nothing is pending for an armed kill to wait for.</summary>
+    private void Flushed() => _unsynced = 0;
+
     /// <summary>Like <see cref="Begin"/>, but null when the crash point killed the program just before this operation.</summary>
-    private long? TryBegin()
+    private long? TryBegin(bool flush = false)
     {
         var op = ++_operations;
         _pacing?.Begin(op);
@@ -152,6 +176,8 @@ public sealed partial class FaultyFileSystem : IFileSystem
             return null;
         }
 
+        if (!flush)
+            _unsynced++;
         return op;
     }
 

@@ -11,6 +11,9 @@ namespace CrashLab.Storage.Faults.Shim;
 /// while the shim holds operation n until the harness allows it (it has sent every request the
 /// original had sent before operation n began). Each side gives up waiting after a stall, so a
 /// backend that now behaves differently (a fixed one) only loses the pacing, never hangs.
+/// A third counter arms a campaign's timed kill (<see cref="ArmKill"/>): the shim then kills the
+/// backend itself just before its next flush that would make unsynced operations durable, so the
+/// kill leaves a window of pending operations rather than, most often, none.
 /// </summary>
 public sealed unsafe class OperationPacing : IDisposable
 {
@@ -19,7 +22,7 @@ public sealed unsafe class OperationPacing : IDisposable
     /// <summary>How long either side waits for the other before it stops pacing.</summary>
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(1);
 
-    private const int Size = 16;
+    private const int Size = 24;
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private readonly long* _counters;
@@ -50,6 +53,15 @@ public sealed unsafe class OperationPacing : IDisposable
 
     /// <summary>The harness: operations up to <paramref name="op"/> may begin.</summary>
     public void Allow(long op) => Volatile.Write(ref _counters[1], op);
+
+    /// <summary>
+    /// The harness, at a timed kill's drawn moment: from now on the shim kills the backend just before
+    /// the next flush (fsync, fdatasync, directory fsync) that finds operations not yet synced.
+    /// </summary>
+    public void ArmKill() => Volatile.Write(ref _counters[2], 1);
+
+    /// <summary>The shim: whether the harness has armed the kill before the next flush.</summary>
+    public bool KillArmed => Volatile.Read(ref _counters[2]) != 0;
 
     /// <summary>The shim, before operation <paramref name="op"/>: waits until it is allowed, then publishes it.</summary>
     public void Begin(long op)

@@ -51,7 +51,9 @@ public static class KillStates
 
         var profiles = (input.Profiles ?? KnownProfiles.Names.ToList()).Select(KnownProfiles.Parse).ToList();
         var window = builder.Window(input.Plan.SectorSize);
-        var enumerations = profiles.Select(p => builder.Enumerate(p, limits, window.SectorSize)).ToList();
+        // A profile's states are listed only when it has no more than the bound: above it the seeded
+        // states below are its sample, and a sample the enumerator drew too would be thrown away.
+        var enumerations = profiles.Select(p => builder.EnumerateIfSmall(p, limits, window.SectorSize)).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var planned = new List<PlannedState>();
         // Duplicates are counted as before profiles, among the first profile's seeded states: the

@@ -137,6 +137,37 @@ public sealed class CrashEnumeratorTests
         Assert.Equal(states.States.Select(s => s.Fingerprint), CrashEnumerator.Enumerate(KnownProfiles.Ext4Ordered, window).States.Select(s => s.Fingerprint));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void EnumerateIfSmall_UnderTheBound_EveryState_AboveIt_OnlyHowMany(int creates)
+    {
+        using var run = Creates(creates);
+        var window = run.Window();
+        var limits = new EnumerationLimits { MaxStates = 64 };
+
+        var full = CrashEnumerator.Enumerate(Posix, window, limits);
+        var ifSmall = CrashEnumerator.EnumerateIfSmall(Posix, window, limits);
+
+        Assert.Equal((full.Exhaustive, full.Total), (ifSmall.Exhaustive, ifSmall.Total));
+        Assert.Equal(full.Exhaustive ? full.States.Select(s => s.Fingerprint) : [], ifSmall.States.Select(s => s.Fingerprint));
+    }
+
+    [Fact]
+    public void EnumerateIfSmall_ATornWriteThatMustBeSampled_CountsItWithoutListingAny()
+    {
+        using var run = new CaseRun(throughJournal: false);
+        run.Durable("f", 4096, 1).Write("f", 0, 4096, 2);
+        var window = run.Window(sectorSize: 512);
+
+        foreach (var profile in KnownProfiles.All)
+        {
+            var states = CrashEnumerator.EnumerateIfSmall(profile, window, new EnumerationLimits { MaxStates = 1000, TornSectors = 4 });
+
+            Assert.Equal((false, 0, CrashEnumerator.Enumerate(profile, window, new EnumerationLimits { MaxStates = 1000, TornSectors = 4 }).Total), (states.Exhaustive, states.States.Count, states.Total));
+        }
+    }
+
     /// <summary>Creates f0..f(n-1), each its own unsynced directory entry.</summary>
     private static CaseRun Creates(int count)
     {

@@ -14,11 +14,12 @@ internal sealed class ShimHarness : IDisposable
 
     /// <param name="crash">What a crash point does instead of throwing: returning is the FUSE daemon fencing its dead backend.</param>
     /// <param name="writesAfterCrash">Take writes after the crash (the kernel writing back a dead process's pages).</param>
-    public ShimHarness(FaultPlan plan, Action? crash = null, bool writesAfterCrash = false)
+    /// <param name="pacing">The harness's side of the lockstep (and of an armed kill).</param>
+    public ShimHarness(FaultPlan plan, Action? crash = null, bool writesAfterCrash = false, OperationPacing? pacing = null)
     {
         Dir = new TempDirectory();
         _journal = new UndoJournal(Dir.Data, Dir.Trace);
-        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, crash ?? (() => throw new CrashedException()), writesAfterCrash: writesAfterCrash);
+        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, crash ?? (() => throw new CrashedException()), pacing: pacing, writesAfterCrash: writesAfterCrash);
     }
 
     public sealed class CrashedException : Exception;
