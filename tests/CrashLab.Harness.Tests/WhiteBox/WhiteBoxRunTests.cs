@@ -60,6 +60,34 @@ public sealed class WhiteBoxRunTests : IDisposable
         Assert.NotEmpty(Directory.GetFileSystemEntries(Path.Combine(_dir, "work", "trace-state-0")));
     }
 
+    /// <summary>
+    /// Every append synced: a kill at a random instant almost always finds everything durable (one
+    /// crash state). The armed timed kill lands just before a flush with the appended frames
+    /// unsynced, so each profile has more than one state to choose among. The drawn time is long
+    /// (the harness's own kill, at twice it, only bounds a stalled run).
+    /// </summary>
+    [Fact]
+    public async Task ExecuteAsync_TimedKill_LandsWithOperationsUnsynced()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName;
+        var everyAppendSynced = new WorkloadProfile { SyncAppendShare = 1, SyncShare = 0, TruncateShare = 0, ReadShare = 0, StatShare = 0 };
+        var input = new WhiteBoxInput
+        {
+            States = [new("random-subset", 1, 512), new("drop-all", 2, 512)],
+            StatesWanted = 2,
+            Enumeration = Storage.Faults.Profiles.EnumerationLimits.Default,
+            KillAfterMs = 500,
+            WorkloadSeed = 5,
+        };
+        var run = new WhiteBoxRun(TestEngine.Small(), everyAppendSynced, HarnessTimeouts.Default);
+
+        var outcome = await run.ExecuteAsync(data, new ChainModel(new Payloads(1)), input, Directory.CreateDirectory(Path.Combine(_dir, "work")).FullName, CancellationToken.None);
+
+        Assert.Null(outcome.Violation);
+        Assert.NotEmpty(outcome.Coverage);
+        Assert.All(outcome.Coverage, c => Assert.True(c.Total >= 2, $"{c.Profile}: {c.Total} state(s): nothing was pending at the kill"));
+    }
+
     /// <summary>A run that sends no requests on an empty directory: the engine creates nothing, so every crash state is the same.</summary>
     private async Task<WhiteBoxOutcome> Execute(FaultPlan? recoveryPlan, BackendSpec? backend = null)
     {
