@@ -16,6 +16,8 @@ internal static unsafe partial class Native
     public const int MS_NOSUID = 2;
     public const int MS_NODEV = 4;
     public const int SIGKILL = 9;
+    public const int SCHED_FIFO = 1;
+    public const int SCHED_RESET_ON_FORK = 0x40000000;
 
     [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags, uint mode);
@@ -87,6 +89,12 @@ internal static unsafe partial class Native
         _ = Close(fd);
         return result;
     }
+
+    [LibraryImport(Lib, EntryPoint = "sched_setscheduler", SetLastError = true)]
+    private static partial int SetSchedulerNative(int pid, int policy, int* param);
+
+    /// <summary>sched_setscheduler(2) of <paramref name="tid"/> (0: the calling thread); struct sched_param is one int.</summary>
+    public static int SetScheduler(int tid, int policy, int priority) => SetSchedulerNative(tid, policy, &priority);
 
     [LibraryImport(Lib, EntryPoint = "setsid")]
     public static partial int SetSid();

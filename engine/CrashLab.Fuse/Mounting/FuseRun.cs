@@ -100,6 +100,7 @@ internal static class FuseRun
 
     private static void Serve(FuseChannel channel, string backing, Storage.IFileSystem shim, BackendGroup group, TextWriter log)
     {
+        _ = ServerThreadScheduling.TryRaiseCallingThread();
         try
         {
             new FuseServer(channel, backing, shim, log).Run();
