@@ -6,36 +6,17 @@ namespace CrashLab.Cli.Tests;
 public sealed class FuseTests : CliTest
 {
     /// <summary>A log that writes every record but never fsyncs: a process kill keeps it all (page cache), a power cut keeps nothing.</summary>
-    private const string NeverSyncs = """
-        import base64, json, os, struct, sys
-        d = os.environ["CRASHLAB_DATA_DIR"]; path = os.path.join(d, "log")
-        data = open(path, "rb").read() if os.path.exists(path) else b""
-        recs, at = [], 0
-        while at + 4 <= len(data):  # frames: [u32 size][batch as JSON]; a short frame is a torn tail
-            (n,) = struct.unpack_from("<I", data, at)
-            if at + 4 + n > len(data): break
-            recs += [base64.b64decode(x) for x in json.loads(data[at + 4:at + 4 + n])]; at += 4 + n
-        os.truncate(path, at) if os.path.exists(path) else None
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-        def out(o): sys.stdout.write(json.dumps(o) + "\n"); sys.stdout.flush()
-        out({"event": "ready", "protocol": 1, "backend": "never-syncs", "first_lsn": 1, "next_lsn": len(recs) + 1, "corruption": None})
-        for line in sys.stdin:
-            r = json.loads(line); i, op = r["id"], r["op"]
-            if op == "shutdown": out({"id": i, "ok": True}); break
-            if op == "append":
-                first = len(recs) + 1; body = json.dumps(r["records"]).encode()
-                os.write(fd, struct.pack("<I", len(body)) + body)  # to the page cache, never to the disk
-                recs += [base64.b64decode(x) for x in r["records"]]
-                o = {"id": i, "ok": True, "first_lsn": first, "last_lsn": len(recs)}
-                if r.get("sync"): o["durable_lsn"] = len(recs)
-                out(o)
-            elif op == "sync": out({"id": i, "ok": True, "durable_lsn": len(recs)})
-            elif op == "stat": out({"id": i, "ok": True, "first_lsn": 1, "next_lsn": len(recs) + 1, "durable_lsn": len(recs)})
-            elif op == "truncate": out({"id": i, "ok": True, "first_lsn": 1})
-            elif op == "read":
-                s = r["from_lsn"]; got = [{"lsn": s + k, "data": base64.b64encode(x).decode()} for k, x in enumerate(recs[s - 1:s + 63])]
-                out({"id": i, "ok": True, "records": got, "next_lsn": s + len(got)})
-        """;
+    private static readonly string NeverSyncs = FramedLogBackend.Script(
+        "never-syncs",
+        load: """
+            path = os.path.join(d, "log"); data = open(path, "rb").read() if os.path.exists(path) else b""
+            """,
+        reopen: """
+            os.truncate(path, at) if os.path.exists(path) else None
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+            """,
+        persist: "pass  # to the page cache, never to the disk",
+        durableOnAppend: false);
 
     [Fact]
     public async Task Campaign_NeverSyncingBackendOnFuse_PowerLossFindsTheLostRecordsAndTheCaseReplays()

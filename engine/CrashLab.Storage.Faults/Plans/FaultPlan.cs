@@ -73,7 +73,10 @@ public sealed record FaultPlan
             Require(rule.FromOp >= 0 && (rule.UntilOp == 0 || rule.UntilOp > rule.FromOp), $"{where}: the window from_op..until_op is empty");
             Require(!string.IsNullOrEmpty(rule.Path), $"{where}: path must be a file-name pattern such as * or *.wal");
             Require(rule.Kind != FaultKind.Enospc || rule.QuotaBytes >= 0, $"{where}: quota_bytes must be 0 or more");
-            Require(rule.Kind == FaultKind.Enospc || rule.OneIn > 0 || rule.Ops.Length > 0, $"{where}: give ops or one_in, or it never strikes");
+            Require(rule.Kind == FaultKind.Enospc || rule.OneIn > 0 || rule.Ops.Length > 0 || rule.Reads is { Length: > 0 }, $"{where}: give ops or one_in, or it never strikes");
+            Require(rule.Reads == null || rule.Kind == FaultKind.ReadEio, $"{where}: reads names reads to strike, only for read_eio");
+            foreach (var read in rule.Reads ?? [])
+                Require(read.File.Length > 0 && read.Offset >= 0 && read.Occurrence >= 1, $"{where}: a read needs a file name, an offset of 0 or more and an occurrence of 1 or more");
             Require(rule.Bits is >= 1 and <= 64, $"{where}: bits must be 1..64");
             Require(rule.MaxSectors >= 1, $"{where}: max_sectors must be at least 1");
             Require(rule.AfterBytes >= 0, $"{where}: after_bytes must be 0 or more");

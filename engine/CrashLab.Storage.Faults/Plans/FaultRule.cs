@@ -3,7 +3,8 @@ namespace CrashLab.Storage.Faults.Plans;
 /// <summary>
 /// One fault and where it strikes: at exact operation numbers (<see cref="Ops"/>), or with odds
 /// of one in <see cref="OneIn"/>, on files whose name matches <see cref="Path"/>, within the
-/// window of operation numbers [<see cref="FromOp"/>, <see cref="UntilOp"/>).
+/// window of operation numbers [<see cref="FromOp"/>, <see cref="UntilOp"/>); a read_eio rule
+/// may instead name the reads it strikes (<see cref="Reads"/>).
 /// </summary>
 public sealed record FaultRule
 {
@@ -11,6 +12,13 @@ public sealed record FaultRule
 
     /// <summary>Exact operation numbers (read numbers for read_eio).</summary>
     public long[] Ops { get; set; } = [];
+
+    /// <summary>
+    /// read_eio only: strike exactly these reads, named by file, byte and occurrence (what a case
+    /// file carries, see <see cref="ReadTarget"/>); <see cref="Path"/> and the window do not apply
+    /// to them. Null (every plan written before targets): none.
+    /// </summary>
+    public ReadTarget[]? Reads { get; set; }
 
     /// <summary>Strike one operation in N (decided per operation from the plan seed); 0 = only at <see cref="Ops"/>.</summary>
     public int OneIn { get; set; }

@@ -15,11 +15,8 @@ public sealed partial class FaultyFileSystem
         public int Read(long offset, Span<byte> buffer)
         {
             var number = Interlocked.Increment(ref fs._reads);
-            if (fs._decide.Strikes(FaultKind.ReadEio, number, path) != null)
-            {
-                fs.Struck(number, FaultKind.ReadEio, path);
+            if (fs.StrikesRead(number, path, offset, buffer.Length))
                 throw Injected(StorageErrorKind.Io, Errno.EIO, "pread", path);
-            }
 
             return inner.Read(offset, buffer);
         }

@@ -17,6 +17,8 @@ public sealed partial class FaultyFileSystem : IFileSystem
     private readonly IOperationRecorder? _recorder;
     private readonly Action _crash;
     private readonly Action<string>? _injected;
+    private readonly Action<ReadTarget>? _struckRead;
+    private readonly ReadHistory? _readHistory;
     private readonly OperationPacing? _pacing;
     private readonly string _root;
     private readonly object _gate = new();
@@ -32,14 +34,16 @@ public sealed partial class FaultyFileSystem : IFileSystem
     /// <param name="root">The data directory whose files the space quota counts.</param>
     /// <param name="crash">What a crash point does; the default is SIGKILL of this process.</param>
     /// <param name="injected">Told of every fault just before it strikes ("op kind path"), e.g. to log it in the trace.</param>
+    /// <param name="struckRead">Told of every read EIO by what it struck (file, byte range, occurrence): the form a case's replay targets.</param>
     /// <param name="pacing">Replays: holds each operation until the harness has sent what the original run had sent before it.</param>
     /// <param name="writesAfterCrash">
     /// The crash action kills another process and returns (the FUSE daemon): writes that still
     /// arrive (the kernel writing back the dead process's dirty pages) are performed and recorded
     /// after the kill, without faults; every other operation after the kill fails with EIO.
     /// </param>
-    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null, OperationPacing? pacing = null, bool writesAfterCrash = false)
+    public FaultyFileSystem(IFileSystem inner, FaultPlan plan, string root, IOperationRecorder? recorder = null, Action? crash = null, Action<string>? injected = null, OperationPacing? pacing = null, bool writesAfterCrash = false, Action<ReadTarget>? struckRead = null)
     {
+        _struckRead = struckRead;
         _writesAfterCrash = writesAfterCrash;
         _pacing = pacing;
         _injected = injected;
@@ -47,6 +51,7 @@ public sealed partial class FaultyFileSystem : IFileSystem
         _inner = inner;
         _plan = plan;
         _decide = new FaultDecisions(plan);
+        _readHistory = ReadHistory.For(plan);
         _root = root;
         _recorder = recorder;
         _crash = crash ?? SelfKill.Now;
@@ -225,6 +230,22 @@ public sealed partial class FaultyFileSystem : IFileSystem
             total += LengthOf(Path.Combine(_root, name));
         _usage = total;
         return total;
+    }
+
+    /// <summary>
+    /// Whether read number <paramref name="number"/> fails: a targeted rule names it (file, byte,
+    /// occurrence), or a rule strikes its number. A struck read is logged by number and by target.
+    /// </summary>
+    private bool StrikesRead(long number, string path, long offset, int length)
+    {
+        if (_readHistory == null)
+            return false; // no read_eio rule: nothing to count
+        var (read, targeted) = _readHistory.Add(path, offset, length);
+        if (!targeted && _decide.Strikes(FaultKind.ReadEio, number, path) == null)
+            return false;
+        Struck(number, FaultKind.ReadEio, path);
+        _struckRead?.Invoke(read);
+        return true;
     }
 
     private void Struck(long op, FaultKind kind, string path) => _injected?.Invoke($"{op} {System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())} {path}");

@@ -17,6 +17,16 @@ public static class ShimEnvironment
     /// <summary>One line per injected fault, in the trace directory: the harness reads it to know which runs had media faults.</summary>
     public const string InjectedLog = "injected.log";
 
+    /// <summary>One line per read EIO, in the trace directory, naming what it struck (<see cref="ReadTarget.ToLogLine"/>): a case replays these.</summary>
+    public const string StruckReadsLog = "struck-reads.log";
+
+    /// <summary>The reads struck by a start whose trace directory this is (none if it struck none).</summary>
+    public static List<ReadTarget> StruckReads(string traceDir)
+    {
+        var log = Path.Combine(traceDir, StruckReadsLog);
+        return File.Exists(log) ? [.. File.ReadLines(log).Where(line => line.Length > 0).Select(ReadTarget.ParseLogLine)] : [];
+    }
+
     /// <param name="crash">What a crash point does; the default kills this process.</param>
     /// <param name="writesAfterCrash">The crash action kills another process: writes after it are kept for keep-all states (FUSE).</param>
     /// <param name="underShim">What the shim does its I/O on (default: the physical file system); a plain run always uses the physical one.</param>
@@ -58,7 +68,10 @@ public static class ShimEnvironment
         Action<string>? injected = string.IsNullOrEmpty(traceDir)
             ? null
             : line => File.AppendAllText(Path.Combine(traceDir, InjectedLog), line + "\n");
+        Action<ReadTarget>? struckRead = string.IsNullOrEmpty(traceDir)
+            ? null
+            : read => File.AppendAllText(Path.Combine(traceDir, StruckReadsLog), read.ToLogLine() + "\n");
         var pacing = environment(OperationPacing.Variable) is { Length: > 0 } pacingFile ? OperationPacing.Open(pacingFile) : null;
-        return new FaultyFileSystem(underShim ?? PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing, writesAfterCrash);
+        return new FaultyFileSystem(underShim ?? PhysicalFileSystem.Instance, plan, dataDirectory, journal, crash, injected, pacing, writesAfterCrash, struckRead);
     }
 }

@@ -106,13 +106,14 @@ public sealed class WhiteBoxChainRunner(ChainSettings settings, CampaignTally.Sc
         return true;
     }
 
-    /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent.</summary>
+    /// <summary>The case replays exactly: the crash point is where this kill happened, the requests are those sent, the reads that failed are named.</summary>
     private void Fail(WhiteBoxOutcome outcome, Violation violation, WhiteBoxInput input, ChainModelState modelBefore, int finding, int statesChecked)
     {
         violation = StartAdmission.Attribute(violation, settings.Profiles ?? Storage.Faults.Profiles.KnownProfiles.Names, _startAdmittedBy);
         var replay = input with
         {
             Plan = input.Plan with { Crash = outcome.ReplayPoint is { AtOp: > 0 } point ? point : input.Plan.Crash },
+            RecoveryPlan = outcome.ReplayRecoveryPlan ?? input.RecoveryPlan,
             Requests = outcome.Requests,
             States = outcome.FailingState != null ? [outcome.FailingState] : [],
             StatesWanted = null,

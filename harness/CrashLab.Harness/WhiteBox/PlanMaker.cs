@@ -31,6 +31,13 @@ public static class PlanMaker
         return reads.Length == 0 ? null : new FaultPlan { Seed = seed, Faults = reads };
     }
 
+    /// <summary>
+    /// The recovery plan that strikes exactly the reads a recovery under <paramref name="drawn"/>
+    /// struck (none: a plan without faults, so the replay still recovers once on the shim first).
+    /// </summary>
+    public static FaultPlan Targeted(FaultPlan drawn, IReadOnlyList<ReadTarget> struck)
+        => drawn with { Faults = struck.Count == 0 ? [] : [new FaultRule { Kind = FaultKind.ReadEio, Reads = [.. struck] }] };
+
     /// <summary>The crash states to build after a kill: modes and sector sizes in turn, each with its own seed.</summary>
     public static List<StateChoice> States(Scenario scenario, SplitMix random)
     {

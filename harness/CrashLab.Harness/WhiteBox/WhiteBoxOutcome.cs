@@ -65,6 +65,13 @@ public sealed record WhiteBoxOutcome
     /// <summary>What the failing crash state's backend claimed in its ready event.</summary>
     public ReadyEvent? Ready { get; init; }
 
+    /// <summary>
+    /// For a finding in a crash state recovered under read faults: the recovery plan that strikes
+    /// the reads that recovery's reads struck, named by file, byte and occurrence (what a case
+    /// replays; drawn odds would strike other reads when the kernel sends other ones).
+    /// </summary>
+    public FaultPlan? ReplayRecoveryPlan { get; init; }
+
     public bool BackendFatal { get; init; }
 
     /// <summary>The name the backend gave in the run's ready event.</summary>

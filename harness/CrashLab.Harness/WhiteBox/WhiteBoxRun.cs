@@ -188,6 +188,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                         Stage = "power-loss", FailingState = state.Choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
                         StatesChecked = checkedStates, StatesToFinding = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
                         Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
+                        ReplayRecoveryPlan = input.RecoveryPlan is { } reads ? PlanMaker.Targeted(reads, ShimEnvironment.StruckReads(FaultedTrace(workDir, i))) : null,
                     });
                     passing.RemoveAll(p => state.AdmittedBy?.Contains(p) != false);
                     if (input.Enumeration == null)
@@ -275,7 +276,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             var probeModel = ChainModel.FromState(model.ToState());
             probeModel.InjectMediaFault();
             var faulted = await StartAndJudgeAsync(new RecoveryJudge(probeModel, faultsExplainRefusal: true, readErrorsInjected: true),
-                new BackendEnvironment(stateDir, planFile, Directory.CreateDirectory(Path.Combine(workDir, $"trace-eio-{index}")).FullName), cancellationToken).ConfigureAwait(false);
+                new BackendEnvironment(stateDir, planFile, Directory.CreateDirectory(FaultedTrace(workDir, index)).FullName), cancellationToken).ConfigureAwait(false);
             if (faulted.Verdict.Violation != null)
                 return faulted;
         }
@@ -287,6 +288,9 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr, clean.Ready)
             : clean;
     }
+
+    /// <summary>The trace directory of a crash state's recovery under read faults (its struck reads are logged there).</summary>
+    private static string FaultedTrace(string workDir, int index) => Path.Combine(workDir, $"trace-eio-{index}");
 
     /// <param name="reaping">Where a judged backend without a violation is left to be reaped (null: reaped before this returns; a violation's stderr must be whole).</param>
     /// <param name="unmounted">The backend to start instead of the run's (its <see cref="BackendSpec.Unmounted"/> form), when the start needs no shim.</param>

@@ -23,7 +23,42 @@ public sealed class FaultPlanTests
         Assert.Equal(json, parsed.ToJson());
     }
 
+    [Fact]
+    public void Parse_TargetedReads_RoundTrips()
+    {
+        var plan = new FaultPlan
+        {
+            Seed = 9,
+            Faults = [new FaultRule { Kind = FaultKind.ReadEio, Reads = [new ReadTarget { File = "000003.log", Offset = 131072, Length = 4096, Occurrence = 2 }] }],
+        };
+
+        var json = plan.ToJson();
+        var parsed = FaultPlan.Parse(json);
+
+        Assert.Contains("\"reads\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"occurrence\": 2", json, StringComparison.Ordinal);
+        Assert.Equal(plan.Faults[0].Reads![0], parsed.Faults[0].Reads![0]);
+        Assert.Equal(json, parsed.ToJson());
+    }
+
+    /// <summary>A plan written before targeted reads (a case file's recovery plan) loads with none, and is written back as it was.</summary>
+    [Fact]
+    public void Parse_PlanWithoutReads_HasNoTargetsAndWritesNoReadsField()
+    {
+        const string old = """{"version":1,"seed":5,"faults":[{"kind":"read_eio","one_in":4}]}""";
+
+        var parsed = FaultPlan.Parse(old);
+
+        Assert.Null(parsed.Faults[0].Reads);
+        Assert.Equal(4, parsed.Faults[0].OneIn);
+        Assert.DoesNotContain("reads", parsed.ToJson(), StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("{\"faults\":[{\"kind\":\"bit_flip\",\"reads\":[{\"file\":\"a\"}]}]}", "only for read_eio")]
+    [InlineData("{\"faults\":[{\"kind\":\"read_eio\",\"reads\":[{\"file\":\"a\",\"occurrence\":0}]}]}", "occurrence of 1 or more")]
+    [InlineData("{\"faults\":[{\"kind\":\"read_eio\",\"reads\":[{\"offset\":3}]}]}", "file name")]
+    [InlineData("{\"faults\":[{\"kind\":\"read_eio\",\"reads\":[]}]}", "never strikes")]
     [InlineData("{\"version\":2}", "version 2")]
     [InlineData("{\"sector_size\":1000}", "sector_size")]
     [InlineData("{\"faults\":[{\"kind\":\"gremlins\"}]}", "not valid")]

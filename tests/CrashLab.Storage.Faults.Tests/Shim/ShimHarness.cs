@@ -19,8 +19,12 @@ internal sealed class ShimHarness : IDisposable
     {
         Dir = new TempDirectory();
         _journal = new UndoJournal(Dir.Data, Dir.Trace);
-        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, crash ?? (() => throw new CrashedException()), pacing: pacing, writesAfterCrash: writesAfterCrash);
+        Fs = new FaultyFileSystem(PhysicalFileSystem.Instance, plan, Dir.Data, _journal, crash ?? (() => throw new CrashedException()), pacing: pacing, writesAfterCrash: writesAfterCrash,
+            struckRead: StruckReads.Add);
     }
+
+    /// <summary>Every read EIO as the shim reported it: file, byte range and occurrence.</summary>
+    public List<ReadTarget> StruckReads { get; } = [];
 
     public sealed class CrashedException : Exception;
 
