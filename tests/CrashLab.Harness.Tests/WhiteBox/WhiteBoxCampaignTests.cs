@@ -67,6 +67,22 @@ public sealed class WhiteBoxCampaignTests : IDisposable
         Assert.True(again.SameRule, $"the shrunk case no longer fails: {again.Violation}");
     }
 
+    /// <summary>The in-process shim's reads are the engine's own: a case naming the reads that failed replays on it as a case of read numbers did.</summary>
+    [Fact]
+    public async Task Case_FromAMutantCaughtByReadEio_NamesTheReadsThatFailedAndReplays()
+    {
+        var mutant = Mutant.ReadErrorAsEnd.Name();
+        var tally = await Run(Engine(mutant), Load("read-eio-recovery"), states: 60);
+        var violation = tally.For("read-eio-recovery").Violations.First();
+        var saved = CaseFile.Load(violation.CaseFile!);
+
+        var rule = Assert.Single(saved.WhiteBox!.RecoveryPlan!.Faults);
+        Assert.Equal(0, rule.OneIn);
+        Assert.NotEmpty(rule.Reads!);
+        var replayed = await CaseReplayer.ReplayAsync(saved, Engine(mutant), Directory.CreateDirectory(Path.Combine(_out, "replay")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        Assert.True(replayed.SameRule, $"replay found {replayed.Violation?.ToString() ?? "nothing"}, the case {violation.Violation}");
+    }
+
     [Fact]
     public async Task Campaign_MutantWithoutDirectoryFsync_IsCaughtByPowerLoss()
     {
