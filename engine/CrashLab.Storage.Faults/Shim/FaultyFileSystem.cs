@@ -240,8 +240,8 @@ public sealed partial class FaultyFileSystem : IFileSystem
     {
         if (_readHistory == null)
             return false; // no read_eio rule: nothing to count
-        var (read, targeted) = _readHistory.Add(path, offset, length);
-        if (!targeted && _decide.Strikes(FaultKind.ReadEio, number, path) == null)
+        var drawn = _decide.Strikes(FaultKind.ReadEio, number, path) != null;
+        if (_readHistory.Strikes(path, offset, length, drawn) is not { } read)
             return false;
         Struck(number, FaultKind.ReadEio, path);
         _struckRead?.Invoke(read);

@@ -14,18 +14,23 @@ internal sealed class ReadHistory(FaultPlan plan)
 
     public static ReadHistory? For(FaultPlan plan) => plan.Faults.Any(f => f.Kind == FaultKind.ReadEio) ? new ReadHistory(plan) : null;
 
-    /// <summary>Counts a read; returns the target that describes it (its occurrence is that of its first byte) and whether a targeted rule strikes it.</summary>
-    public (ReadTarget Read, bool Targeted) Add(string path, long offset, int length)
+    /// <summary>
+    /// Counts a read and says whether it fails: <paramref name="drawn"/> (a rule struck its
+    /// number), or a targeted rule names it. A failing read comes back as the target that names
+    /// it (its occurrence is that of its first byte); the occurrences are counted only then, so a
+    /// long recovery does not pay for them on every read.
+    /// </summary>
+    public ReadTarget? Strikes(string path, long offset, int length, bool drawn)
     {
         var name = Path.GetFileName(path);
         lock (_byFile)
         {
             if (!_byFile.TryGetValue(name, out var earlier))
                 _byFile[name] = earlier = [];
-            var targeted = _targets.Any(t => t.Covers(name, offset, length) && OccurrenceOf(earlier, t.Offset) == t.Occurrence);
-            var read = new ReadTarget { File = name, Offset = offset, Length = length, Occurrence = OccurrenceOf(earlier, offset) };
+            var struck = drawn || _targets.Any(t => t.Covers(name, offset, length) && OccurrenceOf(earlier, t.Offset) == t.Occurrence);
+            var read = struck ? new ReadTarget { File = name, Offset = offset, Length = length, Occurrence = OccurrenceOf(earlier, offset) } : null;
             earlier.Add((offset, length));
-            return (read, targeted);
+            return read;
         }
     }
 
