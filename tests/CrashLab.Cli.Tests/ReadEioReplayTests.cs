@@ -40,7 +40,7 @@ public sealed class ReadEioReplayTests : CliTest
     {
         var backend = PythonBackend("misreads_meta.py", MisreadsMeta);
 
-        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", backend, "--scenario", "read-eio-recovery", "--budget", "12", "--seed", "1", "--out", Out);
+        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", backend, "--scenario", "read-eio-recovery", "--seed", "1", "--out", Out);
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}: {result.Output}");
         var cases = Directory.GetFiles(Path.Combine(Out, "cases"), "*.json");
