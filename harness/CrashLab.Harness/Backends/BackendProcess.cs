@@ -38,12 +38,16 @@ public sealed partial class BackendProcess : IAsyncDisposable
         _process = process;
         _timeouts = timeouts;
         _stdin = process.StandardInput.BaseStream;
+        PipeCapacity.Widen(process.StandardOutput.BaseStream);
         _requestTimeout = new ResiliencePipelineBuilder().AddTimeout(timeouts.Request).Build();
         _stdoutPump = Task.Run(PumpStdoutAsync);
         _stderrPump = Task.Run(PumpStderrAsync);
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>How many bytes the backend may write to stdout before it waits for the harness (<see cref="PipeCapacity"/>).</summary>
+    internal int StdoutCapacity => PipeCapacity.Of(_process.StandardOutput.BaseStream);
 
     public BoundedLog Stderr { get; } = new();
 

@@ -11,7 +11,7 @@ namespace CrashLab.Harness.Oracle;
 public static class LogFetcher
 {
     /// <summary>One read answer: the records from an LSN and the next LSN, or an error (<c>io</c>, <c>bad_request</c>, ...).</summary>
-    public sealed record Page(IReadOnlyList<(long Lsn, byte[] Data)> Records, long NextLsn, string? Error = null, string? Message = null)
+    public sealed record Page(IReadOnlyList<(long Lsn, ReadOnlyMemory<byte> Data)> Records, long NextLsn, string? Error = null, string? Message = null)
     {
         public static Page Failed(string error, string message) => new([], 0, error, message);
     }
@@ -19,6 +19,19 @@ public static class LogFetcher
     /// <summary>Reads the whole log through <paramref name="read"/> into <paramref name="check"/>.</summary>
     /// <param name="readErrorsInjected">Reads are failing on purpose: an <c>io</c> answer is honest, and ends the check with only what ready claimed judged (null if that holds).</param>
     public static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected = false)
+    {
+        var (records, bytes) = (0L, 0L);
+        try
+        {
+            return await FetchAsync(read, ready, check, readErrorsInjected, page => (records, bytes) = (records + page.Records.Count, bytes + page.Records.Sum(r => (long)r.Data.Length))).ConfigureAwait(false);
+        }
+        finally
+        {
+            Campaigns.ReadVolume.Add(records, bytes);
+        }
+    }
+
+    private static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected, Action<Page> arrived)
     {
         var from = ready.FirstLsn;
         var next = from < ready.NextLsn && check.Violations.Count == 0 ? read(from) : null;
@@ -33,13 +46,14 @@ public static class LogFetcher
                 return [Violation.ReadFailed(start, page.Error, page.Message)];
             if (page.Records.Count == 0)
                 return [Violation.EmptyRead(start, ready.NextLsn)];
+            arrived(page);
             from = start + page.Records.Count;
             // Asked for only where the page itself leaves no doubt that the next read follows: the
             // records still to be checked are the one thing that may yet stop it.
             var ahead = from < ready.NextLsn && page.NextLsn == from ? read(from) : null;
             foreach (var (lsn, data) in page.Records)
             {
-                if (!check.Record(lsn, data))
+                if (!check.Record(lsn, data.Span))
                     break;
             }
 

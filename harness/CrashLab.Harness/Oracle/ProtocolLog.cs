@@ -12,7 +12,7 @@ public sealed class ProtocolLog(BackendProcess backend, CancellationToken cancel
         var reply = await backend.RequestAsync(new ReadRequest(fromLsn, ProtocolLimits.DefaultMaxRecords, ProtocolLimits.HarnessReadMaxBytes), cancellationToken).ConfigureAwait(false);
         return reply switch
         {
-            ReadReply read => new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, r.Data.ToArray()))], read.NextLsn),
+            ReadReply read => new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, r.Data))], read.NextLsn),
             ErrorReply error => LogFetcher.Page.Failed(error.Code, error.Message ?? ""),
             _ => throw BackendFindingException.Protocol($"reply {reply.Id} to a read is not a read reply"),
         };

@@ -14,7 +14,7 @@ internal sealed class RecoveredLog(ILogUnderTest log) : IRecoveredLog
     {
         try
         {
-            var records = log.ReadFrom(fromLsn).Take(PageRecords).Select((data, i) => (fromLsn + i, data)).ToList();
+            var records = log.ReadFrom(fromLsn).Take(PageRecords).Select((data, i) => (fromLsn + i, (ReadOnlyMemory<byte>)data)).ToList();
             return Task.FromResult(new LogFetcher.Page(records, fromLsn + records.Count));
         }
 #pragma warning disable CA1031 // any exception of the log under test is its answer: a failed read

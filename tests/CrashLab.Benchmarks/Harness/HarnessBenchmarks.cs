@@ -62,10 +62,13 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
         // during a short campaign first: measured (perf), compiling had taken a third of the harness's CPU in the minute.
         await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"warm-up-{name}"), WarmUpDuration).ConfigureAwait(false);
         StageTimes.Reset();
+        ReadVolume.Reset();
         var cpu = HarnessCpu();
         var (perWorker, states, seconds) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
         cpu = HarnessCpu() - cpu;
         var stages = StageBreakdown.PerUnit(states, Workers * seconds);
+        var (logs, records, bytes) = ReadVolume.Snapshot();
+        var read = string.Create(CultureInfo.InvariantCulture, $"recovered logs read: {logs} ({(double)records / Math.Max(1, logs):F0} records, {bytes / 1024.0 / Math.Max(1, logs):F0} KiB each on average)");
         var (after, concurrentAfter) = await BoundsAsync(boundBackend, name).ConfigureAwait(false);
         var bound = (before + after) / 2;
         var concurrent = (concurrentBefore + concurrentAfter) / 2;
@@ -75,7 +78,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
             $"the same cycle, {Workers} loops at once (per loop): what the backend's starts allow each of {Workers} workers sharing these cores; {concurrentBefore:F2}/s before the campaign, {concurrentAfter:F2}/s after")));
         report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
             $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {seconds:0} s (after a {WarmUpDuration.TotalSeconds:0} s unmeasured campaign), every check included; "
-            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms")));
+            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms; {read}")));
     }
 
     /// <summary>The restart bound serially (the yardstick) and with as many loops at once as the campaign has workers.</summary>

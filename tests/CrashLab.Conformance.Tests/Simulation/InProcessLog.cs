@@ -14,7 +14,7 @@ internal sealed class InProcessLog(WriteAheadLog log) : IRecoveredLog
         try
         {
             var read = log.Read(fromLsn, 1000, 4 << 20);
-            return Task.FromResult(new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, r.Data))], read.NextLsn));
+            return Task.FromResult(new LogFetcher.Page([.. read.Records.Select(r => (r.Lsn, (ReadOnlyMemory<byte>)r.Data))], read.NextLsn));
         }
         catch (WalException e)
         {

@@ -102,7 +102,7 @@ public sealed class LogFetcherTests
                 return [Violation.EmptyRead(start, ready.NextLsn)];
             foreach (var (lsn, data) in page.Records)
             {
-                if (!check.Record(lsn, data))
+                if (!check.Record(lsn, data.Span))
                     break;
             }
 
@@ -132,7 +132,7 @@ public sealed class LogFetcherTests
             OnRead?.Invoke(from);
             if (from >= DiesFrom)
                 return Task.FromException<LogFetcher.Page>(new BackendExitedException("killed"));
-            var page = records.Skip((int)(from - first)).Take(pageSize).Select((r, i) => (from + i, r)).ToList();
+            var page = records.Skip((int)(from - first)).Take(pageSize).Select((r, i) => (from + i, (ReadOnlyMemory<byte>)r)).ToList();
             var next = from + page.Count + (WrongNextLsn ? 1 : 0);
             return Task.FromResult(page.Count == 0 ? new LogFetcher.Page([], from) : new LogFetcher.Page(page, next));
         }

@@ -81,7 +81,7 @@ public sealed class RecoveryJudgeTests
 
         public Task<LogFetcher.Page> ReadAsync(long fromLsn) => Task.FromResult(ReadError
             ? LogFetcher.Page.Failed("io", "injected")
-            : new LogFetcher.Page([.. records.Skip((int)(fromLsn - ready.FirstLsn)).Select((r, i) => (fromLsn + i, r))], ready.NextLsn));
+            : new LogFetcher.Page([.. records.Skip((int)(fromLsn - ready.FirstLsn)).Select((r, i) => (fromLsn + i, (ReadOnlyMemory<byte>)r))], ready.NextLsn));
 
         public Task<AppendAnswer> AppendAsync(IReadOnlyList<byte[]> batch, bool sync)
             => Task.FromResult(Answer ?? new AppendAnswer(true, ready.NextLsn, ready.NextLsn, ready.NextLsn));

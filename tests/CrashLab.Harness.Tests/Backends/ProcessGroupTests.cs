@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using CrashLab.Harness.Backends;
+
+namespace CrashLab.Harness.Tests.Backends;
+
+/// <summary>
+/// Which processes a backend's kill reaches beyond its group: every descendant of a program that
+/// may fork (one that left the group with a session of its own included), none of a backend
+/// started as one that forks nothing (the reference engine), whose /proc entries are then never read.
+/// </summary>
+public sealed class ProcessGroupTests
+{
+    /// <summary>A shell that puts a child in a session of its own, out of the group's reach, and waits.</summary>
+    private static ProcessStartInfo EscapingChild() => new("/bin/sh", ["-c", "setsid sleep 30 & wait"])
+    {
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    };
+
+    [Fact]
+    public async Task DescendantsToKill_ProgramThatMayFork_FindsTheChildThatLeftTheGroup()
+    {
+        var process = ProcessGroup.Start(EscapingChild(), GroupGuard.Guard.Shell);
+        try
+        {
+            var found = await EventuallyAsync(() => ProcessGroup.DescendantsToKill(process) is { Count: > 0 } d ? d : null);
+
+            Assert.Contains(found, pid => CommandOf(pid) == "sleep");
+        }
+        finally
+        {
+            await KillEverythingAsync(process);
+        }
+    }
+
+    [Fact]
+    public async Task DescendantsToKill_BackendThatForksNothing_ReadsNoTree()
+    {
+        var process = ProcessGroup.Start(EscapingChild(), GroupGuard.Guard.DiesWithParent);
+        try
+        {
+            // The same shell as above, so a child is there to find: started as one that forks nothing, it is not looked for.
+            await EventuallyAsync(() => ProcessTree.Descendants(process.Id) is { Count: > 0 } d ? d : null);
+
+            Assert.Empty(ProcessGroup.DescendantsToKill(process)!);
+        }
+        finally
+        {
+            await KillEverythingAsync(process);
+        }
+    }
+
+    /// <summary>Polls until the shell has forked (a liveness bound, not a timing the verdict depends on).</summary>
+    private static async Task<List<int>> EventuallyAsync(Func<List<int>?> probe)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (probe() is { } found)
+                return found;
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException("the shell never forked its child");
+    }
+
+    private static string CommandOf(int pid) => File.ReadAllText($"/proc/{pid}/comm").Trim();
+
+    private static async Task KillEverythingAsync(Process process)
+    {
+        foreach (var pid in ProcessTree.Descendants(process.Id) ?? [])
+        {
+            try
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+
+        ProcessGroup.KillAll(process);
+        await process.WaitForExitAsync();
+        ProcessGroup.Forget(process);
+        process.Dispose();
+    }
+}
