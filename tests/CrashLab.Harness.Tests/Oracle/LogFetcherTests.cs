@@ -1,4 +1,5 @@
 using CrashLab.Harness.Backends;
+using CrashLab.Harness.Campaigns;
 using CrashLab.Harness.Oracle;
 using FsCheck.Xunit;
 
@@ -28,6 +29,24 @@ public sealed class LogFetcherTests
         Assert.Equal(6, check.Matched.Count);
         // One at a time this was (1, 0), (3, 2), (5, 4).
         Assert.Equal([(1L, 0), (3L, 0), (5L, 2)], asked);
+    }
+
+    /// <summary>The benchmarks print how much of the recovered logs was read; other tests read logs at the same time, so the counts grow by at least this one's.</summary>
+    [Fact]
+    public async Task ALogRead_IsCountedInTheReadVolume()
+    {
+        var h = new History();
+        var a = h.Append(6, BatchState.Durable);
+        Assert.Empty(h.Recover(History.Ready(1, 7), h.All(a)));
+        var log = new PagedLog([.. h.All(a)], first: 1, pageSize: 4);
+        var (logs, records, bytes) = ReadVolume.Snapshot();
+
+        await LogFetcher.FetchAsync(log.ReadAsync, History.Ready(1, 7), new RecoveryCheck(h.Model, History.Ready(1, 7)));
+
+        var after = ReadVolume.Snapshot();
+        Assert.True(after.Logs >= logs + 1, $"logs {logs} -> {after.Logs}");
+        Assert.True(after.Records >= records + 6, $"records {records} -> {after.Records}");
+        Assert.True(after.Bytes >= bytes + h.All(a).Sum(r => r.Length), $"bytes {bytes} -> {after.Bytes}");
     }
 
     [Fact]
