@@ -154,28 +154,18 @@ public sealed partial class FaultyFileSystem : IFileSystem
     /// Numbers a flush and kills before it when the plan says so, or when the harness has armed its
     /// timed kill and operations are pending: the kill then leaves them all unsynced.
     /// </summary>
-    private long BeginFlush()
-    {
-        if (_unsynced > 0 && _pacing?.KillArmed == true)
-        {
-            var op = ++_operations;
-            _pacing.Begin(op);
-            Crash(op, performed: false);
-            throw AfterTheCrash();
-        }
-
-        return TryBegin(flush: true) ?? throw AfterTheCrash();
-    }
+    private long BeginFlush() => TryBegin(flush: true) ?? throw AfterTheCrash();
 
     /// <summary>A flush succeeded: nothing is pending for an armed kill to wait for.</summary>
     private void Flushed() => _unsynced = 0;
 
-    /// <summary>Like <see cref="Begin"/>, but null when the crash point killed the program just before this operation.</summary>
+    /// <summary>Like <see cref="Begin"/>, but null when the crash point (or, before a <paramref name="flush"/>, an armed kill) killed the program just before this operation.</summary>
     private long? TryBegin(bool flush = false)
     {
         var op = ++_operations;
         _pacing?.Begin(op);
-        if (_plan.Crash is { Perform: false } crash && crash.AtOp == op)
+        var armedKillDue = flush && _unsynced > 0 && _pacing?.KillArmed == true;
+        if ((_plan.Crash is { Perform: false } crash && crash.AtOp == op) || armedKillDue)
         {
             Crash(op, performed: false);
             return null;
