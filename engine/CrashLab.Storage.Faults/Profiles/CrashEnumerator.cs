@@ -31,12 +31,10 @@ public static class CrashEnumerator
             return new Enumeration(profile.Name, [], false, profile.EstimateStates(window), true);
         var choices = Enumerable.Range(0, window.Pending.Count).Select(i => profile.Choices(window, i, limits)).ToArray();
         var walk = new Walk(profile, window, choices, limits);
-        var enumerable = choices.All(c => c.Complete);
-        if (enumerable || sample)
-            walk.Visit(0);
-        if (enumerable && !walk.Stopped)
+        walk.Visit(0);
+        if (choices.All(c => c.Complete) && !walk.Stopped)
             return new Enumeration(profile.Name, walk.Found, true, walk.Found.Count, false);
-        if (!sample)
+        if (!sample) // the walk stopped at a limit
             return new Enumeration(profile.Name, [], false, Math.Max(profile.EstimateStates(window), walk.Found.Count), true);
         var sampled = Sample(profile, window, walk.Found, limits.MaxStates);
         var estimate = Math.Max(profile.EstimateStates(window), Math.Max(walk.Found.Count, sampled.Count));
