@@ -23,52 +23,47 @@ public static class LogFetcher
         var (records, bytes) = (0L, 0L);
         try
         {
-            return await FetchAsync(read, ready, check, readErrorsInjected, page => (records, bytes) = (records + page.Records.Count, bytes + page.Records.Sum(r => (long)r.Data.Length))).ConfigureAwait(false);
+            var from = ready.FirstLsn;
+            var next = from < ready.NextLsn && check.Violations.Count == 0 ? read(from) : null;
+            while (next != null)
+            {
+                var start = from;
+                var page = await next.ConfigureAwait(false);
+                next = null;
+                if (page.Error == ErrorCode.Io && readErrorsInjected)
+                    return check.FinishUnread() is { Count: > 0 } claims ? claims : null;
+                if (page.Error != null)
+                    return [Violation.ReadFailed(start, page.Error, page.Message)];
+                if (page.Records.Count == 0)
+                    return [Violation.EmptyRead(start, ready.NextLsn)];
+                (records, bytes) = (records + page.Records.Count, bytes + page.Records.Sum(r => (long)r.Data.Length));
+                from = start + page.Records.Count;
+                // Asked for only where the page itself leaves no doubt that the next read follows: the
+                // records still to be checked are the one thing that may yet stop it.
+                var ahead = from < ready.NextLsn && page.NextLsn == from ? read(from) : null;
+                foreach (var (lsn, data) in page.Records)
+                {
+                    if (!check.Record(lsn, data.Span))
+                        break;
+                }
+
+                if (check.Violations.Count > 0)
+                {
+                    Unwanted(ahead);
+                    break;
+                }
+
+                if (page.NextLsn != from)
+                    return [Violation.ReadNextMismatch(start, page.Records.Count, page.NextLsn)];
+                next = ahead;
+            }
+
+            return check.Finish();
         }
         finally
         {
             Campaigns.ReadVolume.Add(records, bytes);
         }
-    }
-
-    private static async Task<List<Violation>?> FetchAsync(Func<long, Task<Page>> read, ReadyEvent ready, RecoveryCheck check, bool readErrorsInjected, Action<Page> arrived)
-    {
-        var from = ready.FirstLsn;
-        var next = from < ready.NextLsn && check.Violations.Count == 0 ? read(from) : null;
-        while (next != null)
-        {
-            var start = from;
-            var page = await next.ConfigureAwait(false);
-            next = null;
-            if (page.Error == ErrorCode.Io && readErrorsInjected)
-                return check.FinishUnread() is { Count: > 0 } claims ? claims : null;
-            if (page.Error != null)
-                return [Violation.ReadFailed(start, page.Error, page.Message)];
-            if (page.Records.Count == 0)
-                return [Violation.EmptyRead(start, ready.NextLsn)];
-            arrived(page);
-            from = start + page.Records.Count;
-            // Asked for only where the page itself leaves no doubt that the next read follows: the
-            // records still to be checked are the one thing that may yet stop it.
-            var ahead = from < ready.NextLsn && page.NextLsn == from ? read(from) : null;
-            foreach (var (lsn, data) in page.Records)
-            {
-                if (!check.Record(lsn, data.Span))
-                    break;
-            }
-
-            if (check.Violations.Count > 0)
-            {
-                Unwanted(ahead);
-                break;
-            }
-
-            if (page.NextLsn != from)
-                return [Violation.ReadNextMismatch(start, page.Records.Count, page.NextLsn)];
-            next = ahead;
-        }
-
-        return check.Finish();
     }
 
     /// <summary>A read asked for ahead whose page is not wanted: whatever becomes of it (the backend dies, say) is not the verdict's.</summary>
