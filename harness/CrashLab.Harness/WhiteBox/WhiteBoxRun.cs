@@ -107,13 +107,12 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         await using var killOnTime = kill.Token.Register(process.Kill).ConfigureAwait(false);
         var arm = new Timer(_ => armable?.ArmKill());
         await using var armed = arm.ConfigureAwait(false); // disposed (its callback done) before the pacing file is
-        if (input.KillAfterMs is { } ms && armable != null)
+        if (input.KillAfterMs is { } ms)
         {
-            arm.Change(ms, Timeout.Infinite);
-            kill.CancelAfter(2 * ms);
+            if (armable != null)
+                arm.Change(ms, Timeout.Infinite);
+            kill.CancelAfter(armable != null ? 2 * ms : ms);
         }
-        else if (input.KillAfterMs is { } at)
-            kill.CancelAfter(at);
         else
             kill.CancelAfter(TimeSpan.FromSeconds(60)); // a script that never reaches its crash point still ends
         try
