@@ -33,8 +33,9 @@ public sealed class DirectorySnapshot
     {
         _taken.Clear();
         Bytes = 0;
-        var files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*", SearchOption.AllDirectories) : [];
-        var paths = files.Select(file => Path.GetRelativePath(directory, file)).ToHashSet(StringComparer.Ordinal);
+        var files = (Directory.Exists(directory) ? Directory.GetFiles(directory, "*", SearchOption.AllDirectories) : [])
+            .Select(file => (Full: file, Path: Path.GetRelativePath(directory, file))).ToList();
+        var paths = files.Select(file => file.Path).ToHashSet(StringComparer.Ordinal);
 
         // Files gone since the last snapshot give their buffers to the files that came instead.
         foreach (var gone in _files.Keys.Where(path => !paths.Contains(path)).ToList())
@@ -43,9 +44,8 @@ public sealed class DirectorySnapshot
             _files.Remove(gone);
         }
 
-        foreach (var file in files)
+        foreach (var (file, path) in files)
         {
-            var path = Path.GetRelativePath(directory, file);
             using var handle = File.OpenHandle(file);
             var length = checked((int)RandomAccess.GetLength(handle));
             var buffer = BufferFor(path, length);
