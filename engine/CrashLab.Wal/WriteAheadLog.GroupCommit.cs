@@ -56,6 +56,9 @@ public sealed partial class WriteAheadLog
         if (waiter != null && await waiter.Done.Task.ConfigureAwait(false))
             return DurableLsnNow();
 
+        // Only a flush with an fdatasync to share waits for company; a write-behind's pwrite is cheap.
+        if (durable)
+            await GatherGroupAsync().ConfigureAwait(false);
         LeadOnce(durable);
         lock (_lock)
         {
@@ -76,7 +79,6 @@ public sealed partial class WriteAheadLog
     /// <summary>One write (+ fdatasync when anyone needs durability) of everything pending, then hand-off.</summary>
     private void LeadOnce(bool durable)
     {
-        GatherGroup();
         var started = Stopwatch.GetTimestamp();
         List<Writing.PendingWrites.Chunk> chunks;
         Segment[] toSync;
@@ -201,8 +203,14 @@ public sealed partial class WriteAheadLog
     private long WriteOffset(Writing.PendingWrites.Chunk chunk)
         => _options.Is(Mutant.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
 
-    /// <summary>Waits, up to half the last flush's duration, until as many requests queue as the last group held.</summary>
-    private void GatherGroup()
+    /// <summary>
+    /// Waits, up to half the last flush's duration, until as many requests queue as the last group
+    /// held. Between checks the leader gives its thread back (<see cref="GlobalQueueYield"/>): the
+    /// writers the last flush released were queued on this very thread, so a leader that spun on
+    /// it (Thread.Yield) kept them from running until other threads stole them; under load the
+    /// wait then often ran out and an fdatasync carried a single append.
+    /// </summary>
+    private async ValueTask GatherGroupAsync()
     {
         int expected;
         long budget;
@@ -226,7 +234,7 @@ public sealed partial class WriteAheadLog
                     return;
             }
 
-            Thread.Yield();
+            await default(GlobalQueueYield);
         }
     }
 
