@@ -153,6 +153,16 @@ try
         Report(new Measurement("fdatasync_growing_file", 1, 128, FdatasyncBaseline.Measure(workDir, preZeroed: false), null));
     }
 
+    if (rest && only is "" or "wal")
+    {
+        // What the disk allows 64 writers of 4 KiB whose every group is one write + fdatasync of all
+        // 64 frames, one group at a time: the yardstick to read the 15 x F target against.
+        var groupBytes = 64 * CrashLab.Wal.Format.FrameHeader.FrameSize(4096);
+        var groups = FdatasyncBaseline.Measure(workDir, preZeroed: true, groupBytes);
+        Report(new Measurement("disk_ceiling_64x4k_appends", 64, 4096, groups * 64, groups * 64 / f, "F",
+            $"{groups:F0} pwrite + fdatasync of {groupBytes} B (64 frames of 4 KiB) per second into a pre-zeroed file, x 64 appends"));
+    }
+
     var sizes = new[] { 128, 4096 };
     var writerCounts = new[] { 1, 8, 64 };
     var ours = new Dictionary<(int, int), double>();
