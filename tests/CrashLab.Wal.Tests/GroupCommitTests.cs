@@ -36,6 +36,61 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_ManyWritersOnTheThreadPool_ShareFdatasyncs()
+    {
+        // The writers a flush releases are queued on the leader's own thread: the next leader must
+        // give that thread back while it gathers its group, or the group runs out of time half empty.
+        var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
+        using var log = WriteAheadLog.Open(fs, _dir.Path, Small with { SegmentBytes = 4 << 20 });
+        log.Append(Batch(Payload(0, 1)));
+        const int Writers = 64, PerWriter = 20;
+        var before = fs.DataSyncs;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<AppendResult>();
+            for (var i = 0; i < PerWriter; i++)
+                mine.Add(await log.AppendAsync(Batch(Payload(w * 1000 + i, 4096)), sync: true));
+            return mine;
+        })));
+
+        var syncs = fs.DataSyncs - before;
+        Assert.True(syncs <= Writers * PerWriter / 4, $"{syncs} fdatasyncs for {Writers * PerWriter} durable appends");
+        Assert.All(results.SelectMany(r => r), r => Assert.True(r.DurableLsn >= r.LastLsn));
+    }
+
+    [Fact]
+    public void AppendAsync_WritersUnderASynchronizationContext_NeverPostToIt()
+    {
+        // A leader gathering its group yields to the thread pool, never to the caller's context
+        // (which may be a UI loop, or blocked on this very append).
+        var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
+        using var log = WriteAheadLog.Open(fs, _dir.Path, Small with { SegmentBytes = 4 << 20 });
+        log.Append(Batch(Payload(0, 1)));
+        const int Writers = 32, PerWriter = 20;
+        var context = new GlobalQueueYieldTests.CountingContext();
+        using var start = new Barrier(Writers);
+        var acknowledged = 0;
+
+        var threads = Enumerable.Range(0, Writers).Select(w => new Thread(() =>
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+            start.SignalAndWait();
+            for (var i = 0; i < PerWriter; i++)
+            {
+                var result = log.AppendAsync(Batch(Payload(w * 1000 + i, 4096)), sync: true).AsTask().GetAwaiter().GetResult();
+                if (result.DurableLsn >= result.LastLsn)
+                    Interlocked.Increment(ref acknowledged);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(Writers * PerWriter, acknowledged);
+        Assert.Equal(0, context.Posts);
+    }
+
+    [Fact]
     public void AppendAsync_LoneWriter_SyncsInlineOnItsOwnThread()
     {
         var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
