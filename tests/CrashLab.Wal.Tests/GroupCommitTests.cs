@@ -9,12 +9,19 @@ public sealed class GroupCommitTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private (FlakyFileSystem Fs, WriteAheadLog Log) OpenWithOneRecord()
+    {
+        var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
+        var log = WriteAheadLog.Open(fs, _dir.Path, Small with { SegmentBytes = 4 << 20 });
+        log.Append(Batch(Payload(0, 1)));
+        return (fs, log);
+    }
+
     [Fact]
     public void AppendAsync_ManyConcurrentWriters_ShareFdatasyncs()
     {
-        var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
-        using var log = WriteAheadLog.Open(fs, _dir.Path, Small with { SegmentBytes = 4 << 20 });
-        log.Append(Batch(Payload(0, 1)));
+        var (fs, opened) = OpenWithOneRecord();
+        using var log = opened;
         const int Writers = 64, PerWriter = 20;
         var before = fs.DataSyncs;
         var results = new AppendResult[Writers][];
@@ -40,9 +47,8 @@ public sealed class GroupCommitTests : IDisposable
     {
         // The writers a flush releases are queued on the leader's own thread: the next leader must
         // give that thread back while it gathers its group, or the group runs out of time half empty.
-        var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
-        using var log = WriteAheadLog.Open(fs, _dir.Path, Small with { SegmentBytes = 4 << 20 });
-        log.Append(Batch(Payload(0, 1)));
+        var (fs, opened) = OpenWithOneRecord();
+        using var log = opened;
         const int Writers = 64, PerWriter = 20;
         var before = fs.DataSyncs;
 
@@ -64,9 +70,8 @@ public sealed class GroupCommitTests : IDisposable
     {
         // A leader gathering its group yields to the thread pool, never to the caller's context
         // (which may be a UI loop, or blocked on this very append).
-        var fs = new FlakyFileSystem(PhysicalFileSystem.Instance);
-        using var log = WriteAheadLog.Open(fs, _dir.Path, Small with { SegmentBytes = 4 << 20 });
-        log.Append(Batch(Payload(0, 1)));
+        var (fs, opened) = OpenWithOneRecord();
+        using var log = opened;
         const int Writers = 32, PerWriter = 20;
         var context = new GlobalQueueYieldTests.CountingContext();
         using var start = new Barrier(Writers);
