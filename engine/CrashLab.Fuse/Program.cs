@@ -8,6 +8,9 @@ const string Usage = """
           Mounts DIR through the shim and runs COMMAND with CRASHLAB_DATA_DIR set to the mount.
           With CRASHLAB_FAULT_PLAN and CRASHLAB_TRACE_DIR set, the shim injects that plan's
           faults and keeps the undo journal that power-loss crash states are built from.
+          With CRASHLAB_FUSE_REQUEST_COUNTS=FILE it writes there how many requests of each kind
+          the kernel sent (round trips), when the mount goes. Only the daemon's own user and group
+          (which COMMAND inherits) can enter the mount.
           Exits with COMMAND's exit status. Needs root (mount(2)) and /dev/fuse.
       crashlab-fuse sweep
           Unmounts CrashLab mounts whose daemon is gone (left by a killed run).

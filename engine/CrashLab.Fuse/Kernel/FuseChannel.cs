@@ -4,8 +4,9 @@ namespace CrashLab.Fuse.Kernel;
 
 /// <summary>
 /// The connection to the kernel: /dev/fuse opened, and mount(2) of a "fuse.crashlab" file system
-/// on it. The mount options give the kernel's plain write-through mode (the INIT reply asks for no
-/// writeback cache) and leave permission checks and locks to the kernel.
+/// on it, entered only by the daemon's own user and group (the backend it starts, the harness that
+/// started it). The INIT reply asks for the kernel's plain write-through mode (no writeback cache);
+/// locks stay in the kernel. No <c>default_permissions</c>: see <see cref="Options"/>.
 /// </summary>
 internal sealed unsafe class FuseChannel : IDisposable
 {
@@ -25,7 +26,7 @@ internal sealed unsafe class FuseChannel : IDisposable
         var fd = Native.Open("/dev/fuse", Native.O_RDWR | Native.O_CLOEXEC, 0);
         if (fd < 0)
             throw new IOException($"cannot open /dev/fuse: {Errno.Name(Native.Errno)}");
-        var options = $"fd={fd},rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other";
+        var options = Options(fd, Native.GetUid(), Native.GetGid());
         if (Native.Mount(source, mountPoint, Mounting.MountPoints.FileSystemType, Native.MS_NOSUID | Native.MS_NODEV, options) != 0)
         {
             var errno = Native.Errno;
@@ -35,6 +36,18 @@ internal sealed unsafe class FuseChannel : IDisposable
 
         return new FuseChannel(fd, mountPoint);
     }
+
+    /// <summary>
+    /// The mount's data. Without <c>allow_other</c> the kernel lets into the mount only processes
+    /// whose user and group IDs (real, effective and saved) are <paramref name="uid"/> and
+    /// <paramref name="gid"/>, the daemon's own: the backend it starts inherits them. Every other
+    /// process gets EACCES at the door. Without <c>default_permissions</c> the kernel checks no mode
+    /// bits for those who may enter (the daemon, as root, would pass every check but exec of a file
+    /// with no x bit, which the kernel still checks), and so never refreshes a directory's attributes
+    /// before a check: a create marks its directory's attributes stale, and with
+    /// <c>default_permissions</c> the next path through that directory cost a GETATTR round trip.
+    /// </summary>
+    internal static string Options(int fd, uint uid, uint gid) => $"fd={fd},rootmode=40000,user_id={uid},group_id={gid}";
 
     /// <summary>The next request into <paramref name="buffer"/>; 0 once the file system is unmounted.</summary>
     public int Receive(byte[] buffer)

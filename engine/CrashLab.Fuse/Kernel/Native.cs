@@ -99,6 +99,12 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, EntryPoint = "setsid")]
     public static partial int SetSid();
 
+    [LibraryImport(Lib, EntryPoint = "getuid")]
+    public static partial uint GetUid();
+
+    [LibraryImport(Lib, EntryPoint = "getgid")]
+    public static partial uint GetGid();
+
     [LibraryImport(Lib, EntryPoint = "getppid")]
     public static partial int GetParentPid();
 

@@ -77,7 +77,8 @@ internal static class FuseRun
             }
 
             fence.Attach(shim);
-            server = new Thread(() => Serve(channel, backing, shim, group, log)) { IsBackground = true, Name = "fuse" };
+            var tally = environment(RequestTally.Variable) is { Length: > 0 } path ? path : null;
+            server = new Thread(() => Serve(channel, backing, shim, group, tally, log)) { IsBackground = true, Name = "fuse" };
             server.Start();
             orphanWatch = WatchParent(parent, mountPoint, group);
             MountPoints.SweepStale();
@@ -98,12 +99,13 @@ internal static class FuseRun
         }
     }
 
-    private static void Serve(FuseChannel channel, string backing, Storage.IFileSystem shim, BackendGroup group, TextWriter log)
+    private static void Serve(FuseChannel channel, string backing, Storage.IFileSystem shim, BackendGroup group, string? tally, TextWriter log)
     {
         _ = ServerThreadScheduling.TryRaiseCallingThread();
+        var server = new FuseServer(channel, backing, shim, log);
         try
         {
-            new FuseServer(channel, backing, shim, log).Run();
+            server.Run();
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
@@ -111,6 +113,16 @@ internal static class FuseRun
             // answers nothing would hang the backend until the harness's timeout).
             log.WriteLine($"crashlab-fuse: {e.Message}");
             Stop(group);
+        }
+
+        try
+        {
+            if (tally != null)
+                server.Received.WriteTo(tally);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"crashlab-fuse: cannot write the request tally: {e.Message}");
         }
     }
 
@@ -124,6 +136,7 @@ internal static class FuseRun
         environment.Remove(ShimEnvironment.FaultPlanVariable);
         environment.Remove(ShimEnvironment.TraceDirVariable);
         environment.Remove(OperationPacing.Variable);
+        environment.Remove(RequestTally.Variable);
         exit = Killed;
         try
         {

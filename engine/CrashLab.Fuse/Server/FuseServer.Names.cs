@@ -14,6 +14,24 @@ internal sealed partial class FuseServer
     private int GetAttr(in FuseRequest request)
         => Backing(request.NodeId) is { } path ? Attr(path, request.NodeId) : -Errno.ENOENT;
 
+    /// <summary>
+    /// access(2), faccessat(2) and chdir(2): without <c>default_permissions</c> the kernel asks us.
+    /// Only the daemon's own user enters the mount, root (mounting needs it), and Linux lets root
+    /// do everything but execute a regular file that has no x bit: answered the same here.
+    /// </summary>
+    private int Access(in FuseRequest request)
+    {
+        const uint ExecuteRequested = 1, AnyExecuteBit = 0b001_001_001; // X_OK; S_IXUSR | S_IXGRP | S_IXOTH
+        var mask = request.Reader().U32();
+        if (Backing(request.NodeId) is not { } path)
+            return -Errno.ENOENT;
+        var error = FileStat.TryRead(path, out var stat);
+        if (error < 0)
+            return error;
+        var regular = (stat.Mode & FileStat.TypeMask) == FileStat.Regular;
+        return (mask & ExecuteRequested) != 0 && regular && (stat.Mode & AnyExecuteBit) == 0 ? -Errno.EACCES : 0;
+    }
+
     /// <summary>Size changes go through the shim (they are operations of the persistence model); mode, owner and times do not.</summary>
     private unsafe int SetAttr(in FuseRequest request)
     {

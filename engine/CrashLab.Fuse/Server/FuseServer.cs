@@ -22,6 +22,9 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
     private readonly string _root = Path.GetFullPath(backingRoot).TrimEnd('/');
     private ulong _nextHandle = 1;
 
+    /// <summary>The requests received so far, by kind (read it once <see cref="Run"/> has returned).</summary>
+    public RequestTally Received { get; } = new();
+
     /// <summary>Answers requests until the file system is unmounted.</summary>
     public void Run()
     {
@@ -29,6 +32,7 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
         while (channel.Receive(buffer) is var length && length > 0)
         {
             var request = FuseRequest.Parse(buffer.AsMemory(0, length));
+            Received.Count(request.Opcode);
             _reply.Start(request.Unique);
             int result;
             try
@@ -89,7 +93,7 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
         FuseOpcode.ReadDir => ReadDir(request),
         FuseOpcode.FsyncDir => FsyncDir(request),
         FuseOpcode.StatFs => StatFs(),
-        FuseOpcode.Access => 0,
+        FuseOpcode.Access => Access(request),
         // No extended attributes, locks stay in the kernel, the rest the kernel does without.
         _ => -Errno.ENOSYS,
     };
