@@ -151,6 +151,9 @@ public sealed record Violation(string Rule, string Message)
     public static Violation DamagedWhileReadsFailed(Violation found)
         => found with { Message = $"after a recovery under injected read errors, a clean restart of the same state found: {found.Message}" };
 
+    public static Violation OnRestart(Violation found)
+        => found with { Message = $"a second start on the directory this state's recovery left found: {found.Message}" };
+
     // Rule 7: no false alarm.
     public static Violation FalseAlarm(long lsn, string? detail)
         => new(Rules.FalseAlarm, $"corruption reported at LSN {lsn} ({detail}) though no media fault was injected") { Lsn = lsn };

@@ -179,6 +179,16 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 atRisk += verdict.DurableDataAtRisk ? 1 : 0;
                 refusal = verdict.Reason ?? refusal;
                 checkedList.Add(new CheckedState(state.AdmittedBy, verdict.DurableDataAtRisk));
+                if (verdict.Violation == null && verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > 0 && continuationTorn <= 0
+                    && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
+                {
+                    // The kill's first torn state the chain could go on from: its next life's start, now (see RestartAsync).
+                    var (restarted, restartStderr, restartReady) = await RestartAsync(stateDir, stateModel, workDir, i, reaping, cancellationToken).ConfigureAwait(false);
+                    (verdict, stderr, ready) = restarted.Violation is { } late
+                        ? (RecoveryVerdict.Violated(Violation.OnRestart(late), restarted.DurableDataAtRisk), restartStderr, restartReady)
+                        : (restarted, stderr, ready);
+                }
+
                 if (verdict.Violation is { } violation)
                 {
                     findings.Add(new WhiteBoxOutcome
@@ -197,7 +207,8 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
 
                 // The chain goes on from the most damaged state recovered that every profile still
                 // passing admits (a later finding then holds under each of them): bugs in cleaning up
-                // a torn tail (not cutting it, say) show only when the next life appends and crashes again.
+                // a torn tail (not cutting it, say) show only when the next life starts on what the
+                // recovery left, or appends and crashes again.
                 if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > continuationTorn
                     && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
                     (continuation, continuationTorn) = ((stateDir, stateModel.ToState(), state.AdmittedBy), tornWrites);
@@ -286,6 +297,26 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         return recoveryPlan != null && clean.Verdict.Violation is { } found
             ? (RecoveryVerdict.Violated(Violation.DamagedWhileReadsFailed(found), clean.Verdict.DurableDataAtRisk), clean.Stderr, clean.Ready)
             : clean;
+    }
+
+    /// <summary>
+    /// The next life's start on a recovered crash state, now rather than after the rest of the kill's
+    /// states: a fresh backend on the directory the state's recovery (and its probe append) left,
+    /// judged against the model as that recovery left it, exactly as the chain's next cycle would
+    /// start on it. A recovery that leaves a torn tail in place (and appends past it) passes its own
+    /// check and fails only here. Without it such a bug was caught only after every other state of
+    /// the kill, so a kill with more states delayed it (see docs/harness.md, "The order of a kill's
+    /// states"). Run once per kill, on its first torn state the chain could go on from.
+    /// </summary>
+    private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> RestartAsync(string stateDir, ChainModel model, string workDir, int index, List<Task> reaping, CancellationToken cancellationToken)
+    {
+        // The first recovery's backend must be gone before another starts on its directory.
+        Task[] earlier;
+        lock (reaping)
+            earlier = [.. reaping];
+        await Task.WhenAll(earlier).ConfigureAwait(false);
+        return await StartAndJudgeAsync(new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending),
+            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-restart-{index}")).FullName), cancellationToken, reaping, backend.Unmounted).ConfigureAwait(false);
     }
 
     /// <summary>The trace directory of a crash state's recovery under read faults (its struck reads are logged there).</summary>

@@ -83,6 +83,27 @@ public sealed class WhiteBoxCampaignTests : IDisposable
         Assert.True(replayed.SameRule, $"replay found {replayed.Violation?.ToString() ?? "nothing"}, the case {violation.Violation}");
     }
 
+    /// <summary>
+    /// torn-tail-not-cut recovers a torn state as if the torn bytes were not there and appends past
+    /// them: its own check passes, and only a second start on what that recovery left loses the
+    /// append. A kill's first torn state the chain could go on from gets that start at once, so the
+    /// mutant is caught at that state (not at the next cycle's start, after every other state of
+    /// the kill), and the case replays the same way.
+    /// </summary>
+    [Fact]
+    public async Task Campaign_MutantLeavingATornTail_IsCaughtAtTheTornStateByASecondStart_AndReplays()
+    {
+        var mutant = Mutant.TornTailNotCut.Name();
+        var tally = await Run(Engine(mutant), Load("power-loss-torn-sectors", shortRuns: false), states: 90);
+        var violation = tally.For("power-loss-torn-sectors").Violations.First();
+        var saved = CaseFile.Load(violation.CaseFile!);
+
+        Assert.Equal("power-loss", saved.Stage);
+        Assert.StartsWith("a second start on the directory this state's recovery left found", violation.Violation.Message);
+        var replayed = await CaseReplayer.ReplayAsync(saved, Engine(mutant), Directory.CreateDirectory(Path.Combine(_out, "replay")).FullName, HarnessTimeouts.Default, CancellationToken.None);
+        Assert.True(replayed.SameRule, $"replay found {replayed.Violation?.ToString() ?? "nothing"}, the case {violation.Violation}");
+    }
+
     [Fact]
     public async Task Campaign_MutantWithoutDirectoryFsync_IsCaughtByPowerLoss()
     {

@@ -88,6 +88,41 @@ public sealed class WhiteBoxRunTests : IDisposable
         Assert.All(outcome.Coverage, c => Assert.True(c.Total >= 2, $"{c.Profile}: {c.Total} state(s): nothing was pending at the kill"));
     }
 
+    /// <summary>
+    /// A state with torn writes gets a second start (its next life's, now), once per kill: on the
+    /// first torn state the chain could go on from. The reference engine passes it; a kill without
+    /// torn writes costs no extra start.
+    /// </summary>
+    [Fact]
+    public async Task ExecuteAsync_KillWithTornStates_StartsAtMostOneStateASecondTime()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName;
+        var everyAppendSynced = new WorkloadProfile { SyncAppendShare = 1, SyncShare = 0, TruncateShare = 0, ReadShare = 0, StatShare = 0 };
+        var input = new WhiteBoxInput
+        {
+            States = [.. Enumerable.Range(1, 6).Select(seed => new StateChoice("random-subset", (ulong)seed, 512))],
+            StatesWanted = 6,
+            Enumeration = Storage.Faults.Profiles.EnumerationLimits.Default,
+            KillAfterMs = 500,
+            WorkloadSeed = 5,
+        };
+        var run = new WhiteBoxRun(TestEngine.Small(), everyAppendSynced, HarnessTimeouts.Default);
+        var work = Directory.CreateDirectory(Path.Combine(_dir, "work")).FullName;
+
+        var outcome = await run.ExecuteAsync(data, new ChainModel(new Payloads(1)), input, work, CancellationToken.None);
+
+        Assert.Null(outcome.Violation);
+        Assert.InRange(Directory.GetDirectories(work, "trace-restart-*").Length, 0, 1);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KillLeavesNothingPending_StartsNoStateASecondTime()
+    {
+        await Execute(recoveryPlan: null);
+
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_dir, "work"), "trace-restart-*"));
+    }
+
     /// <summary>A run that sends no requests on an empty directory: the engine creates nothing, so every crash state is the same.</summary>
     private async Task<WhiteBoxOutcome> Execute(FaultPlan? recoveryPlan, BackendSpec? backend = null)
     {
