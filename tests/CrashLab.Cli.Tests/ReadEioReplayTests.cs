@@ -56,4 +56,38 @@ public sealed class ReadEioReplayTests : CliTest
             Assert.All(faults.EnumerateArray(), rule => Assert.True(rule.GetProperty("one_in").GetInt32() == 0 && rule.GetProperty("reads").GetArrayLength() > 0, $"not a targeted rule: {rule}"));
         }
     }
+
+    /// <summary>
+    /// Shrinking a case that names the reads that failed keeps them named: every smaller candidate
+    /// replays with the same targeted reads, and the case it writes still fails the same way. The
+    /// campaign's kills are timed, so which cases it saves varies; the largest is shrunk (one run
+    /// here went from 32 requests to none).
+    /// </summary>
+    [Fact]
+    public async Task Shrink_CaseOfTargetedReadEioThroughFuse_WritesACaseNoLargerThatStillFailsAndReplays()
+    {
+        var backend = PythonBackend("misreads_meta.py", MisreadsMeta);
+        var campaign = await Crashlab.RunAsync("campaign", "--backend-cmd", backend, "--scenario", "read-eio-recovery", "--seed", "1", "--out", Out);
+        Assert.True(campaign.ExitCode == 1, $"exit {campaign.ExitCode}: {campaign.Output}");
+        var caseFile = Directory.GetFiles(Path.Combine(Out, "cases"), "*.json").MaxBy(RequestsIn)!;
+        var minimal = Path.Combine(Out, "minimal.json");
+
+        var shrink = await Crashlab.RunAsync("shrink", caseFile, "--out", minimal, "--attempts", "20");
+
+        Assert.True(shrink.ExitCode == 1, $"exit {shrink.ExitCode}: {shrink.Output}");
+        Assert.Contains("still fails: rule 4-durability", shrink.Stdout, StringComparison.Ordinal);
+        var replay = await Crashlab.RunAsync("replay", minimal);
+        Assert.True(replay.ExitCode == 1, $"exit {replay.ExitCode}: {replay.Output}");
+        Assert.Contains("reproduced: rule 4-durability", replay.Stdout, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(minimal));
+        var faults = json.RootElement.GetProperty("white_box").GetProperty("recovery_plan").GetProperty("faults");
+        Assert.All(faults.EnumerateArray(), rule => Assert.True(rule.GetProperty("reads").GetArrayLength() > 0, $"not a targeted rule: {rule}"));
+        Assert.True(RequestsIn(minimal) <= RequestsIn(caseFile), $"{RequestsIn(caseFile)} requests -> {RequestsIn(minimal)}: {shrink.Stdout}");
+    }
+
+    private static int RequestsIn(string caseFile)
+    {
+        using var saved = JsonDocument.Parse(File.ReadAllText(caseFile));
+        return saved.RootElement.GetProperty("white_box").GetProperty("requests").GetArrayLength();
+    }
 }
