@@ -184,9 +184,8 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 {
                     // The kill's first torn state the chain could go on from: its next life's start, now (see RestartAsync).
                     var (restarted, restartStderr, restartReady) = await RestartAsync(stateDir, stateModel, workDir, i, reaping, cancellationToken).ConfigureAwait(false);
-                    (verdict, stderr, ready) = restarted.Violation is { } late
-                        ? (RecoveryVerdict.Violated(Violation.OnRestart(late), restarted.DurableDataAtRisk), restartStderr, restartReady)
-                        : (restarted, stderr, ready);
+                    if (restarted.Violation is { } late)
+                        (verdict, stderr, ready) = (RecoveryVerdict.Violated(Violation.OnRestart(late), restarted.DurableDataAtRisk), restartStderr, restartReady);
                 }
 
                 if (verdict.Violation is { } violation)
@@ -306,17 +305,30 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     /// start on it. A recovery that leaves a torn tail in place (and appends past it) passes its own
     /// check and fails only here. Without it such a bug was caught only after every other state of
     /// the kill, so a kill with more states delayed it (see docs/harness.md, "The order of a kill's
-    /// states"). Run once per kill, on its first torn state the chain could go on from.
+    /// states"). Run once per kill, on its first torn state the chain could go on from, on a copy of
+    /// the directory and the model: only a violation counts, and the chain goes on from the state
+    /// as before (a second start that refuses leaves it to the next cycle to refuse, as it did).
     /// </summary>
     private async Task<(RecoveryVerdict Verdict, string? Stderr, ReadyEvent? Ready)> RestartAsync(string stateDir, ChainModel model, string workDir, int index, List<Task> reaping, CancellationToken cancellationToken)
     {
-        // The first recovery's backend must be gone before another starts on its directory.
+        // The first recovery's backend must be gone before its directory is copied.
         Task[] earlier;
         lock (reaping)
             earlier = [.. reaping];
         await Task.WhenAll(earlier).ConfigureAwait(false);
-        return await StartAndJudgeAsync(new RecoveryJudge(model, faultsExplainRefusal: model.MediaFaultPending),
-            new BackendEnvironment(stateDir, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-restart-{index}")).FullName), cancellationToken, reaping, backend.Unmounted).ConfigureAwait(false);
+        var copy = CopyDirectory(stateDir, Path.Combine(workDir, $"restart-{index}"));
+        return await StartAndJudgeAsync(new RecoveryJudge(ChainModel.FromState(model.ToState()), faultsExplainRefusal: model.MediaFaultPending),
+            new BackendEnvironment(copy, null, Directory.CreateDirectory(Path.Combine(workDir, $"trace-restart-{index}")).FullName), cancellationToken, reaping, backend.Unmounted).ConfigureAwait(false);
+    }
+
+    private static string CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        return to;
     }
 
     /// <summary>The trace directory of a crash state's recovery under read faults (its struck reads are logged there).</summary>
