@@ -9,7 +9,7 @@ namespace CrashLab.Engine.Host.Protocol;
 /// </summary>
 internal sealed class ReplyWriter : IAsyncDisposable
 {
-    private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<ReadOnlyMemory<byte>> _queue = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Stream _output;
     private readonly Task _pump;
 
@@ -19,8 +19,8 @@ internal sealed class ReplyWriter : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    /// <summary>Queues one reply, as one line.</summary>
-    public void Send(Reply reply) => _queue.Writer.TryWrite(ProtocolWriter.Line(reply));
+    /// <summary>Queues one reply, as one line (written as it was built: a read's page is not copied again).</summary>
+    public void Send(Reply reply) => _queue.Writer.TryWrite(ProtocolWriter.ReplyLine(reply));
 
     public void Error(long id, string code, string message) => Send(new ErrorReply(code, message) { Id = id });
 

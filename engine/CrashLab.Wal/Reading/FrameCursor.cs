@@ -5,14 +5,18 @@ namespace CrashLab.Wal.Reading;
 /// <summary>
 /// Reads and verifies frames of one segment through a read-ahead window, so that scanning costs one
 /// large read per megabyte rather than two small ones per frame. Used by recovery and by reads.
+/// A walk over several segments moves one cursor from segment to segment (<see cref="MoveTo"/>), so
+/// that its window is allocated once: the engine starts once per crash state, and every new page
+/// it touches is a page fault.
 /// </summary>
 internal sealed class FrameCursor
 {
     private const int WindowSize = 1 << 20;
-    private readonly Segment _segment;
-    private readonly long _fileLength;
     private readonly WalOptions _options;
+    private Segment _segment;
+    private long _fileLength;
     private byte[] _window;
+    private int _capacity; // of _window, what this segment's reads use: the size a new cursor's window would have, so reads stay the same
     private long _windowStart;
     private int _windowLength;
 
@@ -21,8 +25,22 @@ internal sealed class FrameCursor
         _segment = segment;
         _options = options;
         _fileLength = segment.File.Length;
-        _window = new byte[(int)Math.Min(WindowSize, Math.Max(4096, _fileLength))];
+        _window = new byte[_capacity = WindowFor(_fileLength)];
     }
+
+    /// <summary>Goes on to another segment, keeping the window (a larger one only if that segment's file needs it).</summary>
+    public FrameCursor MoveTo(Segment segment)
+    {
+        _segment = segment;
+        _fileLength = segment.File.Length;
+        (_windowStart, _windowLength) = (0, 0);
+        _capacity = WindowFor(_fileLength);
+        if (_window.Length < _capacity)
+            _window = new byte[_capacity];
+        return this;
+    }
+
+    private static int WindowFor(long fileLength) => (int)Math.Min(WindowSize, Math.Max(4096, fileLength));
 
     public Segment Segment => _segment;
 
@@ -75,9 +93,14 @@ internal sealed class FrameCursor
 
     private void Fill(long offset, int count)
     {
-        if (count > _window.Length)
-            _window = new byte[count + (int)Math.Min(WindowSize, _fileLength)];
-        var want = (int)Math.Min(_window.Length, Math.Max(0, _fileLength - offset));
+        if (count > _capacity)
+        {
+            _capacity = count + (int)Math.Min(WindowSize, _fileLength);
+            if (_window.Length < _capacity)
+                _window = new byte[_capacity];
+        }
+
+        var want = (int)Math.Min(_capacity, Math.Max(0, _fileLength - offset));
         _windowStart = offset;
         try
         {

@@ -29,7 +29,7 @@ internal static class LogReader
                 throw new WalException(WalErrorKind.Io, $"{cursor.Segment} is damaged at offset {offset}: {cursor.Problem}");
             if (header.Kind == FrameKind.SegmentEnd)
             {
-                cursor = new FrameCursor(segments[++segmentIndex], options);
+                cursor.MoveTo(segments[++segmentIndex]);
                 offset = SegmentHeader.DataStart;
                 continue;
             }

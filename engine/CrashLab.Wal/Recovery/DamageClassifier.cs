@@ -20,9 +20,10 @@ internal static class DamageClassifier
 {
     private const int Sector = 512;
 
-    public static CorruptionReport? Classify(IReadOnlyList<Segment> candidates, ScanResult scan, WalOptions options)
+    /// <param name="cursor">A cursor to move over the segments (the scan's: its window is reused).</param>
+    public static CorruptionReport? Classify(IReadOnlyList<Segment> candidates, ScanResult scan, FrameCursor cursor)
     {
-        scan.LastNonZero = LastNonZero(new FrameCursor(candidates[scan.Cut.SegmentIndex], options), scan.Cut.Offset);
+        scan.LastNonZero = LastNonZero(cursor.MoveTo(candidates[scan.Cut.SegmentIndex]), scan.Cut.Offset);
         var tailIsZero = scan.Stop.SegmentIndex == scan.Cut.SegmentIndex && scan.LastNonZero < 0;
         if (tailIsZero && !scan.ChainBroken)
             return null;
@@ -34,12 +35,12 @@ internal static class DamageClassifier
         for (var i = scan.Cut.SegmentIndex; i < candidates.Count; i++)
         {
             var from = i == scan.Cut.SegmentIndex ? scan.Cut.Offset : SegmentHeader.DataStart;
-            var evidence = FindEvidence(new FrameCursor(candidates[i], options), from, lsn);
+            var evidence = FindEvidence(cursor.MoveTo(candidates[i]), from, lsn);
             if (evidence != null)
                 return new CorruptionReport(lsn, $"{candidates[i]}: {evidence}");
         }
 
-        var stopped = new FrameCursor(candidates[scan.Stop.SegmentIndex], options);
+        var stopped = cursor.MoveTo(candidates[scan.Stop.SegmentIndex]);
         return scan.Stop.Offset + FrameHeader.Size <= stopped.Segment.Size && LooksTorn(stopped, scan.Stop.Offset)
             ? null
             : new CorruptionReport(lsn, $"{stopped.Segment} offset {scan.Stop.Offset}: {scan.StopReason}, and no sector of it is unwritten (not a torn write)");

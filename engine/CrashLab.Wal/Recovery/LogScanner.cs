@@ -24,11 +24,14 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain, WalOptions option
     private long _unitRecords;
     private long _unitBytes;
 
+    /// <summary>The cursor the scan walked with, for recovery's later passes over the same segments to reuse its window.</summary>
+    public FrameCursor? Cursor { get; private set; }
+
     public ScanResult Run()
     {
         _expected = chain[0].FirstLsn;
         Commit();
-        var cursor = new FrameCursor(chain[0], options);
+        var cursor = Cursor = new FrameCursor(chain[0], options);
         while (true)
         {
             var status = cursor.TryRead(_offset, out var header, out var payload);
@@ -55,7 +58,7 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain, WalOptions option
                 _segmentIndex = next;
                 _offset = SegmentHeader.DataStart;
                 _segmentHasRecordStart = false;
-                cursor = new FrameCursor(chain[next], options);
+                cursor.MoveTo(chain[next]);
                 continue;
             }
 
