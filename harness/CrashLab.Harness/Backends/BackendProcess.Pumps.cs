@@ -5,40 +5,52 @@ namespace CrashLab.Harness.Backends;
 public sealed partial class BackendProcess
 {
     /// <summary>
-    /// Writes one request line. A backend that stops reading its stdin fills the pipe and would
-    /// block the write forever: past the request timeout that is a liveness finding, and the
-    /// backend is killed (which also ends the blocked write).
+    /// Writes one request line, and gives its buffer back to the pool once the write has ended. A
+    /// backend that stops reading its stdin fills the pipe and would block the write forever: past
+    /// the request timeout that is a liveness finding, and the backend is killed (which also ends
+    /// the blocked write).
     /// </summary>
-    private async Task SendLineAsync(byte[] line, CancellationToken cancellationToken)
+    private async Task SendLineAsync(PooledBuffer line, CancellationToken cancellationToken)
     {
-        if (_closed is { } why)
-            throw new BackendExitedException(why);
-        if (!await _writeGate.WaitAsync(_timeouts.Request, cancellationToken).ConfigureAwait(false))
-            throw StoppedReading();
-
-        // Once a line has started, the caller's token no longer applies: a request abandoned half-way
-        // (or after it reached the backend) would leave its reply with no one waiting for its id.
-        var write = WriteAsync(line);
+        var lent = false;
         try
         {
-            await write.WaitAsync(_timeouts.Request, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The gate stays taken until the write ends (the kill ends it): nothing may interleave with half a line.
-            _ = write.ContinueWith(_ => _writeGate.Release(), TaskScheduler.Default);
-            throw StoppedReading();
-        }
-        catch
-        {
-            _writeGate.Release();
-            throw;
-        }
+            if (_closed is { } why)
+                throw new BackendExitedException(why);
+            if (!await _writeGate.WaitAsync(_timeouts.Request, cancellationToken).ConfigureAwait(false))
+                throw StoppedReading();
 
-        _writeGate.Release();
+            // Once a line has started, the caller's token no longer applies: a request abandoned half-way
+            // (or after it reached the backend) would leave its reply with no one waiting for its id.
+            var write = WriteAsync(line.Written);
+            try
+            {
+                await write.WaitAsync(_timeouts.Request, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The gate stays taken, and the buffer lent, until the write ends (the kill ends it): nothing
+                // may interleave with half a line, nor reuse the bytes the pipe is still reading.
+                lent = true;
+                _ = write.ContinueWith(_ => { line.Dispose(); _writeGate.Release(); }, TaskScheduler.Default);
+                throw StoppedReading();
+            }
+            catch
+            {
+                _writeGate.Release();
+                throw;
+            }
+
+            _writeGate.Release();
+        }
+        finally
+        {
+            if (!lent)
+                line.Dispose();
+        }
     }
 
-    private async Task WriteAsync(byte[] line)
+    private async Task WriteAsync(ReadOnlyMemory<byte> line)
     {
         try
         {

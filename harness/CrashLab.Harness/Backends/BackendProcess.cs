@@ -215,10 +215,14 @@ public sealed partial class BackendProcess : IAsyncDisposable
         var id = Interlocked.Increment(ref _nextId);
         var sent = request with { Id = id };
         var reply = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = (sent, reply);
+        // The line is made now, so the request's records are never read after this call returns
+        // (a caller may pool them); the reply is read against the request without them.
+        var line = new PooledBuffer();
+        ProtocolWriter.WriteLine(sent, line);
+        _pending[id] = (sent is AppendRequest append ? append with { Records = [] } : sent, reply);
         try
         {
-            await SendLineAsync(ProtocolWriter.Line(sent), cancellationToken).ConfigureAwait(false);
+            await SendLineAsync(line, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -19,6 +19,9 @@ public sealed class Payloads(ulong seed)
         return bytes;
     }
 
+    /// <summary>The record's bytes into <paramref name="destination"/>, exactly <paramref name="id"/>'s length of it (a pooled buffer: no array per record).</summary>
+    public void Write(RecordId id, Span<byte> destination) => Fill(id, destination[..id.Length]);
+
     public bool Matches(RecordId id, ReadOnlySpan<byte> data)
     {
         if (data.Length != id.Length)

@@ -170,7 +170,18 @@ public sealed class WorkloadRunner(BackendProcess backend, ChainModel model, Wor
             throw new InvalidOperationException($"a recorded append names batch {ids.FirstOrDefault().Batch}, but the model is at batch {model.NextBatchIndex}");
         var batch = model.Issue(ids);
         Interlocked.Add(ref _liveBytes, ids.Sum(id => (long)id.Length));
-        var reply = await backend.SubmitAsync(new AppendRequest([.. ids.Select(id => (ReadOnlyMemory<byte>)model.Payloads.Bytes(id))], sync), stop).ConfigureAwait(false);
+        // The payloads live in one pooled buffer only until the line is on stdin: SubmitAsync reads them no later.
+        using var payloads = new PooledBuffer(ids.Sum(id => id.Length));
+        var records = new ReadOnlyMemory<byte>[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            model.Payloads.Write(ids[i], payloads.GetSpan(ids[i].Length));
+            payloads.Advance(ids[i].Length);
+        }
+
+        for (int i = 0, at = 0; i < ids.Length; at += ids[i].Length, i++)
+            records[i] = payloads.Written.Slice(at, ids[i].Length);
+        var reply = await backend.SubmitAsync(new AppendRequest(records, sync), stop).ConfigureAwait(false);
         return (batch, Handle(index, reply, _judge.OnAppend(batch, sync)));
     }
 
