@@ -25,12 +25,16 @@ public sealed class PooledBuffer(int initialBytes = 256) : IBufferWriter<byte>, 
         _written += count;
     }
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => _array.AsMemory(Reserve(sizeHint));
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint); // first: it may replace the array
+        return _array.AsMemory(_written);
+    }
 
-    public Span<byte> GetSpan(int sizeHint = 0) => _array.AsSpan(Reserve(sizeHint));
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
-    /// <summary>Room for <paramref name="sizeHint"/> more bytes (at least one), in a larger pooled array if need be; returns where they start.</summary>
-    private int Reserve(int sizeHint)
+    /// <summary>Room for <paramref name="sizeHint"/> more bytes (at least one), in a larger pooled array if need be.</summary>
+    private void Reserve(int sizeHint)
     {
         ObjectDisposedException.ThrowIf(_array.Length == 0, this);
         var needed = Math.Max(1, sizeHint);
@@ -41,8 +45,6 @@ public sealed class PooledBuffer(int initialBytes = 256) : IBufferWriter<byte>, 
             ArrayPool<byte>.Shared.Return(_array);
             _array = larger;
         }
-
-        return _written;
     }
 
     public void Dispose()

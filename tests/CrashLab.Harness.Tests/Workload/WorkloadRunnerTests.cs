@@ -31,4 +31,35 @@ public sealed class WorkloadRunnerTests : IDisposable
         Assert.Equal(requests, runner.Sent);
         Assert.Equal(137, await backend.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    /// <summary>
+    /// Appends are written from pooled buffers (their payloads and their lines), reused from one
+    /// request to the next while earlier ones are still in flight: every record the backend
+    /// acknowledged must still read back at its restart byte for byte, the judge's full check.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_LargeRecordsFromPooledBuffers_EveryAcknowledgedRecordReadsBackByteForByte()
+    {
+        var python = new BackendSpec("python", "python3", [Path.Combine(AppContext.BaseDirectory, "Fakes", "simple_wal.py")], WhiteBox: false);
+        var environment = new BackendEnvironment(_dir);
+        var profile = WorkloadProfile.Default with { LargeRecordShare = 0.4, MaxBatchRecords = 4, MaxRecordBytes = 1 << 20, TruncateShare = 0, MaxLiveLogBytes = 64 << 20 };
+        var model = new ChainModel(new Payloads(11));
+        await using (var backend = await BackendProcess.StartAsync(python, environment, HarnessTimeouts.Default, CancellationToken.None))
+        {
+            model.Start(backend.Ready!);
+            var runner = new WorkloadRunner(backend, model, new WorkloadGenerator(profile, 11), faultsPossible: false) { KillAfterRequests = 40 };
+            using var liveness = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await runner.RunAsync(liveness.Token);
+            Assert.Empty(runner.Violations);
+        }
+
+        var start = await new RecoveryJudge(model, faultsExplainRefusal: false).StartAsync(python, environment, HarnessTimeouts.Default, CancellationToken.None);
+        await using (start.Process)
+        {
+            Assert.Null(start.Verdict.Violation);
+            Assert.Equal(RecoveryVerdict.Kind.Accepted, start.Verdict.Outcome);
+        }
+
+        Assert.True(model.HighestAcknowledgedLsn > 1, "the run should have had appends acknowledged before the kill");
+    }
 }
