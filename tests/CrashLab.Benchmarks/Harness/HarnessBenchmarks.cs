@@ -63,9 +63,9 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
         await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"warm-up-{name}"), WarmUpDuration).ConfigureAwait(false);
         StageTimes.Reset();
         ReadVolume.Reset();
-        var cpu = HarnessCpu();
+        var (cpu, jit) = (HarnessCpu(), JitThreadCpu());
         var (perWorker, states, seconds) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
-        cpu = HarnessCpu() - cpu;
+        (cpu, jit) = (HarnessCpu() - cpu, JitThreadCpu() - jit);
         var stages = StageBreakdown.PerUnit(states, Workers * seconds);
         var (logs, records, bytes) = ReadVolume.Snapshot();
         var read = string.Create(CultureInfo.InvariantCulture, $"recovered logs read: {logs} ({(double)records / Math.Max(1, logs):F0} records, {bytes / 1024.0 / Math.Max(1, logs):F0} KiB each on average)");
@@ -78,7 +78,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
             $"the same cycle, {Workers} loops at once (per loop): what the backend's starts allow each of {Workers} workers sharing these cores; {concurrentBefore:F2}/s before the campaign, {concurrentAfter:F2}/s after")));
         report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
             $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {seconds:0} s (after a {WarmUpDuration.TotalSeconds:0} s unmeasured campaign), every check included; "
-            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms; {read}")));
+            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms (of which the JIT's thread {jit.TotalMilliseconds / Math.Max(1, states):F0} ms); {read}")));
     }
 
     /// <summary>The restart bound serially (the yardstick) and with as many loops at once as the campaign has workers.</summary>
@@ -125,6 +125,33 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
     /// ends its guard before the guard can reap it, so the kernel charges it to no process of ours).
     /// </summary>
     private static TimeSpan HarnessCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>
+    /// The CPU time of the runtime's tiered-compilation thread: the JIT's work after the warm-up
+    /// still varied from 0.4 to 1.0 s in 40 s between two runs at the same load (perf, session 6),
+    /// a third of the harness's CPU or more, and it is work a certification of minutes pays once.
+    /// Read from /proc (clock ticks); zero where there is none.
+    /// </summary>
+    private static TimeSpan JitThreadCpu()
+    {
+        long ticks = 0;
+        try
+        {
+            foreach (var task in Directory.GetDirectories("/proc/self/task"))
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd() != ".NET Tiered Com")
+                    continue;
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(workDir, name)).FullName;
 }
