@@ -43,29 +43,6 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
-    public async Task AppendAsync_ManyWritersOnTheThreadPool_ShareFdatasyncs()
-    {
-        // The writers a flush releases are queued on the leader's own thread: the next leader must
-        // give that thread back while it gathers its group, or the group runs out of time half empty.
-        var (fs, opened) = OpenWithOneRecord();
-        using var log = opened;
-        const int Writers = 64, PerWriter = 20;
-        var before = fs.DataSyncs;
-
-        var results = await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            var mine = new List<AppendResult>();
-            for (var i = 0; i < PerWriter; i++)
-                mine.Add(await log.AppendAsync(Batch(Payload(w * 1000 + i, 4096)), sync: true));
-            return mine;
-        })));
-
-        var syncs = fs.DataSyncs - before;
-        Assert.True(syncs <= Writers * PerWriter / 4, $"{syncs} fdatasyncs for {Writers * PerWriter} durable appends");
-        Assert.All(results.SelectMany(r => r), r => Assert.True(r.DurableLsn >= r.LastLsn));
-    }
-
-    [Fact]
     public void AppendAsync_WritersUnderASynchronizationContext_NeverPostToIt()
     {
         // A leader gathering its group yields to the thread pool, never to the caller's context
