@@ -76,7 +76,7 @@ public sealed class WhiteBoxRunTests : IDisposable
             States = [new("random-subset", 1, 512), new("drop-all", 2, 512)],
             StatesWanted = 2,
             Enumeration = Storage.Faults.Profiles.EnumerationLimits.Default,
-            KillAfterMs = 500,
+            KillAfterMs = 2000, // armed at 2 s, killed by the harness at 4 s: a loaded machine (the whole suite at once) once let 500 ms pass with no flush
             WorkloadSeed = 5,
         };
         var run = new WhiteBoxRun(TestEngine.Small(), everyAppendSynced, HarnessTimeouts.Default);
