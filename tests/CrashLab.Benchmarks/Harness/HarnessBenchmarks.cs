@@ -63,9 +63,10 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
         await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"warm-up-{name}"), WarmUpDuration).ConfigureAwait(false);
         StageTimes.Reset();
         ReadVolume.Reset();
-        var (cpu, jit) = (HarnessCpu(), JitThreadCpu());
+        var (cpu, jitBefore) = (HarnessCpu(), JitThreadCpu());
         var (perWorker, states, seconds) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
-        (cpu, jit) = (HarnessCpu() - cpu, JitThreadCpu() - jit);
+        cpu = HarnessCpu() - cpu;
+        var jit = JitCpuSince(jitBefore, JitThreadCpu());
         var stages = StageBreakdown.PerUnit(states, Workers * seconds);
         var (logs, records, bytes) = ReadVolume.Snapshot();
         var read = string.Create(CultureInfo.InvariantCulture, $"recovered logs read: {logs} ({(double)records / Math.Max(1, logs):F0} records, {bytes / 1024.0 / Math.Max(1, logs):F0} KiB each on average)");
@@ -130,11 +131,12 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
     /// The CPU time of the runtime's tiered-compilation thread: the JIT's work after the warm-up
     /// still varied from 0.4 to 1.0 s in 40 s between two runs at the same load (perf, session 6),
     /// a third of the harness's CPU or more, and it is work a certification of minutes pays once.
-    /// Read from /proc (clock ticks); zero where there is none.
+    /// Read from /proc in clock ticks, per thread: the runtime ends that thread when it idles and
+    /// starts a new one later, so a plain difference of two sums came out negative once.
     /// </summary>
-    private static TimeSpan JitThreadCpu()
+    private static Dictionary<int, long> JitThreadCpu()
     {
-        long ticks = 0;
+        var ticks = new Dictionary<int, long>();
         try
         {
             foreach (var task in Directory.GetDirectories("/proc/self/task"))
@@ -143,15 +145,19 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
                     continue;
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+                ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
             }
         }
         catch (IOException)
         {
         }
 
-        return TimeSpan.FromSeconds(ticks / 100.0);
+        return ticks;
     }
+
+    /// <summary>What the JIT's threads alive at the end used since the start (a thread that ended in between is not counted).</summary>
+    private static TimeSpan JitCpuSince(Dictionary<int, long> start, Dictionary<int, long> end)
+        => TimeSpan.FromSeconds(end.Sum(thread => thread.Value - start.GetValueOrDefault(thread.Key)) / 100.0);
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(workDir, name)).FullName;
 }
