@@ -23,11 +23,11 @@ internal static class LogRecovery
         var segments = OpenChain(candidates, out var brokenHeader);
         try
         {
-            var scanner = new LogScanner(segments, options);
-            var scan = scanner.Run();
+            var cursor = new FrameCursor(segments[0], options);
+            var scan = new LogScanner(segments, options).Run(cursor);
             if (brokenHeader != null && scan.Stop.SegmentIndex == segments.Count - 1 && scan.ChainBroken)
                 scan.StopReason = brokenHeader;
-            var corruption = DamageClassifier.Classify(segments, scan, scanner.Cursor!);
+            var corruption = DamageClassifier.Classify(segments, scan, cursor);
             if (options.Is(Mutant.ReadErrorCutAndReported) && segments.Exists(s => s.ReadFailedAsEnd))
                 corruption ??= new CorruptionReport(scan.NextLsn, "a read failed: the log ends here");
             var tailOffset = scan.Cut.Offset;

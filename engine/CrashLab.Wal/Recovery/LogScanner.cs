@@ -24,14 +24,11 @@ internal sealed class LogScanner(IReadOnlyList<Segment> chain, WalOptions option
     private long _unitRecords;
     private long _unitBytes;
 
-    /// <summary>The cursor the scan walked with, for recovery's later passes over the same segments to reuse its window.</summary>
-    public FrameCursor? Cursor { get; private set; }
-
-    public ScanResult Run()
+    /// <param name="cursor">A cursor on the chain's first segment, moved along it (recovery's later passes reuse its window).</param>
+    public ScanResult Run(FrameCursor cursor)
     {
         _expected = chain[0].FirstLsn;
         Commit();
-        var cursor = Cursor = new FrameCursor(chain[0], options);
         while (true)
         {
             var status = cursor.TryRead(_offset, out var header, out var payload);
