@@ -16,12 +16,7 @@ public static class ProtocolWriter
     /// kernel to fault in and zero, which was the largest share of the harness's CPU in a
     /// black-box campaign (perf, session 6).
     /// </summary>
-    public static void WriteLine(Request request, IBufferWriter<byte> destination)
-    {
-        Object(destination, json => Fields(json, request));
-        destination.GetSpan(1)[0] = (byte)'\n';
-        destination.Advance(1);
-    }
+    public static void WriteLine(Request request, IBufferWriter<byte> destination) => ObjectLine(destination, json => Fields(json, request));
 
     private static void Fields(Utf8JsonWriter json, Request request)
     {
@@ -107,8 +102,8 @@ public static class ProtocolWriter
     internal static int Capacity(Reply reply)
         => reply is ReadReply { Records.Count: > 0 } read ? Capacity(read.Records.Select(r => r.Data.Length)) : 256;
 
-    /// <summary>The same for a request: an append carries its records' base64 (a harness's load window writes megabytes of them).</summary>
-    private static int Capacity(Request request)
+    /// <summary>The same for a request: an append carries its records' base64 (a harness's load window writes megabytes of them). A destination given to <see cref="WriteLine"/> this size never grows.</summary>
+    public static int Capacity(Request request)
         => request is AppendRequest { Records.Count: > 0 } append ? Capacity(append.Records.Select(r => r.Length)) : 256;
 
     private static int Capacity(IEnumerable<int> recordLengths)
@@ -134,17 +129,21 @@ public static class ProtocolWriter
     private static ReadOnlyMemory<byte> Write(int capacity, Action<Utf8JsonWriter> fields)
     {
         var buffer = new ArrayBufferWriter<byte>(capacity);
-        Object(buffer, fields);
-        buffer.GetSpan(1)[0] = (byte)'\n';
-        buffer.Advance(1);
+        ObjectLine(buffer, fields);
         return buffer.WrittenMemory;
     }
 
-    private static void Object(IBufferWriter<byte> destination, Action<Utf8JsonWriter> fields)
+    /// <summary>One JSON object and its newline: every line of the protocol.</summary>
+    private static void ObjectLine(IBufferWriter<byte> destination, Action<Utf8JsonWriter> fields)
     {
-        using var json = new Utf8JsonWriter(destination);
-        json.WriteStartObject();
-        fields(json);
-        json.WriteEndObject();
+        using (var json = new Utf8JsonWriter(destination))
+        {
+            json.WriteStartObject();
+            fields(json);
+            json.WriteEndObject();
+        }
+
+        destination.GetSpan(1)[0] = (byte)'\n';
+        destination.Advance(1);
     }
 }

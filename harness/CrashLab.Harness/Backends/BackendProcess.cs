@@ -217,7 +217,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
         var reply = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The line is made now, so the request's records are never read after this call returns
         // (a caller may pool them); the reply is read against the request without them.
-        var line = new PooledBuffer();
+        var line = new PooledBuffer(ProtocolWriter.Capacity(sent));
         ProtocolWriter.WriteLine(sent, line);
         _pending[id] = (sent is AppendRequest append ? append with { Records = [] } : sent, reply);
         try
