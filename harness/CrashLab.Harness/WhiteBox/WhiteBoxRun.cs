@@ -179,8 +179,10 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 atRisk += verdict.DurableDataAtRisk ? 1 : 0;
                 refusal = verdict.Reason ?? refusal;
                 checkedList.Add(new CheckedState(state.AdmittedBy, verdict.DurableDataAtRisk));
-                if (verdict.Violation == null && verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > 0 && continuationTorn <= 0
-                    && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
+                // Recovered, and admitted by every profile still passing: the chain could go on from it.
+                var canContinueFrom = verdict.Violation == null && verdict.Outcome == RecoveryVerdict.Kind.Accepted
+                    && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains));
+                if (canContinueFrom && tornWrites > 0 && continuationTorn <= 0)
                 {
                     // The kill's first torn state the chain could go on from: its next life's start, now (see RestartAsync).
                     var (restarted, restartStderr, restartReady) = await RestartAsync(stateDir, stateModel, workDir, i, reaping, cancellationToken).ConfigureAwait(false);
@@ -208,8 +210,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 // passing admits (a later finding then holds under each of them): bugs in cleaning up
                 // a torn tail (not cutting it, say) show only when the next life starts on what the
                 // recovery left, or appends and crashes again.
-                if (verdict.Outcome == RecoveryVerdict.Kind.Accepted && tornWrites > continuationTorn
-                    && (state.AdmittedBy == null || passing.All(state.AdmittedBy.Contains)))
+                if (canContinueFrom && tornWrites > continuationTorn)
                     (continuation, continuationTorn) = ((stateDir, stateModel.ToState(), state.AdmittedBy), tornWrites);
             }
         }
