@@ -24,16 +24,8 @@ public sealed record WalOptions
     /// <summary>Buffered unsynced bytes at which an appender writes them out itself.</summary>
     public int WriteBehindBytes { get; init; } = 1 << 20;
 
-    /// <summary>
-    /// Groups whose write or fdatasync may run at once (1 or 2). With 2, the next group is written
-    /// and fdatasynced while the previous group's fdatasync runs (docs/wal-format.md, "Writing").
-    /// </summary>
-    public int GroupsInFlight { get; init; } = 2;
-
     public void Validate()
     {
-        if (GroupsInFlight is < 1 or > 2)
-            throw new ArgumentException($"groups in flight {GroupsInFlight} must be 1 or 2");
         if (SegmentBytes is < WalLimits.MinSegmentBytes or > WalLimits.MaxSegmentBytes || SegmentBytes % 4096 != 0)
             throw new ArgumentException($"segment size {SegmentBytes} must be a multiple of 4096 between {WalLimits.MinSegmentBytes} and {WalLimits.MaxSegmentBytes} bytes");
         if (WriteBehindBytes < 4096)

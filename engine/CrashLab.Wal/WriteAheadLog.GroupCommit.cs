@@ -4,42 +4,26 @@ using CrashLab.Storage;
 namespace CrashLab.Wal;
 
 /// <summary>
-/// Group commit by leader hand-off, with up to <see cref="WalOptions.GroupsInFlight"/> groups in
-/// flight. The first caller that needs a flush becomes the leader and does the write and fdatasync
-/// on its own thread: a lone writer never waits for another thread. Callers arriving meanwhile
-/// queue up. As soon as the leader's pwrite has returned (its fdatasync still running), the first
-/// waiter its group does not cover may lead the next group: it gathers, writes and fdatasyncs while
-/// the first fdatasync runs, because this kind of disk does two concurrent fdatasyncs far cheaper
-/// each than two in a row. Writes still reach the file one group at a time, in LSN order.
-/// Groups are acknowledged in LSN order (<see cref="SettleLocked"/>), each only after its own
-/// fdatasync and every earlier one returned success, and after the fdatasync of a later group
-/// that ran concurrently with its own returned too: Linux reports a writeback error to only one
-/// of two fdatasyncs racing on a file, so either one's failure fails both and poisons the log.
-/// A leader whose previous group had k members first waits (briefly, bounded by half the last
-/// flush's duration) for about k requests to queue: writers just released by a flush need a few
-/// microseconds to come back, and without the wait groups alternate between large and tiny.
+/// Group commit by leader hand-off. The first caller that needs a flush becomes the leader and
+/// does the write and fdatasync on its own thread: a lone writer never waits for another thread.
+/// Callers arriving meanwhile queue up; when the leader finishes it completes everyone its flush
+/// covered and hands leadership to the first still waiting, whose flush then covers the whole
+/// queue with one fdatasync. A leader whose previous group had k members first waits (briefly,
+/// bounded by half the last flush's duration) for about k requests to queue: writers
+/// just released by a flush need a few microseconds to come back, and without the wait groups
+/// alternate between large and tiny. A lone writer's group has one member, so it never waits.
 /// </summary>
 public sealed partial class WriteAheadLog
 {
     private readonly List<FlushWaiter> _waiters = [];
-
-    /// <summary>Segments written and not yet known durable, with the sequence of the last group that wrote each.</summary>
-    private readonly Dictionary<Segment, long> _unsynced = [];
-
-    /// <summary>Groups taken and not yet settled, in sequence order.</summary>
-    private readonly List<Flight> _flights = [];
-
-    /// <summary>A leader is taking, sealing or writing its group: pwrites go to the file one group at a time.</summary>
-    private bool _writing;
+    private readonly HashSet<Segment> _unsynced = [];
+    private bool _ioBusy;
     private long _encodedSeq;
     private long _writtenSeq;
     private long _durableSeq;
     private long _writtenLsn;
     private long _durableLsn;
     private WalException? _poison;
-
-    /// <summary>What the requests in flight when the log was poisoned get (io or no_space; later ones get <see cref="_poison"/>).</summary>
-    private WalException? _inFlightFailure;
     private int _lastGroupSize = 1;
     private long _lastFlushTicks;
 
@@ -49,24 +33,8 @@ public sealed partial class WriteAheadLog
 
         public bool Durable { get; } = durable;
 
-        /// <summary>True: covered by a settled flush. False: you are the leader now.</summary>
+        /// <summary>True: covered by a flush. False: you are the leader now.</summary>
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>One group from the moment its leader took it until it is acknowledged or failed.</summary>
-    private sealed class Flight(long sequence, long lsn, bool sync)
-    {
-        public long Sequence { get; } = sequence;
-
-        public long Lsn { get; } = lsn;
-
-        public bool Sync { get; } = sync;
-
-        /// <summary>Its write (and fdatasync, if any) returned success.</summary>
-        public bool Done { get; set; }
-
-        /// <summary>A later group whose fdatasync began before this one's returned: it may have been handed this one's error.</summary>
-        public Flight? Overlapped { get; set; }
     }
 
     private void FlushTo(long sequence, bool durable) => FlushToAsync(sequence, durable).AsTask().GetAwaiter().GetResult();
@@ -79,10 +47,10 @@ public sealed partial class WriteAheadLog
             if (Reached(sequence, durable))
                 return _durableLsn;
             ThrowIfUnusable();
-            if (!Covered(sequence, durable) && CanLeadLocked())
-                _writing = true;
-            else
+            if (_ioBusy)
                 _waiters.Add(waiter = new FlushWaiter(sequence, durable));
+            else
+                _ioBusy = true;
         }
 
         if (waiter != null && await waiter.Done.Task.ConfigureAwait(false))
@@ -94,18 +62,10 @@ public sealed partial class WriteAheadLog
         LeadOnce(durable);
         lock (_lock)
         {
-            if (Reached(sequence, durable))
-                return _durableLsn;
-            if (_poison != null)
-                throw _inFlightFailure ?? _poison;
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // Written and synced, but an earlier group or an overlapping later one has not returned yet.
-            _waiters.Add(waiter = new FlushWaiter(sequence, durable));
+            return Reached(sequence, durable)
+                ? _durableLsn
+                : throw _poison ?? new WalException(WalErrorKind.Io, "flush did not cover the request");
         }
-
-        return await waiter.Done.Task.ConfigureAwait(false)
-            ? DurableLsnNow()
-            : throw new WalException(WalErrorKind.Io, "flush did not cover the request");
     }
 
     private long DurableLsnNow()
@@ -116,74 +76,42 @@ public sealed partial class WriteAheadLog
 
     private bool Reached(long sequence, bool durable) => (durable ? _durableSeq : _writtenSeq) >= sequence;
 
-    /// <summary>One write (+ fdatasync when anyone needs durability) of everything pending; settles what it can.</summary>
+    /// <summary>One write (+ fdatasync when anyone needs durability) of everything pending, then hand-off.</summary>
     private void LeadOnce(bool durable)
     {
         var started = Stopwatch.GetTimestamp();
         List<Writing.PendingWrites.Chunk> chunks;
         Segment[] toSync;
-        long durableBefore;
-        Flight flight;
-        var writing = true;
+        long sequence, lsn, durableBefore;
+        bool sync;
         lock (_lock)
         {
             if (_poison != null || _disposed)
             {
-                _writing = false;
+                _ioBusy = false;
                 FailWaitersLocked(_poison ?? new WalException(WalErrorKind.Io, "the log is closed"));
                 ThrowIfUnusable();
             }
 
             chunks = _tail.Pending.TakeAll();
-            // Only settling moves the durable LSN, and it never claims a group still in flight.
+            // Only the leader moves the durable LSN, so it holds until this group is written.
             durableBefore = _durableLsn;
-            var sync = durable || _waiters.Exists(w => w.Durable && !Covered(w.Sequence, true));
-            flight = new Flight(_encodedSeq, _tail.NextLsn - 1, sync);
-            _lastGroupSize = 1 + _waiters.Count(w => !Covered(w.Sequence, w.Durable));
-            _flights.Add(flight);
+            sequence = _encodedSeq;
+            lsn = _tail.NextLsn - 1;
+            sync = durable || _waiters.Exists(w => w.Durable);
             foreach (var chunk in chunks)
-                _unsynced[chunk.Segment] = flight.Sequence;
-            toSync = sync ? [.. _unsynced.Keys] : [];
+                _unsynced.Add(chunk.Segment);
+            toSync = sync ? [.. _unsynced] : [];
         }
 
         try
         {
-            try
-            {
-                foreach (var chunk in chunks)
-                    chunk.Seal(durableBefore);
-                if (_options.Is(Mutant.PartialGroupSync) && flight.Sync && chunks.Count > 0)
-                    WriteSyncingPart(chunks, toSync);
-                else
-                    WriteGroup(chunks);
-            }
-            finally
-            {
-                foreach (var chunk in chunks)
-                    chunk.Release();
-            }
-
-            lock (_lock)
-            {
-                _writing = writing = false;
-                _writtenSeq = flight.Sequence;
-                _writtenLsn = flight.Lsn;
-                if (flight.Sync)
-                {
-                    // Its fdatasync starts now: every group still syncing may be handed this one's error.
-                    foreach (var earlier in _flights)
-                    {
-                        if (earlier != flight && earlier.Sync && !earlier.Done)
-                            earlier.Overlapped = flight;
-                    }
-                }
-
-                CompleteReachedLocked();
-                PromoteLocked();
-            }
-
-            if (!(_options.Is(Mutant.PartialGroupSync) && chunks.Count > 0))
-                SyncGroup(toSync);
+            foreach (var chunk in chunks)
+                chunk.Seal(durableBefore);
+            if (_options.Is(Mutant.PartialGroupSync) && sync && chunks.Count > 0)
+                WriteSyncingPart(chunks, toSync);
+            else
+                WriteAndSync(chunks, toSync);
         }
         catch (StorageException e)
         {
@@ -191,32 +119,89 @@ public sealed partial class WriteAheadLog
             lock (_lock)
             {
                 failure = PoisonLocked(e);
-                if (writing)
-                    _writing = false;
-                _flights.Clear();
+                _ioBusy = false;
             }
 
             throw failure;
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+                chunk.Release();
         }
 
         lock (_lock)
         {
             _lastFlushTicks = Stopwatch.GetTimestamp() - started;
-            if (_poison != null)
-                throw _inFlightFailure ?? _poison;
-            flight.Done = true;
-            if (flight.Sync)
+            _writtenSeq = sequence;
+            _writtenLsn = lsn;
+            if (sync)
             {
-                foreach (var (segment, last) in _unsynced.ToList())
+                _durableSeq = sequence;
+                _durableLsn = lsn;
+                _unsynced.Clear();
+            }
+
+            var covered = 1;
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (Reached(_waiters[i].Sequence, _waiters[i].Durable))
                 {
-                    if (last <= flight.Sequence)
-                        _unsynced.Remove(segment);
+                    covered++;
+                    _waiters[i].Done.SetResult(true);
+                    _waiters.RemoveAt(i);
                 }
             }
 
-            SettleLocked();
+            _lastGroupSize = covered;
+            if (_waiters.Count > 0)
+            {
+                var next = _waiters[0];
+                _waiters.RemoveAt(0);
+                next.Done.SetResult(false);
+            }
+            else
+            {
+                _ioBusy = false;
+            }
         }
     }
+
+    private void WriteAndSync(List<Writing.PendingWrites.Chunk> chunks, Segment[] toSync)
+    {
+        foreach (var chunk in chunks)
+            chunk.Segment.File.Write(WriteOffset(chunk), chunk.Data);
+        foreach (var segment in toSync)
+        {
+            if (_options.Is(Mutant.AckBeforeFdatasync))
+                continue;
+            try
+            {
+                segment.File.DataSync();
+            }
+            catch (StorageException) when (_options.Is(Mutant.RetryFailedFsync))
+            {
+                segment.File.DataSync();
+            }
+        }
+    }
+
+    /// <summary>The partial-group-sync mutant: the group's last half-chunk is written after the fdatasync that acknowledges it.</summary>
+    private static void WriteSyncingPart(List<Writing.PendingWrites.Chunk> chunks, Segment[] toSync)
+    {
+        var last = chunks[^1];
+        var half = last.Data.Length / 2;
+        foreach (var chunk in chunks.Take(chunks.Count - 1))
+            chunk.Segment.File.Write(chunk.Offset, chunk.Data);
+        last.Segment.File.Write(last.Offset, last.Data[..half]);
+        foreach (var segment in toSync)
+            segment.File.DataSync();
+        last.Segment.File.Write(last.Offset + half, last.Data[half..]);
+    }
+
+    /// <summary>The write-offset-wrong mutant puts every write after a segment's first 8 bytes too far.</summary>
+    private long WriteOffset(Writing.PendingWrites.Chunk chunk)
+        => _options.Is(Mutant.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
 
     /// <summary>
     /// Waits, up to half the last flush's duration, until as many requests queue as the last group
@@ -245,11 +230,33 @@ public sealed partial class WriteAheadLog
         {
             lock (_lock)
             {
-                if (UncoveredWaitersLocked() + 1 >= expected)
+                if (_waiters.Count + 1 >= expected)
                     return;
             }
 
             await default(GlobalQueueYield);
         }
+    }
+
+    /// <summary>
+    /// After a failed write or fdatasync the data's fate is unknown (Linux may have dropped the dirty
+    /// pages and will not report it again), so the log refuses all further writes: it never retries
+    /// and then trusts. Returns the error for the requests that were in flight.
+    /// </summary>
+    private WalException PoisonLocked(StorageException e)
+    {
+        var kind = e.Kind == StorageErrorKind.NoSpace ? WalErrorKind.NoSpace : WalErrorKind.Io;
+        var failure = new WalException(kind, e.Message, e);
+        _poison ??= new WalException(WalErrorKind.Poisoned, $"writes are refused until restart after an I/O failure: {e.Message}", e);
+        _tail.Pending.Discard();
+        FailWaitersLocked(failure);
+        return failure;
+    }
+
+    private void FailWaitersLocked(WalException failure)
+    {
+        foreach (var waiter in _waiters)
+            waiter.Done.SetException(failure);
+        _waiters.Clear();
     }
 }

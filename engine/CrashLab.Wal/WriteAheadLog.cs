@@ -101,7 +101,7 @@ public sealed partial class WriteAheadLog : IDisposable
             Encode(() => _tail.EncodeBatch(records, _durableLsn));
             ticket = new AppendTicket(first, _tail.NextLsn - 1, ++_encodedSeq);
             _tail.PrepareAheadIfDue();
-            writeBehind = CanLeadLocked() && _tail.Pending.Bytes >= _options.WriteBehindBytes;
+            writeBehind = !_ioBusy && _tail.Pending.Bytes >= _options.WriteBehindBytes;
         }
 
         if (writeBehind)
