@@ -1,4 +1,5 @@
-using System.Security.Cryptography;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using CrashLab.Storage.Faults.Model;
 
@@ -15,6 +16,10 @@ namespace CrashLab.Storage.Faults.Profiles;
 /// hashes of its touched blocks (an enumeration fingerprints up to tens of thousands of states of
 /// 256 KiB segments). One scratch copy of the touched files takes each assignment and is put back
 /// after, so a kill over a 64 MiB segment costs what its pending operations cost.
+/// The hash is XxHash128, not a cryptographic one: the bytes are the harness's own workload and
+/// the engine's, not an adversary's, so all the fingerprint needs is that two different byte
+/// strings do not meet by chance (about 2^-128 for a pair; an enumeration compares at most tens
+/// of thousands of states, pairs of order 2^30), at a tenth of SHA-256's cost per byte.
 /// </summary>
 internal sealed class StateFingerprint
 {
@@ -23,6 +28,9 @@ internal sealed class StateFingerprint
 
     /// <summary>The block whose hash a small file's fingerprint lists.</summary>
     private const int Block = 4096;
+
+    /// <summary>An XxHash128 digest's size.</summary>
+    private const int HashBytes = 16;
 
     private readonly CrashWindow _window;
     private readonly Dictionary<long, List<(long Start, long End)>> _ranges;
@@ -51,27 +59,33 @@ internal sealed class StateFingerprint
 
     private string Hash()
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new XxHash128();
+        Span<byte> length = stackalloc byte[sizeof(long)];
         foreach (var (path, inode) in _scratch.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            sha.AppendData(Encoding.UTF8.GetBytes(path));
+            // Each field of variable length follows its length, so the hashed string names the state unambiguously.
+            var name = Encoding.UTF8.GetBytes(path);
+            BinaryPrimitives.WriteInt64LittleEndian(length, name.Length);
+            hash.Append(length);
+            hash.Append(name);
             var data = _scratch.Data(inode);
-            sha.AppendData(BitConverter.GetBytes(data.Length));
+            BinaryPrimitives.WriteInt64LittleEndian(length, data.Length);
+            hash.Append(length);
             if (data.Length <= WholeFileLimit)
             {
-                AppendBlocks(sha, inode, data.Content);
+                AppendBlocks(hash, inode, data.Content);
                 continue;
             }
 
-            sha.AppendData(DurableContent(inode));
+            hash.Append(DurableContent(inode));
             foreach (var (start, end) in _ranges.TryGetValue(inode, out var ranges) ? ranges : [])
             {
                 if (start < data.Length)
-                    sha.AppendData(data.Content[(int)start..(int)Math.Min(end, data.Length)]);
+                    hash.Append(data.Content[(int)start..(int)Math.Min(end, data.Length)]);
             }
         }
 
-        return Convert.ToHexString(sha.GetHashAndReset());
+        return Convert.ToHexString(hash.GetCurrentHash());
     }
 
     /// <summary>
@@ -80,23 +94,23 @@ internal sealed class StateFingerprint
     /// durable length and outside every range a pending operation touches holds the durable bytes
     /// in every state of the window: its hash is taken once.
     /// </summary>
-    private void AppendBlocks(IncrementalHash sha, long inode, ReadOnlySpan<byte> content)
+    private void AppendBlocks(XxHash128 digest, long inode, ReadOnlySpan<byte> content)
     {
         var durable = _window.Durable.Inodes.TryGetValue(inode, out var original) ? original : null;
         var blocks = durable == null ? null : _durableBlocks.TryGetValue(inode, out var known) ? known : _durableBlocks[inode] = new byte[]?[(durable.Length + Block - 1) / Block];
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> hash = stackalloc byte[HashBytes];
         for (var block = 0; block * (long)Block < content.Length; block++)
         {
             var start = block * Block;
             var end = Math.Min(start + Block, content.Length);
             if (blocks != null && end - start == Block && end <= durable!.Length && !Touched(inode, start, end))
             {
-                sha.AppendData(blocks[block] ??= SHA256.HashData(durable.Content[start..end]));
+                digest.Append(blocks[block] ??= XxHash128.Hash(durable.Content[start..end]));
                 continue;
             }
 
-            SHA256.HashData(content[start..end], hash);
-            sha.AppendData(hash);
+            XxHash128.Hash(content[start..end], hash);
+            digest.Append(hash);
         }
     }
 
@@ -108,7 +122,7 @@ internal sealed class StateFingerprint
     private byte[] DurableContent(long inode)
     {
         if (!_durableContent.TryGetValue(inode, out var hash))
-            _durableContent[inode] = hash = _window.Durable.Inodes.TryGetValue(inode, out var data) ? SHA256.HashData(data.Content) : [];
+            _durableContent[inode] = hash = _window.Durable.Inodes.TryGetValue(inode, out var data) ? XxHash128.Hash(data.Content) : [];
         return hash;
     }
 
