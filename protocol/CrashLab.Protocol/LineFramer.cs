@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace CrashLab.Protocol;
 
 /// <summary>
@@ -5,10 +7,15 @@ namespace CrashLab.Protocol;
 /// decoding them. A line longer than the limit is reported (with its first bytes) as soon as it
 /// passes the limit, and the rest of it is skipped, so the other side cannot make the reader
 /// buffer without bound, nor hold it waiting for a newline that never comes.
+/// The buffer comes from <see cref="ArrayPool{T}.Shared"/>, and so does each larger one a long line
+/// needs, given back on <see cref="Dispose"/>: the harness starts a backend per crash state and reads
+/// its log back as lines of about 1.4 MB, and a fresh buffer grown by doubling to 2 MiB for each
+/// was 4 MiB of large-object allocations per state (a gen-2 collection nearly every state). A
+/// line's bytes are the buffer's: valid until the next read or <see cref="Dispose"/>.
 /// </summary>
-public sealed class LineFramer(Stream input, int maxLineBytes)
+public sealed class LineFramer(Stream input, int maxLineBytes) : IDisposable
 {
-    private byte[] _buffer = new byte[1 << 16];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
     private int _start;
     private int _end;
     private bool _skipping;
@@ -102,6 +109,19 @@ public sealed class LineFramer(Stream input, int maxLineBytes)
         }
 
         if (_end == _buffer.Length)
-            Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
+        {
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+    }
+
+    /// <summary>Gives the buffer back to the pool; the framer must not be read after.</summary>
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(buffer);
     }
 }

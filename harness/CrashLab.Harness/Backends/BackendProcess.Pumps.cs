@@ -85,7 +85,8 @@ public sealed partial class BackendProcess
 
     private async Task PumpStdoutAsync()
     {
-        var lines = new LineFramer(_process.StandardOutput.BaseStream, _timeouts.MaxLineBytes);
+        // Every line is dispatched before the next is read, so the framer's pooled buffer is given back when the pump ends.
+        using var lines = new LineFramer(_process.StandardOutput.BaseStream, _timeouts.MaxLineBytes);
         string reason;
         try
         {
@@ -134,18 +135,29 @@ public sealed partial class BackendProcess
 
     private static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
 
+    /// <summary>
+    /// Hands one line to whoever waits for it. The line is parsed in place (no copy of a 1.4 MB
+    /// reply page), so a reply's body is read here, before the framer's buffer is read into again.
+    /// </summary>
     private void Dispatch(ReadOnlyMemory<byte> bytes)
     {
         BackendLine line;
+        IDisposable document;
         try
         {
-            line = BackendLineParser.Parse(bytes);
+            line = BackendLineParser.ParseInPlace(bytes, out document);
         }
         catch (ProtocolException e)
         {
             throw BackendFindingException.Protocol(e.Message);
         }
 
+        using (document)
+            Dispatch(line, bytes);
+    }
+
+    private void Dispatch(BackendLine line, ReadOnlyMemory<byte> bytes)
+    {
         if (line is not BackendLine.Answer answer)
         {
             if (!_startEvent.TrySetResult(line))
