@@ -43,8 +43,10 @@ public sealed class BackendLineParserTests
     public void Parse_BrokenLine_SaysWhatIsWrong(string line, string expected)
     {
         var error = Assert.Throws<ProtocolException>(() => BackendLineParser.Parse(Bytes(line)));
+        var inPlace = Assert.Throws<ProtocolException>(() => BackendLineParser.ParseInPlace(Bytes(line), out _));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, inPlace.Message);
     }
 
     [Fact]
@@ -71,6 +73,28 @@ public sealed class BackendLineParserTests
         Assert.Equal([1L, 2L], parsed.Records.Select(r => r.Lsn));
         Assert.Equal(new byte[] { 0, 255 }, parsed.Records[0].Data.ToArray());
         Assert.Equal(3, parsed.NextLsn);
+    }
+
+    /// <summary>
+    /// A reply parsed in place reads the line's own memory: what ParseReply returns must be copied
+    /// out of it, so the records stay whole once the document is released and the buffer reused.
+    /// </summary>
+    [Fact]
+    public void ParseInPlace_ReadReply_RecordsOutliveTheDocumentAndTheBuffer()
+    {
+        var data = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 31)).ToArray();
+        var reply = new ReadReply([new ReadRecord(4, data), new ReadRecord(5, new byte[] { 7 })], 6) { Id = 9 };
+        var buffer = ProtocolWriter.Line(reply);
+
+        var answer = Assert.IsType<BackendLine.Answer>(BackendLineParser.ParseInPlace(buffer.AsMemory()[..^1], out var document));
+        var parsed = Assert.IsType<ReadReply>(BackendLineParser.ParseReply(9, answer.Body, new ReadRequest(4)));
+        document.Dispose();
+        Array.Fill(buffer, (byte)'x');
+
+        Assert.Equal([4L, 5L], parsed.Records.Select(r => r.Lsn));
+        Assert.Equal(data, parsed.Records[0].Data.ToArray());
+        Assert.Equal(new byte[] { 7 }, parsed.Records[1].Data.ToArray());
+        Assert.Equal(6, parsed.NextLsn);
     }
 
     private static ReadOnlyMemory<byte> Bytes(string line) => Encoding.UTF8.GetBytes(line);
