@@ -26,14 +26,15 @@ def frame_of(first, records):
 
 
 def batch_of(body):
-    """(first LSN, records) of a frame's body; a record that runs past the body's end ends the list."""
+    """(first LSN, records) of a frame's body; a record that runs past the body's end ends the list.
+    The records are slices of body: given a memoryview, they copy nothing."""
     first, count = BATCH.unpack_from(body, 0)
     pos, records = BATCH.size, []
     for _ in range(count):
         if pos + LENGTH.size > len(body):
             break
         (n,) = LENGTH.unpack_from(body, pos)
-        records.append(bytes(body[pos + LENGTH.size:pos + LENGTH.size + n]))
+        records.append(body[pos + LENGTH.size:pos + LENGTH.size + n])
         pos += LENGTH.size + n
     return first, records
 

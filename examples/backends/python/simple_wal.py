@@ -72,10 +72,13 @@ class Log:
         if os.path.exists(self.path):
             with open(self.path, "rb") as f:
                 data = f.read()
+        # Frames are checked and parsed where they lie, through a memoryview: its slices copy nothing,
+        # so the records kept are slices of the one read (a log of many MiB is not copied twice).
+        view = memoryview(data)
         frames, at, damaged = [], 0, False  # (first LSN, records, end offset) of each valid frame, in file order
         while at + FRAME.size <= len(data):
             length, crc = FRAME.unpack_from(data, at)
-            body = data[at + FRAME.size: at + FRAME.size + length]
+            body = view[at + FRAME.size: at + FRAME.size + length]
             if len(body) != length or zlib.crc32(body) != crc or length < BATCH.size:
                 # A whole frame that fails its checksum is damage, not a torn tail (which ends the file
                 # short) -- unless a sector of it reads as zeros (from the frame's start, in its first
