@@ -8,7 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/out/crashlab}"
 stamp="$out/.crashlab-built"
-inputs=("$root/harness" "$root/engine" "$root/protocol" "$root/scenarios" "$root/Directory.Build.props" "$root/Directory.Packages.props" "$root/global.json")
+# The Python example and its modules are shipped beside the CLI (crashlab prove runs them): a change to them alone republishes.
+inputs=("$root/harness" "$root/engine" "$root/protocol" "$root/scenarios" "$root/examples/backends/python" "$root/examples/backends/common" "$root/Directory.Build.props" "$root/Directory.Packages.props" "$root/global.json")
 if [[ "${CRASHLAB_REBUILD:-0}" != 1 && -x "$out/crashlab" && -f "$stamp" ]] \
    && [[ -z "$(find "${inputs[@]}" \( -name bin -o -name obj \) -prune -o -newer "$stamp" -type f -print -quit)" ]]; then
   echo "$out/crashlab"
