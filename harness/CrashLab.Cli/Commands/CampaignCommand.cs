@@ -22,11 +22,12 @@ internal static class CampaignCommand
         var shard = CommonOptions.Shard();
         var chains = CommonOptions.Chains();
         var fs = CommonOptions.Fs();
+        var fuseCpu = CommonOptions.FuseCpuChoice();
         var timeout = CommonOptions.Timeout();
         var profile = CommonOptions.Profile();
         var result = new Command("campaign", "Crash-test a backend: load it, SIGKILL it at random moments, restart it, check every recovery.")
         {
-            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, timeout, profile, oldCycles,
+            backend, command, scenario, cycles, duration, seed, workers, output, keepGoing, shard, chains, fs, fuseCpu, timeout, profile, oldCycles,
         };
         CommonOptions.Examples(result,
             "crashlab campaign --budget 200                          # the reference engine, scenario process-kill",
@@ -35,11 +36,11 @@ internal static class CampaignCommand
             "crashlab campaign --backend-cmd \"./my_rust_wal\" --scenario power-loss-torn-sectors   # through FUSE (root)");
         result.SetAction((parse, token) => RunAsync(new CampaignRequest(
             parse.GetValue(backend), parse.GetValue(command), parse.GetValue(scenario)!, parse.GetValue(cycles), parse.GetValue(duration),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout), parse.GetValue(profile)!), token));
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(keepGoing), parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout), parse.GetValue(profile)!, parse.GetValue(fuseCpu)!), token));
         return result;
     }
 
-    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs, string? Timeout, string Profile);
+    private sealed record CampaignRequest(string? Backend, string? Command, string Scenario, int? Cycles, string? Duration, ulong Seed, int Workers, DirectoryInfo Out, bool KeepGoing, string? Shard, int? Chains, string Fs, string? Timeout, string Profile, string FuseCpu);
 
     private static async Task<int> RunAsync(CampaignRequest request, CancellationToken token)
     {
@@ -47,7 +48,7 @@ internal static class CampaignCommand
         try
         {
             var scenarios = ScenarioCatalog.Load(EngineLocator.Scenarios()).Select(request.Scenario);
-            var backend = CommonOptions.WithFs(CommonOptions.ParseBackend(request.Backend, request.Command), request.Fs, scenarios.Any(s => s.NeedsShim));
+            var backend = CommonOptions.WithFs(CommonOptions.ParseBackend(request.Backend, request.Command), request.Fs, scenarios.Any(s => s.NeedsShim), request.FuseCpu);
             if (!backend.WhiteBox && scenarios.FirstOrDefault(s => s.NeedsShim) is { } shim)
                 return CommonOptions.Usage("campaign", $"scenario {shim.Name} needs the CrashLab shim: {backend} is a black-box backend and --fs direct keeps it off FUSE (use --fs auto or fuse)");
             if (request.Cycles is < 1)

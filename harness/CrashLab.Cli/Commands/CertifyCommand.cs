@@ -20,17 +20,18 @@ internal static class CertifyCommand
         var shard = CommonOptions.Shard();
         var chains = CommonOptions.Chains();
         var fs = CommonOptions.Fs();
+        var fuseCpu = CommonOptions.FuseCpuChoice();
         var timeout = CommonOptions.Timeout();
         var profile = CommonOptions.Profile();
         var result = new Command("certify", "Run every scenario up to a certification level and issue a certificate (exit 0 only if certified at that level).")
         {
-            backend, command, level, budget, seed, workers, output, shard, chains, fs, timeout, profile,
+            backend, command, level, budget, seed, workers, output, shard, chains, fs, fuseCpu, timeout, profile,
         };
         CommonOptions.Examples(result, "crashlab certify --level L4                                   # the reference engine",
             "crashlab certify --level L2 --profile ext4-ordered            # verdicts for ext4 (data=ordered) only", "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L1 --budget 300",
             "crashlab certify --backend-cmd \"python3 my_wal.py\" --level L4              # L2-L4 through FUSE (root, /dev/fuse)");
         result.SetAction(async (parse, token) => (await CertifyAsync(parse.GetValue(backend), parse.GetValue(command), parse.GetValue(level)!, parse.GetValue(budget),
-            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout), parse.GetValue(profile)!).ConfigureAwait(false)).Code);
+            parse.GetValue(seed), parse.GetValue(workers), parse.GetValue(output)!, token, parse.GetValue(shard), parse.GetValue(chains), parse.GetValue(fs)!, parse.GetValue(timeout), parse.GetValue(profile)!, parse.GetValue(fuseCpu)).ConfigureAwait(false)).Code);
         return result;
     }
 
@@ -55,7 +56,7 @@ internal static class CertifyCommand
         }));
 
     /// <summary>Certifies a backend; the certificate is null when the command line was wrong or the harness failed.</summary>
-    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto, string? timeout = null, string profile = CommonOptions.AllProfiles)
+    internal static async Task<(int Code, Certificate? Certificate)> CertifyAsync(string? backendName, string? command, string level, int? budget, ulong seed, int workers, DirectoryInfo output, CancellationToken token, string? shardText = null, int? chains = null, string fs = CommonOptions.FsAuto, string? timeout = null, string profile = CommonOptions.AllProfiles, string? fuseCpu = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         CampaignSettings settings;
@@ -66,7 +67,7 @@ internal static class CertifyCommand
             if (budget is < 1)
                 return (CommonOptions.Usage("certify", "--budget must be at least 1"), null);
             catalog = ScenarioCatalog.Load(EngineLocator.Scenarios());
-            var backend = CommonOptions.WithFs(CommonOptions.ParseBackend(backendName, command), fs, string.CompareOrdinal(level, BlackBoxCeiling(catalog)) > 0);
+            var backend = CommonOptions.WithFs(CommonOptions.ParseBackend(backendName, command), fs, string.CompareOrdinal(level, BlackBoxCeiling(catalog)) > 0, fuseCpu);
             whiteBox = backend.WhiteBox;
             if (!whiteBox && BlackBoxCeiling(catalog) is var ceiling && string.CompareOrdinal(level, ceiling) > 0)
                 return (CommonOptions.Usage("certify", $"a black-box backend can be certified at {ceiling} at most: {level} needs scenarios that inject faults through the CrashLab shim (power loss, torn writes, fsync errors), and with --fs direct a --backend-cmd backend does not run on it. Ask for --level {ceiling}, or leave --fs at auto to run it on a FUSE mount."), null);

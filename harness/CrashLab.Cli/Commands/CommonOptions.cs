@@ -72,12 +72,17 @@ internal static class CommonOptions
         return option;
     }
 
+    public static Option<string> FuseCpuChoice()
+        => Choice("--fuse-cpu", $"for a backend on a FUSE mount: one (the daemon and the backend, every thread of both, run on one CPU, a different one for each worker while there are enough; a FUSE request then wakes no other, perhaps halted, CPU) or any (the scheduler places them, and a multi-threaded backend's threads can run in parallel). Default: one, or what {FuseCpu.Variable} says",
+            [FuseCpu.One, FuseCpu.Any], FuseCpu.FromEnvironment());
+
     /// <summary>
     /// The backend as --fs asks: through crashlab-fuse for --fs fuse, or for --fs auto when a
     /// black-box backend meets scenarios that need the shim. A usage error naming what is missing
     /// when this machine cannot mount FUSE.
     /// </summary>
-    public static BackendSpec WithFs(BackendSpec backend, string fs, bool needsShim)
+    /// <param name="cpu">--fuse-cpu (null: as <see cref="FuseCpu.Variable"/> says).</param>
+    public static BackendSpec WithFs(BackendSpec backend, string fs, bool needsShim, string? cpu = null)
     {
         if (fs != FsFuse && (fs != FsAuto || !needsShim || backend.WhiteBox))
             return backend;
@@ -89,7 +94,7 @@ internal static class CommonOptions
         }
 
         var (executable, prefix) = EngineLocator.FindFuse();
-        return backend.ThroughFuse(executable, prefix);
+        return backend.ThroughFuse(executable, prefix, cpu);
     }
 
     public static Option<string?> Timeout() => new("--timeout")

@@ -26,19 +26,20 @@ internal static class ProveCommand
         var output = CommonOptions.Out("crashlab-proof");
         var profile = CommonOptions.Profile();
         var fs = CommonOptions.Fs();
+        var fuseCpu = CommonOptions.FuseCpuChoice();
         fs.Description = "fuse: run every mutant and the reference engine as black-box programs on a FUSE mount of the shim (the proof that FUSE carries the same model); auto or direct: as they are";
         var result = new Command("prove", "Detection proof: run every known-bad mutant against the scenario built for its bug (each must be caught within the budget), then certify the reference engine at L4.")
         {
-            mutants, budget, referenceBudget, seed, workers, output, fs, profile,
+            mutants, budget, referenceBudget, seed, workers, output, fs, fuseCpu, profile,
         };
         CommonOptions.Examples(result, "crashlab prove                                     # every mutant, then the reference engine at L4", "crashlab prove --mutants torn-tail-not-cut,python:sync-lies --reference-budget 0",
             "crashlab prove --fs fuse                           # the same proof, every backend on a FUSE mount (root)");
         result.SetAction((parse, token) => RunAsync(parse.GetValue(mutants)!, parse.GetValue(budget), parse.GetValue(referenceBudget), parse.GetValue(seed),
-            parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(fs)!, parse.GetValue(profile)!, token));
+            parse.GetValue(workers), parse.GetValue(output)!, parse.GetValue(fs)!, parse.GetValue(profile)!, parse.GetValue(fuseCpu)!, token));
         return result;
     }
 
-    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, string fs, string profile, CancellationToken token)
+    private static async Task<int> RunAsync(string mutantList, int budget, int? referenceBudget, ulong seed, int workers, DirectoryInfo output, string fs, string profile, string fuseCpu, CancellationToken token)
     {
         IReadOnlyList<DetectionTarget> targets;
         ScenarioCatalog catalog;
@@ -69,7 +70,7 @@ internal static class ProveCommand
                 Parallel = workers,
                 Profiles = CommonOptions.Profiles(profile),
                 Budget = budget,
-                Placement = backend => CommonOptions.WithFs(backend, fs, needsShim: false),
+                Placement = backend => CommonOptions.WithFs(backend, fs, needsShim: false, fuseCpu),
                 Completed = r => Console.Error.WriteLine($"  done: {r.ToLine()}"),
             };
             try
@@ -92,7 +93,7 @@ internal static class ProveCommand
         string? referenceVerdict = null;
         if (referenceBudget != 0)
         {
-            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token, fs: fs, profile: profile).ConfigureAwait(false);
+            var (code, certificate) = await CertifyCommand.CertifyAsync(null, null, "L4", referenceBudget, seed, workers, new DirectoryInfo(Path.Combine(output.FullName, "reference")), token, fs: fs, profile: profile, fuseCpu: fuseCpu).ConfigureAwait(false);
             if (certificate == null)
                 return code;
             certified = certificate.Certified;

@@ -122,7 +122,7 @@ public sealed partial class BackendProcess : IAsyncDisposable
         var guard = spec.Fuse ? GroupGuard.Guard.LeadsItsOwnGroup
             : spec.WhiteBox ? GroupGuard.Guard.DiesWithParent
             : GroupGuard.Guard.Shell;
-        return ProcessGroup.Start(start, guard);
+        return ProcessGroup.Start(start, guard, spec.Fuse ? spec.Cpu : null);
     }
 
     /// <summary>After a kill: whether the backend had written its ready event before it died (its stdout is read to the end).</summary>

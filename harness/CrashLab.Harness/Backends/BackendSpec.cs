@@ -45,8 +45,24 @@ public sealed record BackendSpec(string Name, string Executable, IReadOnlyList<s
     /// runs the backend on the mount. The reference engine so started runs with its own shim off:
     /// it is a black-box program like any other.
     /// </summary>
-    public BackendSpec ThroughFuse(string fuseExecutable, IReadOnlyList<string> fusePrefix)
-        => Fuse ? this : new BackendSpec(Name, fuseExecutable, [.. fusePrefix, "run", "--", Executable, .. Arguments], WhiteBox: true) { Fuse = true, Program = Executable, Unmounted = this };
+    /// <param name="cpu"><see cref="FuseCpu.One"/>: the daemon and the backend share one CPU (worker 0's until <see cref="OnWorker"/>); <see cref="FuseCpu.Any"/>: the scheduler decides. Null: as <see cref="FuseCpu.Variable"/> says.</param>
+    public BackendSpec ThroughFuse(string fuseExecutable, IReadOnlyList<string> fusePrefix, string? cpu = null)
+        => Fuse ? this : new BackendSpec(Name, fuseExecutable, [.. fusePrefix, "run", "--", Executable, .. Arguments], WhiteBox: true)
+        {
+            Fuse = true,
+            Program = Executable,
+            Unmounted = this,
+            Cpu = (cpu ?? FuseCpu.FromEnvironment()) == FuseCpu.One ? FuseCpu.ForWorker(0) : null,
+        };
+
+    /// <summary>
+    /// For a FUSE run: the one CPU its daemon and backend (every thread of both) are confined to
+    /// from their first instruction (<see cref="FuseCpu"/>); null: wherever the scheduler puts them.
+    /// </summary>
+    public int? Cpu { get; init; }
+
+    /// <summary>The same backend as run by worker <paramref name="worker"/>: a FUSE run confined to one CPU gets that worker's own CPU.</summary>
+    public BackendSpec OnWorker(int worker) => Cpu == null ? this : this with { Cpu = FuseCpu.ForWorker(worker) };
 
     /// <summary>
     /// For a FUSE run: the same backend started on the plain directory, with no daemon and no

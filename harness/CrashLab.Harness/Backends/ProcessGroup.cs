@@ -32,12 +32,14 @@ internal static partial class ProcessGroup
     /// (the parent-death signal follows the thread that forked, not the process). After
     /// <see cref="KillEveryGroup"/> nothing starts any more: the run is stopping.
     /// </summary>
-    public static Process Start(ProcessStartInfo start, GroupGuard.Guard guard)
+    /// <param name="cpu">The one CPU the process (and all it starts) runs on, from its first instruction (<see cref="FuseCpu"/>); null: any.</param>
+    public static Process Start(ProcessStartInfo start, GroupGuard.Guard guard, int? cpu = null)
     {
         if (_closed)
             throw new OperationCanceledException("the run is stopping: no backend starts any more");
         GroupGuard.Wrap(start, guard);
-        var process = Spawner.Run(() => Process.Start(start) ?? throw new IOException($"could not start {start.FileName}"));
+        Process Fork() => Process.Start(start) ?? throw new IOException($"could not start {start.FileName}");
+        var process = Spawner.Run(() => cpu is { } one ? FuseCpu.OnCpu(one, Fork) : Fork());
         if (guard == GroupGuard.Guard.DiesWithParent)
             ForkNothing[process.Id] = true;
         Running[process.Id] = process;

@@ -103,7 +103,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
                 var chainTally = new CampaignTally.ScenarioTally(scenario.Name, Open(), tally);
                 var cycles = 0;
                 bool ChainMayContinue() => ++cycles <= scenario.ChainCycles && MayContinue(claim: true);
-                var chainSettings = new ChainSettings(BackendFor(scenario), settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
+                var chainSettings = new ChainSettings(BackendFor(scenario).OnWorker(settings.FirstWorker + worker), settings.BackendLabel, settings.BackendIsCommand, scenario, settings.Seed, seed,
                     Path.Combine(work, scenario.Name, $"w{worker}-c{chain}"), cases, settings.Timeouts) { Profiles = chainTally.Profiles, Enumeration = settings.Enumeration };
                 if (scenario.NeedsShim || RunsOnFuseAsProcessKill(scenario))
                     await new WhiteBoxChainRunner(ForFuse(chainSettings), chainTally).RunAsync(ChainMayContinue, cancellationToken).ConfigureAwait(false);

@@ -49,6 +49,12 @@ public sealed record CampaignSettings(
     /// <summary>Keep running a scenario after its first violation (default: stop it, its verdict is known).</summary>
     public bool KeepGoing { get; init; }
 
+    /// <summary>
+    /// The number of this campaign's first worker among all that run at once in this process (a
+    /// detection proof runs one-worker campaigns side by side): a FUSE run's CPU is chosen by it.
+    /// </summary>
+    public int FirstWorker { get; init; }
+
     /// <summary>A live display of the progress; when set, it replaces the plain lines.</summary>
     public IProgressView? View { get; init; }
 

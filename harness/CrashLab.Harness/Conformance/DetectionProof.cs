@@ -27,17 +27,22 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
     public async Task<IReadOnlyList<DetectionResult>> RunAsync(IReadOnlyList<DetectionTarget> targets, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(Math.Max(1, Parallel));
+        // Each run at once has a slot number of its own: its worker's number, so that runs side by
+        // side on FUSE get different CPUs (BackendSpec.OnWorker).
+        var free = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, Math.Max(1, Parallel)));
         var runs = targets.Select(async target =>
         {
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            free.TryDequeue(out var slot);
             try
             {
-                var result = await RunOneAsync(target, cancellationToken).ConfigureAwait(false);
+                var result = await RunOneAsync(target, slot, cancellationToken).ConfigureAwait(false);
                 Completed?.Invoke(result);
                 return result;
             }
             finally
             {
+                free.Enqueue(slot);
                 slots.Release();
             }
         }).ToList();
@@ -47,7 +52,7 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
     /// <summary>How each mutant is run: as it is, or on a FUSE mount (prove --fs fuse).</summary>
     public Func<BackendSpec, BackendSpec> Placement { get; init; } = backend => backend;
 
-    private async Task<DetectionResult> RunOneAsync(DetectionTarget target, CancellationToken cancellationToken)
+    private async Task<DetectionResult> RunOneAsync(DetectionTarget target, int slot, CancellationToken cancellationToken)
     {
         var scenario = catalog.Select(target.Scenario)[0];
         var backend = Placement(target.Backend(mutantBackend));
@@ -57,6 +62,7 @@ public sealed class DetectionProof(Func<string, BackendSpec> mutantBackend, Scen
             Timeouts = Timeouts,
             Progress = null,
             Profiles = Profiles,
+            FirstWorker = slot,
         };
         var clock = Stopwatch.StartNew();
         var tally = await new CampaignRunner(settings).RunAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CrashLab.Harness.Backends;
 
 namespace CrashLab.Benchmarks.Harness;
 
@@ -11,6 +12,8 @@ namespace CrashLab.Benchmarks.Harness;
 /// <c>traceRoot</c>: campaigns keep both in scratch space (tmpfs). With the journal on the same
 /// ext4 disk as the data, each fdatasync also waited for the journal's new blocks (ordered mode
 /// writes a transaction's newly allocated data before it commits): milliseconds, not FUSE's cost.
+/// The plain probe runs where the scheduler puts it (it makes no wake-ups); the FUSE one is
+/// started on one CPU with its daemon, as a campaign starts a FUSE backend (CRASHLAB_FUSE_CPU).
 /// </summary>
 internal static class FuseRequestCost
 {
@@ -54,7 +57,9 @@ internal static class FuseRequestCost
         start.Environment["CRASHLAB_DATA_DIR"] = dir;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        using var process = Process.Start(start)!;
+        // Through FUSE the daemon and the probe run as campaigns run them: on one CPU, unless CRASHLAB_FUSE_CPU=any.
+        var cpu = fuse != null && FuseCpu.FromEnvironment() == FuseCpu.One ? FuseCpu.ForWorker(0) : (int?)null;
+        using var process = cpu is { } one ? FuseCpu.OnCpu(one, () => Process.Start(start)!) : Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var line = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();

@@ -18,11 +18,12 @@ internal static class RestartBound
     /// <summary>
     /// Cycles per second per loop with <paramref name="loops"/> loops restarting at once: what the
     /// backend's own starts allow each of that many workers when they compete for the same cores.
+    /// Each loop is a worker: through FUSE on one CPU, each on its own CPU, as a campaign's workers.
     /// </summary>
     public static async Task<double> CyclesPerSecondPerLoop(BackendSpec backend, string workDir, TimeSpan duration, int loops)
     {
         var clock = Stopwatch.StartNew();
-        var cycles = await Task.WhenAll(Enumerable.Range(0, loops).Select(loop => Task.Run(() => LoopAsync(backend, Path.Combine(workDir, $"loop-{loop}"), clock, duration)))).ConfigureAwait(false);
+        var cycles = await Task.WhenAll(Enumerable.Range(0, loops).Select(loop => Task.Run(() => LoopAsync(backend.OnWorker(loop), Path.Combine(workDir, $"loop-{loop}"), clock, duration)))).ConfigureAwait(false);
         return cycles.Sum() / clock.Elapsed.TotalSeconds / loops;
     }
 
