@@ -27,10 +27,21 @@ internal sealed partial class FuseServer
         if (_nodes.PathOf(request.NodeId) is not { } parent)
             return -Errno.ENOENT;
         var rel = NodeTable.Child(parent, name);
-        var file = shim.Open(BackingOf(rel), (flags & CreateExclusive) != 0 ? OpenMode.CreateNew : OpenMode.OpenOrCreate);
-        var error = Check(Native.Chmod(BackingOf(rel), mode & 0xFFF));
+        var path = BackingOf(rel);
+        var file = shim.Open(path, (flags & CreateExclusive) != 0 ? OpenMode.CreateNew : OpenMode.OpenOrCreate);
+        // The backing file is made 0644 less the daemon's umask, the mode most programs ask for
+        // (the kernel has taken the caller's umask off already): chmod only when the file's mode
+        // differs, which leaves the file as before and saves a path walk on most creates.
+        var error = FileStat.TryRead(path, out var stat);
+        if (error == 0 && (stat.Mode & 0xFFF) != (mode & 0xFFF))
+        {
+            error = Check(Native.Chmod(path, mode & 0xFFF));
+            if (error == 0)
+                error = FileStat.TryRead(path, out stat);
+        }
+
         if (error == 0)
-            error = Entry(rel);
+            Entry(rel, stat);
         if (error < 0)
         {
             file.Dispose();

@@ -124,10 +124,16 @@ internal sealed partial class FuseServer(FuseChannel channel, string backingRoot
         var error = FileStat.TryRead(BackingOf(rel), out var stat);
         if (error < 0)
             return error;
+        Entry(rel, stat);
+        return 0;
+    }
+
+    /// <summary>Appends fuse_entry_out for the named child as <paramref name="stat"/> describes it, remembering its node.</summary>
+    private void Entry(string rel, in FileStat stat)
+    {
         var nodeId = _nodes.Remember(rel, stat.Inode);
         _reply.U64(nodeId).U64(0).U64(ValidSeconds).U64(ValidSeconds).U32(0).U32(0);
         stat.WriteAttr(_reply, nodeId);
-        return 0;
     }
 
     private int Attr(string path, ulong nodeId)

@@ -50,6 +50,34 @@ public sealed class FuseRunTests : IDisposable
         Assert.DoesNotContain(MountPoints.Mounted(), m => m.MountPoint == MountPoints.For(backing));
     }
 
+    /// <summary>
+    /// A create skips its chmod when the backing file already has the mode asked for (0644 under
+    /// the usual umask): every mode still comes out as asked, on the mount and in the backing directory.
+    /// </summary>
+    [Fact]
+    public async Task Execute_CreateWithAMode_TheFileHasThatModeWhetherOrNotItIsTheDefault()
+    {
+        var backing = _dir.Sub("backing");
+        const string Script = """
+            import os, stat
+            os.umask(0)
+            d = os.environ["CRASHLAB_DATA_DIR"]
+            for mode in (0o644, 0o600, 0o755, 0o666, 0o400):
+                f = os.open(os.path.join(d, f"m{mode:o}"), os.O_CREAT | os.O_EXCL | os.O_RDWR, mode); os.close(f)
+                print(f"m{mode:o}", oct(stat.S_IMODE(os.stat(os.path.join(d, f"m{mode:o}")).st_mode)))
+            """;
+
+        var (exit, stdout, stderr) = await FuseProgram.RunAsync(backing, Script);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        foreach (var mode in new[] { "644", "600", "755", "666", "400" })
+        {
+            Assert.Contains($"m{mode} 0o{mode}", stdout);
+            Assert.Equal(0, CrashLab.Fuse.Kernel.FileStat.TryRead(Path.Combine(backing, $"m{mode}"), out var stat));
+            Assert.Equal(Convert.ToUInt32(mode, 8), stat.Mode & 0xFFF);
+        }
+    }
+
     [Fact]
     public async Task Execute_CrashPoint_KillsTheBackendAtThatOperation()
     {
