@@ -40,6 +40,32 @@ public sealed class FuseTests : CliTest
         Assert.Contains("reproduced: rule 4-durability", replay.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("one")]
+    [InlineData("any")]
+    public async Task Campaign_FuseCpu_EveryLifeOnTheMountRunsOnOneCpuOrOnAllAsAsked(string fuseCpu)
+    {
+        // Each start of the backend writes where it runs from (the mount or the plain directory) and the CPUs it may use, as its first act.
+        var log = Path.Combine(Dir, "cpus.log");
+        var wrapper = Path.Combine(Dir, "wrapper.sh");
+        File.WriteAllText(wrapper, $"""
+            case "$CRASHLAB_DATA_DIR" in */crashlab-fuse/*) where=mount ;; *) where=plain ;; esac
+            echo "$where $(grep Cpus_allowed_list /proc/self/status | cut -f2)" >> {log}
+            exec {PythonBackend("never_syncs.py", NeverSyncs)}
+            """);
+
+        var result = await Crashlab.RunAsync("campaign", "--backend-cmd", $"sh {wrapper}", "--scenario", "power-loss-drop-all", "--fs", "fuse", "--fuse-cpu", fuseCpu, "--budget", "5", "--out", Out);
+
+        Assert.True(result.ExitCode is 0 or 1, $"exit {result.ExitCode}: {result.Output}");
+        var allowed = File.ReadLines("/proc/self/status").First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split('\t')[1];
+        var mounted = File.ReadLines(log).Where(l => l.StartsWith("mount ", StringComparison.Ordinal)).Select(l => l["mount ".Length..]).ToList();
+        Assert.NotEmpty(mounted);
+        if (fuseCpu == "one")
+            Assert.All(mounted, cpus => Assert.Matches("^[0-9]+$", cpus));
+        else
+            Assert.All(mounted, cpus => Assert.Equal(allowed, cpus));
+    }
+
     [Fact]
     public async Task Campaign_NeverSyncingBackendProcessKillOnly_Passes()
     {

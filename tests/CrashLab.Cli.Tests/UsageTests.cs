@@ -30,6 +30,7 @@ public sealed class UsageTests : CliTest
     [Theory]
     [InlineData(new[] { "certify", "--level", "L5" }, "'L5' is not a valid value for --level: expected one of L1, L2, L3, L4")]
     [InlineData(new[] { "campaign", "--fs", "fusee" }, "'fusee' is not a valid value for --fs: expected one of auto, fuse, direct")]
+    [InlineData(new[] { "prove", "--fuse-cpu", "two" }, "'two' is not a valid value for --fuse-cpu: expected one of one, any")]
     [InlineData(new[] { "certify", "--levle", "L1" }, "unknown option '--levle'; did you mean '--level'?")]
     public async Task Run_WrongValueOrMisspeltOption_NamesTheOptionAndNothingElse(string[] arguments, string expected)
     {
