@@ -29,7 +29,6 @@ internal static class CampaignHost
         builder.Services.Configure<HostOptions>(options =>
         {
             options.ShutdownTimeout = ShutdownTimeout;
-            options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         builder.Services.RemoveAll<IHostLifetime>();
         builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();

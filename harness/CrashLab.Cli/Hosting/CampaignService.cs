@@ -7,20 +7,44 @@ namespace CrashLab.Cli.Hosting;
 
 /// <summary>
 /// A campaign (or certify's campaign) as the host's one service: it runs the scenarios, prints the
-/// summary and stops the host when done. The host's stopping token is the graceful stop: every
-/// chain finishes its crash state and the reports are written. A signal's abort (every backend
-/// group killed) comes through <see cref="StopSignals.Abort"/>. The outcome is exit 1 if a
-/// violation was found, else 130/143 when stopped, else 0; null tally when the harness itself failed.
+/// summary and stops the host when done. Stopping the service is the graceful stop: every chain
+/// finishes its crash state and the reports are written. A signal's abort (every backend group
+/// killed) comes through <see cref="StopSignals.Abort"/>. The outcome is exit 1 if a violation was
+/// found, else 130/143 when stopped, else 0; null tally when the harness itself failed.
+/// <para>
+/// Not a BackgroundService: since .NET 10 it starts ExecuteAsync with Task.Run under its stopping
+/// token, so a host stopped before a pool thread took that work item (a SIGTERM during certify's
+/// check stops the host the moment it has started) never ran the campaign at all. No report said
+/// stopped, <see cref="Outcome"/> never completed, and the command waited for StopSignals' forced
+/// exit. Here the run is always started, whatever the stop, and a stop only asks it to finish.
+/// </para>
 /// </summary>
 /// <param name="abort">Aborts the run: every backend group is killed and none starts again (a second signal, or the grace run out).</param>
-internal sealed class CampaignService(CampaignSettings settings, StopSignals signals, IHostApplicationLifetime application, ILogger<CampaignService> logger, CancellationToken abort) : BackgroundService
+internal sealed class CampaignService(CampaignSettings settings, StopSignals signals, IHostApplicationLifetime application, ILogger<CampaignService> logger, CancellationToken abort) : IHostedService, IDisposable
 {
     private readonly TaskCompletionSource<(int Code, CampaignTally? Tally)> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _run = Task.CompletedTask;
 
     /// <summary>The run's exit code and tally; faults with whatever the run threw that is no harness fault (a CrashLab bug).</summary>
     public Task<(int Code, CampaignTally? Tally)> Outcome => _outcome.Task;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _run = Task.Run(() => ExecuteAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Asks the run to finish its crash states and waits for it, as long as the host's shutdown allows.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _run.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {

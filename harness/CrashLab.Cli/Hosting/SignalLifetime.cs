@@ -18,7 +18,7 @@ internal sealed class SignalLifetime(StopSignals signals, IHostApplicationLifeti
     {
         // Once started: a host stopped before it starts never starts its service, and then no report
         // would say stopped. A signal that came earlier (during certify's check) stops it as soon as
-        // it has started, and the campaign sees it first (CampaignService).
+        // it has started; the campaign runs anyway and sees the signal itself (CampaignService).
         application.ApplicationStarted.Register(() => _onSignal = signals.Stop.Register(application.StopApplication));
         return Task.CompletedTask;
     }
