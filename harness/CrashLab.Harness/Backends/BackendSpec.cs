@@ -52,7 +52,7 @@ public sealed record BackendSpec(string Name, string Executable, IReadOnlyList<s
             Fuse = true,
             Program = Executable,
             Unmounted = this,
-            Cpu = (cpu ?? FuseCpu.FromEnvironment()) == FuseCpu.One ? FuseCpu.ForWorker(0) : null,
+            Cpu = FuseCpu.Chosen(cpu),
         };
 
     /// <summary>

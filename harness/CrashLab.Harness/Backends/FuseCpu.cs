@@ -30,6 +30,9 @@ public static partial class FuseCpu
     public static string FromEnvironment()
         => string.Equals(Environment.GetEnvironmentVariable(Variable), Any, StringComparison.OrdinalIgnoreCase) ? Any : One;
 
+    /// <summary>The CPU worker 0's FUSE run is confined to under <paramref name="choice"/> (null: as <see cref="Variable"/> says); null for <see cref="Any"/>.</summary>
+    public static int? Chosen(string? choice) => (choice ?? FromEnvironment()) == One ? ForWorker(0) : null;
+
     private static readonly Lazy<IReadOnlyList<int>> Allowed = new(() => Read(Environment.ProcessId));
 
     /// <summary>The CPUs this process may run on (its main thread's mask: taskset, cpusets and containers narrow it), in ascending order.</summary>

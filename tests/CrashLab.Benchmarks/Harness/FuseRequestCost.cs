@@ -58,7 +58,7 @@ internal static class FuseRequestCost
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         // Through FUSE the daemon and the probe run as campaigns run them: on one CPU, unless CRASHLAB_FUSE_CPU=any.
-        var cpu = fuse != null && FuseCpu.FromEnvironment() == FuseCpu.One ? FuseCpu.ForWorker(0) : (int?)null;
+        var cpu = fuse != null ? FuseCpu.Chosen(null) : null;
         using var process = cpu is { } one ? FuseCpu.OnCpu(one, () => Process.Start(start)!) : Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var line = process.StandardOutput.ReadToEnd().Trim();
