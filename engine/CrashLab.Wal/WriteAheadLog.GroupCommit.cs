@@ -83,7 +83,7 @@ public sealed partial class WriteAheadLog
         List<Writing.PendingWrites.Chunk> chunks;
         Segment[] toSync;
         long sequence, lsn, durableBefore;
-        bool sync;
+        bool sync, afterDurable;
         lock (_lock)
         {
             if (_poison != null || _disposed)
@@ -96,6 +96,8 @@ public sealed partial class WriteAheadLog
             chunks = _tail.Pending.TakeAll();
             // Only the leader moves the durable LSN, so it holds until this group is written.
             durableBefore = _durableLsn;
+            // Nothing written and not yet synced: every byte before this group is durable.
+            afterDurable = _durableSeq == _writtenSeq;
             sequence = _encodedSeq;
             lsn = _tail.NextLsn - 1;
             sync = durable || _waiters.Exists(w => w.Durable);
@@ -106,8 +108,8 @@ public sealed partial class WriteAheadLog
 
         try
         {
-            foreach (var chunk in chunks)
-                chunk.Seal(durableBefore);
+            for (var i = 0; i < chunks.Count; i++)
+                chunks[i].Seal(durableBefore, afterDurable && i == 0);
             if (_options.Is(Mutant.PartialGroupSync) && sync && chunks.Count > 0)
                 WriteSyncingPart(chunks, toSync);
             else

@@ -30,6 +30,9 @@ internal readonly record struct FrameHeader(
 
     public bool IsBatchEnd => (Flags & FrameFlags.BatchEnd) != 0;
 
+    /// <summary>Whether the writer knew every byte of the log before this frame to be durable.</summary>
+    public bool IsAfterDurable => (Flags & FrameFlags.AfterDurable) != 0;
+
     public bool IsRecordFragment => Kind is >= FrameKind.Full and <= FrameKind.Last;
 
     public bool HasKnownKind => Kind is >= FrameKind.Full and <= FrameKind.Truncate;
@@ -65,12 +68,19 @@ internal readonly record struct FrameHeader(
 
     /// <summary>
     /// Stamps an unsealed header with the commit gap for <paramref name="durableLsn"/> (what is
-    /// durable as the frame is written) and then its CRC, salted with <paramref name="salt"/>.
+    /// durable as the frame is written), <see cref="FrameFlags.AfterDurable"/> when
+    /// <paramref name="afterDurable"/>, and then its CRC, salted with <paramref name="salt"/>.
     /// </summary>
-    public static void Seal(Span<byte> header, FrameSalt salt, long durableLsn)
+    public static void Seal(Span<byte> header, FrameSalt salt, long durableLsn, bool afterDurable = false)
     {
         var lsn = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], GapFor(lsn, durableLsn));
+        if (afterDurable)
+        {
+            var packed = BinaryPrimitives.ReadUInt32LittleEndian(header[28..]);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[28..], packed | ((uint)FrameFlags.AfterDurable << 28));
+        }
+
         BinaryPrimitives.WriteUInt32LittleEndian(header, HeaderCrc(salt, header));
     }
 

@@ -12,7 +12,8 @@ namespace CrashLab.Wal.Recovery;
 /// segments are zero-filled, cut tails are zeroed durably), so a torn write leaves at least one
 /// 512-byte sector of the frame all zero, while a bit flip leaves none. (2) Every frame carries
 /// the durable LSN of the moment it was written, so a later frame that knew the damaged LSN was
-/// durable proves media damage. (3) Frames carry their own offset, so a valid frame found at
+/// durable proves media damage, and a frame written when every byte before it was durable proves
+/// that whatever is missing before it (even a truncation marker, which has no LSN) had been. (3) Frames carry their own offset, so a valid frame found at
 /// another offset is a misdirected write, as are bytes past a segment's end (a write that landed
 /// there grew the file). Without a media fault none of them can fire: no false alarms.
 /// </remarks>
@@ -35,7 +36,7 @@ internal static class DamageClassifier
         for (var i = scan.Cut.SegmentIndex; i < candidates.Count; i++)
         {
             var from = i == scan.Cut.SegmentIndex ? scan.Cut.Offset : SegmentHeader.DataStart;
-            var evidence = FindEvidence(cursor.MoveTo(candidates[i]), from, lsn);
+            var evidence = FindEvidence(cursor.MoveTo(candidates[i]), from, lsn, afterCut: i == scan.Cut.SegmentIndex ? from : -1);
             if (evidence != null)
                 return new CorruptionReport(lsn, $"{candidates[i]}: {evidence}");
         }
@@ -63,7 +64,8 @@ internal static class DamageClassifier
     }
 
     /// <summary>A frame header past the cut that proves the cut LSN had been durable, or was written to the wrong place.</summary>
-    private static string? FindEvidence(FrameCursor cursor, long from, long lostLsn)
+    /// <param name="afterCut">A frame beyond this offset that was written when all before it was durable proves the cut lost durable bytes (-1: any frame of this segment).</param>
+    private static string? FindEvidence(FrameCursor cursor, long from, long lostLsn, long afterCut)
     {
         // The engine never writes past a segment's size (segments are made at their full size), so
         // bytes there are a write that landed past the end; frames there are out of a header's reach.
@@ -93,6 +95,8 @@ internal static class DamageClassifier
                 return $"a frame header for offset {header.Offset} (LSN {header.Lsn}) was found at offset {at}: misdirected write";
             if (header.CommitLsn >= lostLsn)
                 return $"the frame of LSN {header.Lsn} was written after LSN {header.CommitLsn} was durable, so LSN {lostLsn} had been acknowledged";
+            if (header.IsAfterDurable && at > afterCut)
+                return $"the frame of LSN {header.Lsn} at offset {at} was written when every byte of the log before it was durable, so what lies at the cut had been acknowledged";
             at += header.FrameSize();
         }
 

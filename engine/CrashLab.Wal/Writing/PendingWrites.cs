@@ -43,13 +43,14 @@ internal sealed class PendingWrites
         /// as the chunk goes to the file. Stamped at encoding instead, a batch encoded while the
         /// previous group's fdatasync was under way would be written after that group was
         /// acknowledged yet deny it: if the group's write went astray, recovery would take its
-        /// zeros for a torn tail and cut acknowledged records silently.
+        /// zeros for a torn tail and cut acknowledged records silently. <paramref name="afterDurable"/>:
+        /// the chunk opens the group and all the log before it is durable (its first frame says so).
         /// </summary>
-        public void Seal(long durableLsn)
+        public void Seal(long durableLsn, bool afterDurable)
         {
             var frames = Buffer.AsSpan(0, Length);
             for (var at = 0; at < frames.Length; at += FrameHeader.FrameSize(FrameHeader.LengthOf(frames[at..])))
-                FrameHeader.Seal(frames[at..], Segment.Salt, durableLsn);
+                FrameHeader.Seal(frames[at..], Segment.Salt, durableLsn, afterDurable && at == 0);
         }
 
         public void Release() => ArrayPool<byte>.Shared.Return(Buffer);

@@ -101,4 +101,41 @@ public sealed class MisdirectedWriteTests : IDisposable
         Assert.True(read.Count >= 3 || reopened.Corruption != null, $"LSNs {read.Count + 1}..3 were acknowledged durable and lost silently");
         Assert.True(read.Count >= 3 || reopened.Corruption!.Lsn <= read.Count + 1, $"corruption reported at LSN {reopened.Corruption?.Lsn}, above the first LSN lost");
     }
+    /// <summary>
+    /// A truncation's marker (a frame with no LSN of its own) is written, misdirected, and its
+    /// fdatasync reports success; the next group (LSNs 3..4) is written right after it and
+    /// acknowledged durable. Where the marker belongs there are zeros, then valid frames whose
+    /// durable-LSN stamp claims only LSN 2: nothing in the LSN stamps says the marker had been
+    /// durable, so recovery took the zeros for a torn tail and lost LSNs 3..4 silently (rule 4;
+    /// found by `./run-crash-tests.sh` on misdirected-write, seed 11). The group's first frame
+    /// must say that every byte before it was durable.
+    /// </summary>
+    [Fact]
+    public async Task Open_TruncationMarkerMisdirectedAndTheNextGroupAcknowledged_ReportsTheLoss()
+    {
+        long? durable;
+        int markerAt;
+        using (var log = Open(_dir.Path))
+        {
+            await log.AppendAsync(Batch(Payload(1, 100), Payload(2, 100)), sync: true);
+            markerAt = LogImage.Capture(_dir.Path).WrittenEnd(Segment);
+            await log.TruncateAsync(2);
+            durable = (await log.AppendAsync(Batch(Payload(3, 100), Payload(4, 100)), sync: true)).DurableLsn;
+        }
+
+        Assert.Equal(4, durable);
+        var marker = FrameHeader.FrameSize(8);
+        var image = LogImage.Capture(_dir.Path);
+        Assert.True(image.WrittenEnd(Segment) > markerAt + marker, "the acknowledged group must follow the marker");
+        image.RestoreTo(_dir.Path, (name, bytes) =>
+        {
+            if (name == Segment)
+                Array.Clear(bytes, markerAt, marker);
+        });
+
+        using var reopened = Open(_dir.Path);
+        var read = ReadAll(reopened);
+        var last = read.Count == 0 ? 0 : read[^1].Lsn;
+        Assert.True(last >= 4 || reopened.Corruption != null, $"LSNs {last + 1}..4 were acknowledged durable and lost silently");
+    }
 }

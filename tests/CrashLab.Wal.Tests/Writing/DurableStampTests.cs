@@ -12,7 +12,8 @@ namespace CrashLab.Wal.Tests.Writing;
 /// lets a misdirected write of an acknowledged group pass for a torn tail (silent loss), a stamp
 /// too high reports damage after an ordinary torn tail (a false alarm). So as each frame reaches
 /// the file it must claim every LSN acknowledged durable before, and none that no completed
-/// fdatasync covered; and once an fdatasync has failed nothing more may be written (Linux reports
+/// fdatasync covered; the same both ways for the flag that says every byte before a frame was
+/// durable (a write's first frame must carry it exactly when every earlier frame was synced); and once an fdatasync has failed nothing more may be written (Linux reports
 /// a writeback error once, so a later frame could stand on data that is gone). Random sequences of
 /// appends, syncs and write-outs, some batches encoded from inside a group's fdatasync (as a
 /// writer does while the leader syncs), some runs ending in a failed fdatasync; every write is
@@ -29,6 +30,7 @@ public sealed class DurableStampTests
         using var log = WriteAheadLog.Open(fs, dir.Path, Small);
         long acknowledged = 0, wholeWritten = 0, coveredBySync = 0, encodedDuringSync = 0;
         var frames = 0;
+        var framesSynced = 0;
         var (failNextSync, syncFailed) = (false, false);
         ReadOnlyMemory<byte>[]? duringNextSync = null;
         fs.Fail = (operation, path) =>
@@ -50,6 +52,7 @@ public sealed class DurableStampTests
 
             // The leader syncs what it wrote and writes nothing more until the sync is done.
             coveredBySync = wholeWritten;
+            framesSynced = frames;
             return 0;
         };
         fs.Writing = (path, offset, data) =>
@@ -63,6 +66,8 @@ public sealed class DurableStampTests
                 Assert.True(FrameHeader.TryRead(data.AsSpan(at), salt, out var header), $"seed {seed}: frame at offset {offset + at} is not sealed");
                 Assert.True(header.CommitLsn >= acknowledged, $"seed {seed}: LSN {header.Lsn} written claiming LSN {header.CommitLsn} durable, after LSN {acknowledged} was acknowledged durable");
                 Assert.True(header.CommitLsn <= coveredBySync, $"seed {seed}: LSN {header.Lsn} written claiming LSN {header.CommitLsn} durable, but fdatasyncs covered only up to LSN {coveredBySync}");
+                Assert.True(!header.IsAfterDurable || framesSynced == frames, $"seed {seed}: the frame of LSN {header.Lsn} claims every byte before it durable, but {frames - framesSynced} frame(s) written before it were not synced");
+                Assert.True(header.IsAfterDurable || at > 0 || framesSynced != frames, $"seed {seed}: the frame of LSN {header.Lsn} opens a write after every earlier frame was synced, but does not say so");
                 if (header.Kind is FrameKind.Full or FrameKind.Last)
                     wholeWritten = Math.Max(wholeWritten, header.Lsn);
                 at += header.FrameSize();
