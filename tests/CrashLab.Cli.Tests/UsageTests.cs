@@ -72,6 +72,26 @@ public sealed class UsageTests : CliTest
         Assert.Contains("is a campaign report, not a case file", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("campaign", "--budget", "1")]
+    [InlineData("certify", "--level", "L1")]
+    [InlineData("prove", "--mutants", "none")]
+    [InlineData("merge", ".")]
+    public async Task Run_OutIsAFile_Exits2BeforeAnyWorkAndSaysSo(params string[] arguments)
+    {
+        var file = Path.Combine(Dir, "afile");
+        await File.WriteAllTextAsync(file, "mine");
+
+        var atFile = await Crashlab.RunAsync([.. arguments, "--out", file]);
+        var underFile = await Crashlab.RunAsync([.. arguments, "--out", Path.Combine(file, "sub")]);
+
+        Assert.Equal((2, 2), (atFile.ExitCode, underFile.ExitCode));
+        Assert.Equal("", atFile.Stdout + underFile.Stdout);
+        Assert.StartsWith($"crashlab {arguments[0]}: --out {file} is a file; give a directory", atFile.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"crashlab {arguments[0]}: --out {Path.Combine(file, "sub")}: {file} is a file", underFile.Stderr, StringComparison.Ordinal);
+        Assert.Equal("mine", await File.ReadAllTextAsync(file));
+    }
+
     [Fact]
     public async Task Help_AsACommand_ShowsTheSubcommandsHelpWithExamples()
     {

@@ -24,7 +24,30 @@ internal static class CommonOptions
         return option;
     }
 
-    public static Option<DirectoryInfo> Out(string defaultDir) => new("--out") { Description = "directory for reports and case files", DefaultValueFactory = _ => new DirectoryInfo(defaultDir) };
+    public static Option<DirectoryInfo> Out(string defaultDir)
+    {
+        var option = new Option<DirectoryInfo>("--out") { Description = "directory for reports and case files", DefaultValueFactory = _ => new DirectoryInfo(defaultDir) };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<DirectoryInfo>() is { } dir && FileInTheWay(dir.FullName) is { } file)
+                r.AddError(file == dir.FullName ? $"--out {file} is a file; give a directory (it is created if missing)" : $"--out {dir.FullName}: {file} is a file, so no directory can be made under it");
+        });
+        return option;
+    }
+
+    /// <summary>The path itself or its nearest existing ancestor when that is a file rather than a directory (no run can write its reports there); null otherwise.</summary>
+    private static string? FileInTheWay(string path)
+    {
+        for (var at = path; !string.IsNullOrEmpty(at); at = Path.GetDirectoryName(at))
+        {
+            if (Directory.Exists(at))
+                return null;
+            if (File.Exists(at))
+                return at;
+        }
+
+        return null;
+    }
 
     public static Option<string?> Shard() => new("--shard") { Description = "run only shard i of N (i/N, 0-based): chain k of each scenario belongs to shard k mod N; merge the shards' reports with crashlab merge" };
 
