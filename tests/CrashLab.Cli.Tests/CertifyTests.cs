@@ -48,4 +48,16 @@ public sealed class CertifyTests : CliTest
         Assert.All(profiles, p => Assert.Equal(level.GetProperty("states_checked").GetInt32(), p.GetProperty("states_checked").GetInt32()));
         Assert.Contains("L1: posix ", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ScenarioStoppedAtItsViolation_NamesKeepGoingWithTheCommandThatHasIt()
+    {
+        // The sentence is certify's too (the tutorial shows it), and certify has no --keep-going.
+        var help = await Crashlab.RunAsync("certify", "--help");
+        var result = await Crashlab.RunAsync("campaign", "--backend", "mutant:write-offset-wrong", "--budget", "5", "--out", Dir);
+
+        Assert.DoesNotContain("--keep-going", help.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("has a violation (crashlab campaign --keep-going checks on)", result.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -119,7 +119,7 @@ public sealed class CampaignRunner(CampaignSettings settings)
         tally.Budget = budget;
         if (budget is { } wanted && tally.States < wanted)
         {
-            tally.ShortBecause = Open().Count == 0 ? "a scenario stops once every requested profile has a violation (--keep-going checks on)"
+            tally.ShortBecause = Open().Count == 0 ? "a scenario stops once every requested profile has a violation (crashlab campaign --keep-going checks on)"
                 : cancellationToken.IsCancellationRequested || _stop.IsCancellationRequested ? "the run was stopped early"
                 : tally.FatalStarts > 0 ? "chains ended where the backend honestly refused to start, and no chain was left to claim"
                 : "the scenario's chains ended first";
