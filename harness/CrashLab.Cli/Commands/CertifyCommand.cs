@@ -11,7 +11,7 @@ internal static class CertifyCommand
     {
         var backend = CommonOptions.Backend();
         var command = CommonOptions.BackendCommand();
-        var level = CommonOptions.Choice("--level", "L1 (process crash) .. L4 (corruption-detecting); any case", [.. Certificate.LevelNames]);
+        var level = CommonOptions.Choice("--level", "L1 (process crash) .. L4 (corruption-detecting); l1 works as well as L1", [.. Certificate.LevelNames]);
         level.Required = true;
         var budget = new Option<int?>("--budget") { Description = "crash states to check per level, shared by its scenarios (default: the scenarios' budgets)" };
         var seed = CommonOptions.Seed();
