@@ -61,7 +61,7 @@ public sealed class CheckTests : CliTest
         var result = await Crashlab.RunAsync("certify", "--backend-cmd", backend, "--level", "L1", "--out", Out);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the backend ended before ready, with exit status 3", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the backend ended before ready: exit status 3", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("│ trace line 5\n", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("│ trace line 24\n", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("trace line 4\n", result.Stdout, StringComparison.Ordinal);
@@ -78,7 +78,8 @@ public sealed class CheckTests : CliTest
         var result = await Crashlab.RunAsync("check", "--backend-cmd", backend);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("with killed by signal 9", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the backend ended before ready: killed by signal 9", result.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith($"check: FAILED: {backend} never became ready, so no other check could run; what it printed instead, and how it ended, are above (the ready line: docs/protocol.md in the CrashLab repository)\n", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("│ about to die", result.Stdout, StringComparison.Ordinal);
     }
 

@@ -91,9 +91,10 @@ internal static class CheckCommand
 
         // Every check is required: one that could not run is not a pass.
         var skippedText = skipped > 0 ? $", {skipped} skipped (they need what failed)" : "";
-        output.WriteLine(failed + skipped == 0
-            ? $"check: all {results.Count} checks passed: {backend} speaks protocol v1"
-            : $"check: {failed} of {results.Count} checks FAILED{skippedText}: {backend} does not speak protocol v1 correctly (see docs/protocol.md)");
+        // A program that never became ready ran one check, and "1 of 1 checks FAILED: does not speak protocol v1" hides that it never started.
+        output.WriteLine(failed + skipped == 0 ? $"check: all {results.Count} checks passed: {backend} speaks protocol v1"
+            : results is [{ Status: CheckStatus.Fail }] ? $"check: FAILED: {backend} never became ready, so no other check could run; what it printed instead, and how it ended, are above (the ready line: docs/protocol.md in the CrashLab repository)"
+            : $"check: {failed} of {results.Count} checks FAILED{skippedText}: {backend} does not speak protocol v1 correctly (see docs/protocol.md in the CrashLab repository)");
         return failed + skipped == 0 ? ExitCodes.Pass : ExitCodes.Violation;
     }
 }

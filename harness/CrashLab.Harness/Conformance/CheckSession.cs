@@ -37,7 +37,7 @@ internal sealed class CheckSession(RawSession session, TimeSpan timeout) : IAsyn
         if (raw == null)
         {
             var status = Backends.LastWords.Status(await session.ExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false));
-            return (null, "(nothing: stdout closed)", $"the backend ended before ready, with {status}");
+            return (null, "(nothing: stdout closed)", $"the backend ended before ready: {status}");
         }
 
         try
