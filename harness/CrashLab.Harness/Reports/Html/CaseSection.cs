@@ -20,7 +20,7 @@ internal static class CaseSection
             html.Append(Legend());
             html.Append(new TimelineSvg(requests, file.Timeline).Render());
             if (file.Timeline is { Ops.Count: 0 })
-                html.Append("<p class=\"note\">A black-box run: the file-system lane needs the shim (run it with --fs fuse to see it).</p>");
+                html.Append("<p class=\"note\">No file-system operations recorded: this run's I/O did not pass through the CrashLab shim, which records them (a process-kill scenario needs none; with --fs fuse a backend runs on a FUSE mount of the shim).</p>");
             if (requests.Count > TimelineSvg.MaxRequests || file.Timeline?.Ops.Count > TimelineSvg.MaxOps)
                 html.Append($"<p class=\"note\">shown: the last {TimelineSvg.MaxRequests} of {requests.Count} requests and the last {TimelineSvg.MaxOps} file-system operations; the case file holds them all.</p>");
         }

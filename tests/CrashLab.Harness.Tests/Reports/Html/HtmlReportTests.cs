@@ -104,6 +104,20 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ForCase_NoFileSystemOperations_SaysWhyWithoutCallingTheReferenceEngineBlackBox()
+    {
+        // A mutant of the reference engine killed in process-kill records no operations; it was no black-box run.
+        var file = CaseFile.Load(Fixture);
+        var withoutOps = file with { Timeline = file.Timeline! with { Ops = [] } };
+
+        var html = HtmlReport.ForCase(withoutOps, Fixture);
+
+        Assert.Contains("No file-system operations recorded: this run's I/O did not pass through the CrashLab shim", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("black-box run", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("No file-system operations recorded", HtmlReport.ForCase(file, Fixture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ForCase_BackendTextWithMarkup_IsEscaped()
     {
         var file = CaseFile.Load(Fixture);
