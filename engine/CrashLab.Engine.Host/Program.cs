@@ -19,6 +19,8 @@ try
         return 1;
     }
 
+    // Second: a group of its own, the one the harness's kill signals (when the harness asks; it then runs no setsid).
+    OwnSession.Begin(Environment.GetEnvironmentVariable(EngineEnvironment.OwnSession));
     settings = EngineCommandLine.Parse(args, Environment.GetEnvironmentVariable);
 }
 catch (UsageException e)

@@ -127,6 +127,8 @@ public sealed class EngineProcessTests : IDisposable
 
         public JsonElement Ready { get; }
 
+        public int Pid => _process.Id;
+
         public static ProcessStartInfo StartInfo(string dataDir)
         {
             var start = new ProcessStartInfo("dotnet")

@@ -17,7 +17,8 @@ namespace CrashLab.Harness.Backends;
 /// 10 ms at light load, 30–45 ms under load): a FUSE daemon (crashlab-fuse) leads its own group
 /// and watches its parent itself (it must release its mount first); the reference engine forks
 /// nothing and arms its own parent-death signal when <see cref="EngineEnvironment.ParentPid"/> names the
-/// harness. Each is only put in a group of its own (<see cref="Guard"/>).
+/// harness. The daemon is put in a group of its own by setsid; the engine makes its own group
+/// when told to (<see cref="EngineEnvironment.OwnSession"/>), so it is started with no exec before it (<see cref="Guard"/>).
 /// </para>
 /// </summary>
 internal static class GroupGuard
@@ -64,7 +65,15 @@ internal static class GroupGuard
     public static void Wrap(ProcessStartInfo start, Guard guard)
     {
         if (guard == Guard.DiesWithParent)
+        {
+            // The engine leads its own group (setsid) and arms its own parent-death signal: started
+            // directly, without /usr/bin/setsid, whose exec cost a fifth of the engine's own CPU per
+            // crash state (docs/benchmarks.md, session 8). A kill before its setsid reaches it by pid.
             start.Environment[EngineEnvironment.ParentPid] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment[EngineEnvironment.OwnSession] = "1";
+            return;
+        }
+
         if (!Available)
             return;
         string[] prefix = guard != Guard.Shell || !Guarded

@@ -27,6 +27,19 @@ public sealed class GroupGuardTests : IDisposable
     }
 
     [Fact]
+    public void Wrap_ReferenceEngine_ExecsTheEngineItselfAndAsksItForItsOwnSession()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(TestEngine.Executable, ["--segment-bytes", "64KiB"]);
+
+        GroupGuard.Wrap(start, GroupGuard.Guard.DiesWithParent);
+
+        // No /usr/bin/setsid before it: one exec per crash state instead of two.
+        Assert.Equal(TestEngine.Executable, start.FileName);
+        Assert.Equal(["--segment-bytes", "64KiB"], start.ArgumentList);
+        Assert.Equal("1", start.Environment["CRASHLAB_OWN_SESSION"]);
+    }
+
+    [Fact]
     public async Task Start_AnyOtherProgram_RunsUnderTheShellGuardWithoutTheParentVariable()
     {
         var spec = new BackendSpec("fake", "/bin/bash", [Path.Combine(AppContext.BaseDirectory, "Fakes", "fake.sh"), "hang"], WhiteBox: false);
