@@ -73,9 +73,9 @@ def sync_directory(directory):
 
 
 def write_durably(directory, path, content):
-    """Replaces path with content (bytes or text) atomically: a synced temporary file renamed over it."""
+    """Replaces path with content (text, or bytes or a view of them) atomically: a synced temporary file renamed over it."""
     tmp = path + ".tmp"
-    with open(tmp, "wb" if isinstance(content, bytes) else "w") as f:
+    with open(tmp, "w" if isinstance(content, str) else "wb") as f:
         f.write(content)
         f.flush()
         os.fsync(f.fileno())

@@ -13,6 +13,8 @@ whole frame that fails its checksum is damage, reported as corruption; a short o
 and so is one with a sector that reads as zeros (counted from the frame's start in its first sector,
 which it shares with the frame before it): a power cut lost that sector of an unsynced write.
 The truncation marker ("start") carries its own checksum; a damaged marker is a fatal start.
+Truncated frames stay in the file until a start finds them filling COMPACT_BYTES and half the
+file; that start then replaces the file atomically by its frames from the first LSN on (compact).
 The frame and marker formats, and the protocol loop, are in ../common (wal_files.py, protocol_v1.py).
 A write or fsync that fails, or a write that comes back short (a full disk part-way through a
 frame), fails the request that needed it (no_space or io) and poisons the log until a restart:
@@ -44,6 +46,7 @@ BUGS = {
     "rewrite-in-place": "compacts the log on every start by rewriting it in place, not atomically",
 }
 BUFFER_BYTES = 64 << 10
+COMPACT_BYTES = 1 << 20  # truncated frames that make recovery's read and checksums worth a rewrite of the file
 
 
 class Log:
@@ -139,7 +142,35 @@ class Log:
             self.first = self.next
             if self.bug != "stale-truncate":
                 write_durably(self.dir, self.start_path, marker_text(self.first))
+        if self.corruption is None and self.bug != "hole-on-kill":  # (hole-on-kill's frames are not in file order)
+            self.compact(view, [f for f in frames if f[2] <= good])  # the frames kept, in file order
         self.durable = self.next - 1
+
+    def compact(self, view, frames):
+        """Reclaims what truncations covered: when the frames wholly below the first LSN fill at least
+        COMPACT_BYTES and half the file, the file is replaced, atomically and durably, by its frames from
+        the one holding the first LSN on (the last frame at least, which keeps the next LSN's numbering).
+        A failure before the rename leaves the old file, whole: nothing is lost but the space. A failure
+        after it (the directory's fsync) may leave the rename undone by a power cut, and the frames
+        written next with it: the log refuses writes until a restart, as after any failed fsync."""
+        if not frames:
+            return
+        keep = next((i for i, (first, records, _) in enumerate(frames) if first + len(records) > self.first), len(frames) - 1)
+        start, end = frames[keep - 1][2] if keep > 0 else 0, frames[-1][2]
+        if start < COMPACT_BYTES or start < end - start:
+            return
+        tmp = self.path + ".tmp"
+        try:
+            write_durably(self.dir, self.path, view[start:end])
+        except OSError as e:
+            if os.path.exists(tmp):
+                os.unlink(tmp)  # not renamed: log.bin is the old file, whole
+            else:
+                self.poisoned = e.strerror or str(e)
+            return
+        first = frames[keep][0]
+        del self.records[:first - self.base]
+        self.base = first
 
     @property
     def next(self):
