@@ -142,8 +142,8 @@ class Log:
             self.first = self.next
             if self.bug != "stale-truncate":
                 write_durably(self.dir, self.start_path, marker_text(self.first))
-        # The known-bad variants keep the whole history, as they did before compact: a smaller file
-        # shortens rewrite-in-place's window, and `crashlab prove` must measure the harness, not that.
+        # The known-bad variants keep the whole history, as before compact: a smaller file may shorten
+        # rewrite-in-place's window, and `crashlab prove` is to measure the harness (docs/benchmarks.md, session 8).
         if self.corruption is None and self.bug is None:
             self.compact(view, [f for f in frames if f[2] <= good])  # the frames kept, in file order
         self.durable = self.next - 1
