@@ -64,7 +64,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
         StageTimes.Reset();
         ReadVolume.Reset();
         var (cpu, jitBefore) = (HarnessCpu(), JitThreadCpu());
-        var (perWorker, states, seconds) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
+        var (perWorker, states, seconds, perScenario) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
         cpu = HarnessCpu() - cpu;
         var jit = JitCpuSince(jitBefore, JitThreadCpu());
         var stages = StageBreakdown.PerUnit(states, Workers * seconds);
@@ -79,7 +79,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
             $"the same cycle, {Workers} loops at once (per loop): what the backend's starts allow each of {Workers} workers sharing these cores; {concurrentBefore:F2}/s before the campaign, {concurrentAfter:F2}/s after")));
         report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
             $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {seconds:0} s (after a {WarmUpDuration.TotalSeconds:0} s unmeasured campaign), every check included; "
-            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms (of which the JIT's thread {jit.TotalMilliseconds / Math.Max(1, states):F0} ms); {read}")));
+            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms (of which the JIT's thread {jit.TotalMilliseconds / Math.Max(1, states):F0} ms); {read}; by scenario: {perScenario}")));
     }
 
     /// <summary>The restart bound serially (the yardstick) and with as many loops at once as the campaign has workers.</summary>
