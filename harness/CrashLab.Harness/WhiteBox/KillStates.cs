@@ -25,6 +25,17 @@ public sealed record PlannedState(StateChoice Choice, CrashWindow Window, CrashA
 
     /// <summary>The profiles that admit the state; null: every profile (a process crash keeps everything, whatever the file system).</summary>
     public IReadOnlyList<string>? AdmittedBy => Admission?.AdmittedBy;
+
+    /// <summary>
+    /// Equal by what the state is. The fingerprint, known at planning or cached when first asked
+    /// for, follows from <see cref="Window"/> and <see cref="Assignment"/>: whether it was computed
+    /// yet must not make a state unequal to itself (the compiler's equality compared the cache too).
+    /// </summary>
+    public bool Equals(PlannedState? other)
+        => other is not null && (ReferenceEquals(this, other)
+            || (Choice == other.Choice && Equals(Window, other.Window) && Equals(Assignment, other.Assignment) && Admission == other.Admission));
+
+    public override int GetHashCode() => HashCode.Combine(Choice, Window, Assignment, Admission);
 }
 
 /// <summary>How a kill's states were covered under one profile: all of them (exhaustive), or a sample of about how many.</summary>
