@@ -63,7 +63,7 @@ public static class CrashEnumerator
     {
         private readonly OpOutcome[] _chosen = new OpOutcome[choices.Length];
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-        private int _tried, _visits;
+        private int _visits;
         private long _leafWork;
 
         public List<EnumeratedState> Found { get; } = [];
@@ -99,8 +99,8 @@ public static class CrashEnumerator
 
         private void Leaf()
         {
-            _leafWork += Math.Max(1, window.Pending.Count);
-            if (++_tried > limits.MaxAssignments || _leafWork > limits.MaxLeafWork)
+            _leafWork += EnumerationLimits.LeafWeight(window.Pending.Count);
+            if (_leafWork > limits.MaxLeafWork)
             {
                 Stopped = true;
                 return;

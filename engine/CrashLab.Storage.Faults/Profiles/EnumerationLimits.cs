@@ -12,9 +12,6 @@ public sealed record EnumerationLimits
     /// <summary>An append over at most this many new sectors has every prefix (or size) enumerated; a longer one is sampled.</summary>
     public int PrefixCuts { get; init; } = 32;
 
-    /// <summary>Stop after trying this many assignments, whatever was found (bounds the time on a large window).</summary>
-    public int MaxAssignments { get; init; } = 20_000;
-
     /// <summary>
     /// Stop after visiting this many partial choices, whatever was found. The bound on complete
     /// assignments alone is not enough: with hundreds of writes pending (SQLite's unsynced WAL
@@ -24,12 +21,19 @@ public sealed record EnumerationLimits
     public int MaxVisits { get; init; } = 100_000;
 
     /// <summary>
-    /// Stop once the complete assignments tried, each weighed by the operations pending (checking
-    /// one costs about that much), pass this. Up to 25 pending operations it never binds before
-    /// <see cref="MaxAssignments"/>; with 800 pending (SQLite's WAL frames under
-    /// `synchronous=NORMAL`) it stops at 625 tries, where 20,000 took many minutes per kill.
+    /// Stop once the complete assignments tried, each weighed by <see cref="LeafWeight"/> (checking
+    /// one costs about as much as the operations pending), pass this, whatever was found: the one
+    /// bound on the assignments a walk tries. A window of up to 25 pending operations gets 20,000
+    /// tries; one with 800 pending (SQLite's WAL frames under `synchronous=NORMAL`) 625, where
+    /// 20,000 took many minutes per kill. (A second setting, MaxAssignments = 20,000, bounded the
+    /// same tries for the small windows until session 8; the weight's floor now does.)
     /// </summary>
     public long MaxLeafWork { get; init; } = 500_000;
+
+    /// <summary>What one complete assignment of a window of <paramref name="pending"/> operations weighs against <see cref="MaxLeafWork"/>: their number, and no less than 25.</summary>
+    public static int LeafWeight(int pending) => Math.Max(SmallWindow, pending);
+
+    private const int SmallWindow = 25;
 
     public static EnumerationLimits Default { get; } = new();
 }

@@ -60,6 +60,22 @@ public sealed class CrashEnumeratorTests
         Assert.True(CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 1_000 }).Exhaustive);
     }
 
+    /// <summary>
+    /// The tries of a walk have one bound, <see cref="EnumerationLimits.MaxLeafWork"/>: lifted, a
+    /// small window with more assignments than 20,000 (15 creates: 32,768) is walked to the end.
+    /// </summary>
+    [Fact]
+    public void Enumerate_LeafWorkUnbounded_NoOtherBoundStopsTheTries()
+    {
+        using var run = Creates(15);
+        var window = run.Window();
+
+        var all = CrashEnumerator.Enumerate(Posix, window, new EnumerationLimits { MaxStates = 100_000, MaxVisits = int.MaxValue, MaxLeafWork = long.MaxValue });
+
+        Assert.True(all.Exhaustive);
+        Assert.Equal(1 << 15, all.States.Count);
+    }
+
     [Fact]
     public void Enumerate_ChoicesThatLeaveTheSameBytes_CountOnce()
     {

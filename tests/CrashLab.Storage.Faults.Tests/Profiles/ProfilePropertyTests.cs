@@ -59,7 +59,7 @@ public sealed class ProfilePropertyTests
             var window = Window(script, 7, 4096);
             foreach (var profile in KnownProfiles.All)
             {
-                var limits = new EnumerationLimits { MaxStates = 100_000, MaxAssignments = 100_000, MaxVisits = 1_000_000, MaxLeafWork = long.MaxValue };
+                var limits = new EnumerationLimits { MaxStates = 100_000, MaxVisits = 1_000_000, MaxLeafWork = long.MaxValue };
                 var choices = Enumerable.Range(0, window.Pending.Count).Select(i => profile.Choices(window, i, limits)).ToList();
                 if (choices.Aggregate(1.0, (n, c) => n * c.Outcomes.Count) > 20_000)
                     continue;
