@@ -6,6 +6,8 @@
 # milliseconds), or when CRASHLAB_REBUILD=1.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/native-build.sh
+source "$root/scripts/lib/native-build.sh"
 out="${1:-$root/out/crashlab}"
 stamp="$out/.crashlab-built"
 # The Python example and its modules are shipped beside the CLI (crashlab prove runs them): a change to them alone republishes.
@@ -22,7 +24,7 @@ echo "building crashlab (Release, ReadyToRun; the reference engine native where 
 native="$out/.engine-native"
 rm -rf "$native" "$out/.crashlab-engine-native"
 "$root/scripts/publish.sh" --native "$root/engine/CrashLab.Engine.Host/CrashLab.Engine.Host.csproj" "$native" crashlab-engine >/dev/null
-if [[ ! -e "$native/crashlab-engine.dll" ]]; then
+if built_native "$native" crashlab-engine; then
   cp "$native/crashlab-engine" "$out/crashlab-engine"
   touch "$out/.crashlab-engine-native"
 fi

@@ -11,6 +11,8 @@
 # the Python example (minutes; never part of a full run) and keeps its reports in bench-results/certify-l4.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/native-build.sh
+source "$root/scripts/lib/native-build.sh"
 cli="$("$root/scripts/publish-cli.sh")"
 bin="$(dirname "$cli")"
 "$root/scripts/publish.sh" "$root/tests/CrashLab.TrivialChild/CrashLab.TrivialChild.csproj" "$root/out/trivial" crashlab-trivial-child >/dev/null
@@ -20,7 +22,7 @@ trivial_native=()
 if [[ -e "$bin/.crashlab-engine-native" ]]; then
   rm -rf "$root/out/trivial-native"
   native_child="$("$root/scripts/publish.sh" --native "$root/tests/CrashLab.TrivialChild/CrashLab.TrivialChild.csproj" "$root/out/trivial-native" crashlab-trivial-child)"
-  [[ -e "$root/out/trivial-native/crashlab-trivial-child.dll" ]] || trivial_native=(--trivial-native "$native_child")
+  if built_native "$root/out/trivial-native" crashlab-trivial-child; then trivial_native=(--trivial-native "$native_child"); fi
 fi
 dotnet build "$root/tests/CrashLab.Benchmarks" -c Release --nologo -v quiet >&2
 mkdir -p "$root/bench-results"
