@@ -165,8 +165,11 @@ public sealed partial class FaultyFileSystem : IFileSystem
         var op = ++_operations;
         _pacing?.Begin(op);
         var armedKillDue = flush && _unsynced > 0 && _pacing?.KillArmed == true;
-        if ((_plan.Crash is { Perform: false } crash && crash.AtOp == op) || armedKillDue)
+        var crashPointDue = _plan.Crash is { Perform: false } crash && crash.AtOp == op;
+        if (crashPointDue || armedKillDue)
         {
+            if (!crashPointDue)
+                _pacing!.ArmedKillFiring();
             Crash(op, performed: false);
             return null;
         }

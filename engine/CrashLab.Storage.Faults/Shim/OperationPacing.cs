@@ -63,6 +63,14 @@ public sealed unsafe class OperationPacing : IDisposable
     /// <summary>The shim: whether the harness has armed the kill before the next flush.</summary>
     public bool KillArmed => Volatile.Read(ref _counters[2]) != 0;
 
+    /// <summary>The shim, as it fires the armed kill: so the harness can tell it from the plan's crash point (both are the shim's SIGKILL).</summary>
+    public void ArmedKillFiring() => Volatile.Write(ref _counters[2], ArmedKillFired);
+
+    /// <summary>The harness, after the run: whether the backend died of the armed kill (not of its crash point, nor of the harness's own SIGKILL).</summary>
+    public bool KilledByArmedKill => Volatile.Read(ref _counters[2]) == ArmedKillFired;
+
+    private const long ArmedKillFired = 2;
+
     /// <summary>The shim, before operation <paramref name="op"/>: waits until it is allowed, then publishes it.</summary>
     public void Begin(long op)
     {

@@ -61,6 +61,9 @@ public sealed partial class BackendProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The harness has killed it (<see cref="Kill"/>, or a wedged mount's kill): whatever ended it, it was not its own crash point.</summary>
+    public bool KilledByHarness => _killed;
+
     /// <summary>Spawns the backend and waits for its ready (or fatal) event. Spawn failures are retried; backend failures never are.</summary>
     public static async Task<BackendProcess> StartAsync(BackendSpec spec, BackendEnvironment environment, HarnessTimeouts timeouts, CancellationToken cancellationToken)
     {

@@ -216,7 +216,7 @@ public sealed class ChainRunner(ChainSettings settings, CampaignTally.ScenarioTa
     {
         if (_aborted.IsCancellationRequested)
             return false;
-        var timeline = _lastRun is { } run ? new Timeline { KillMs = Math.Round(run.KillMs, 2), KilledBy = "timed kill" } : null;
+        var timeline = _lastRun is { } run ? new Timeline { KillMs = Math.Round(run.KillMs, 2), KilledBy = Timeline.TimedKill } : null;
         CaseRecorder.Record(settings, tally, _cycle, stage, violation, model, _snapshot.ToCaseFile(), stderr, timeline: timeline, transcript: _lastRun?.Requests, ready: _lastReady);
         return false;
     }

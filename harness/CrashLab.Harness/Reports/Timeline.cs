@@ -16,8 +16,17 @@ public sealed record Timeline
     /// <summary>The last file-system operation before the kill (the replay's crash point).</summary>
     public long KillAtOp { get; init; }
 
-    /// <summary>"crash point" (the shim stopped the backend at an operation) or "timed kill" (the harness's SIGKILL).</summary>
+    /// <summary><see cref="CrashPoint"/>, <see cref="ArmedKill"/> or <see cref="TimedKill"/>: what ended the run.</summary>
     public string KilledBy { get; init; } = "";
+
+    /// <summary>The shim stopped the backend at the plan's operation.</summary>
+    public const string CrashPoint = "crash point";
+
+    /// <summary>The harness's timed kill, armed at its drawn moment and fired by the shim just before the backend's next flush with operations unsynced (it replays as a crash point).</summary>
+    public const string ArmedKill = "armed kill";
+
+    /// <summary>The harness's own SIGKILL (or, through FUSE, its fence).</summary>
+    public const string TimedKill = "timed kill";
 
     /// <summary>The latest operations, oldest first, each with its fate in the failing crash state.</summary>
     public List<TimelineOp> Ops { get; init; } = [];
@@ -32,7 +41,7 @@ public sealed record Timeline
     private const string AfterKillDetail = "reached the file system after the kill: a power cut at the kill never saw it";
 
     /// <param name="injected">The shim's injected-fault log ("op kind path" lines): an operation it refused or cut short is on the timeline too, marked with its fault.</param>
-    public static Timeline From(IReadOnlyList<JournalEvent> events, IReadOnlyList<OpFate> fates, double killMs, long killAtOp, bool crashPoint, IReadOnlyList<string>? injected = null)
+    public static Timeline From(IReadOnlyList<JournalEvent> events, IReadOnlyList<OpFate> fates, double killMs, long killAtOp, string killedBy, IReadOnlyList<string>? injected = null)
     {
         var fateOf = fates.ToDictionary(f => f.Op);
         var faults = (injected ?? []).Select(line => line.Split(' ', 3)).Where(p => p.Length == 3 && long.TryParse(p[0], out _))
@@ -51,7 +60,7 @@ public sealed record Timeline
         {
             KillMs = Math.Round(killMs, 2),
             KillAtOp = killAtOp,
-            KilledBy = crashPoint ? "crash point" : "timed kill",
+            KilledBy = killedBy,
             Ops = [.. ops.OrderBy(o => o.Op)],
         };
     }

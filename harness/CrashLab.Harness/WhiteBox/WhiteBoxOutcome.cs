@@ -45,6 +45,9 @@ public sealed record WhiteBoxOutcome
     /// <summary>Of the states checked (the failing one included), those whose crash put acknowledged durable data at risk.</summary>
     public int StatesAtRisk { get; init; }
 
+    /// <summary>What ended the run's load, as its timeline says (<see cref="Reports.Timeline.KilledBy"/>); null: it never got that far.</summary>
+    public string? KilledBy { get; init; }
+
     /// <summary>The run's kill (its crash point) landed before the backend said ready.</summary>
     public bool KilledBeforeReady { get; init; }
 

@@ -31,7 +31,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         var process = await BackendProcess.SpawnAsync(backend, new BackendEnvironment(dataDir, planFile, trace, Pacing: Path.Combine(workDir, "pacing")), timeouts, cancellationToken).ConfigureAwait(false);
         WorkloadRunner runner;
         string? readyName;
-        (double Ms, bool CrashPoint) kill;
+        (double Ms, string KilledBy) kill;
         long killedAt;
         await using (process.ConfigureAwait(false))
         {
@@ -54,7 +54,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             // probes it: a kill there, not a finding.
             if (verdict.Outcome != RecoveryVerdict.Kind.Accepted && process.Fatal == null && await KilledByCrashPointAsync(process, input.Plan).ConfigureAwait(false))
             {
-                var states = await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], (0, true), cancellationToken).ConfigureAwait(false);
+                var states = await CheckStatesAsync(CrashStateBuilder.Load(dataDir, trace), model, input, workDir, [], (0, Reports.Timeline.CrashPoint), cancellationToken).ConfigureAwait(false);
                 return states with { KilledBeforeReady = process.Ready == null };
             }
 
@@ -69,7 +69,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                 runner.Script(input.Requests);
             using (StageTimes.Time(StageTimes.Stage.LoadWindow))
                 await LoadAsync(process, runner, input, backend.Fuse ? null : pacing, cancellationToken).ConfigureAwait(false);
-            kill = (runner.Elapsed, process.HasExited && !runner.KilledAfterRequests);
+            kill = (runner.Elapsed, KilledBy(process, pacing));
             killedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             process.Kill();
             await process.WaitForExitAsync(timeouts.Request).ConfigureAwait(false);
@@ -79,10 +79,20 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
 
         StageTimes.Add(StageTimes.Stage.KillAndReap, System.Diagnostics.Stopwatch.GetElapsedTime(killedAt));
         var outcome = await CheckRunAsync(dataDir, trace, model, [.. runner.Requests], input, workDir, kill, cancellationToken).ConfigureAwait(false);
-        return outcome with { ReadyName = readyName };
+        return outcome with { ReadyName = readyName, KilledBy = kill.KilledBy };
     }
 
-    private async Task<WhiteBoxOutcome> CheckRunAsync(string dataDir, string trace, ChainModel model, List<RecordedRequest> requests, WhiteBoxInput input, string workDir, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken)
+    /// <summary>
+    /// What ended the load: the armed kill (the shim says so in the pacing file), the plan's crash
+    /// point (the backend died with no kill from the harness), or the harness's SIGKILL (at the
+    /// drawn time, after its requests, or just after this for a backend still running).
+    /// </summary>
+    private static string KilledBy(BackendProcess process, OperationPacing pacing)
+        => pacing.KilledByArmedKill ? Reports.Timeline.ArmedKill
+            : process.HasExited && !process.KilledByHarness ? Reports.Timeline.CrashPoint
+            : Reports.Timeline.TimedKill;
+
+    private async Task<WhiteBoxOutcome> CheckRunAsync(string dataDir, string trace, ChainModel model, List<RecordedRequest> requests, WhiteBoxInput input, string workDir, (double Ms, string KilledBy) kill, CancellationToken cancellationToken)
     {
         var injected = Injected(trace);
         model.RequestFaultsInjected |= injected.Count > 0;
@@ -132,7 +142,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     /// state; the states the others admit are still checked, and the chain goes on from a state
     /// every profile still passing admits.
     /// </summary>
-    private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, CancellationToken cancellationToken, IReadOnlyList<string>? injected = null)
+    private async Task<WhiteBoxOutcome> CheckStatesAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, string KilledBy) kill, CancellationToken cancellationToken, IReadOnlyList<string>? injected = null)
     {
         var reaping = new List<Task>();
         try
@@ -145,7 +155,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
         }
     }
 
-    private async Task<WhiteBoxOutcome> CheckEachStateAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, bool CrashPoint) kill, List<Task> reaping, IReadOnlyList<string>? injected, CancellationToken cancellationToken)
+    private async Task<WhiteBoxOutcome> CheckEachStateAsync(CrashStateBuilder builder, ChainModel model, WhiteBoxInput input, string workDir, List<RecordedRequest> requests, (double Ms, string KilledBy) kill, List<Task> reaping, IReadOnlyList<string>? injected, CancellationToken cancellationToken)
     {
         (string, ChainModelState, IReadOnlyList<string>?)? continuation = null;
         var continuationTorn = -1;
@@ -197,7 +207,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
                         Violation = violation with { AdmittedBy = state.AdmittedBy, PosixOnlyBecause = state.Admission?.PosixOnlyBecause },
                         Stage = "power-loss", FailingState = state.Choice, Requests = requests, ReplayPoint = builder.ReplayPoint,
                         StatesChecked = checkedStates, StatesToFinding = checkedStates, StatesAtRisk = atRisk, Stderr = stderr, ModelAfterRun = modelAfterRun, Ready = ready,
-                        Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.CrashPoint, injected),
+                        Timeline = Reports.Timeline.From(builder.Events, state.Fates, kill.Ms, builder.ReplayPoint.AtOp, kill.KilledBy, injected),
                         ReplayRecoveryPlan = input.RecoveryPlan is { } reads ? PlanMaker.Targeted(reads, ShimEnvironment.StruckReads(FaultedTrace(workDir, i))) : null,
                     });
                     passing.RemoveAll(p => state.AdmittedBy?.Contains(p) != false);

@@ -16,7 +16,7 @@ public sealed class HeadlineTests
     public void Of_FileCreationLost_SaysItWasNeverMadeDurableByAnFsyncOfItsDirectoryBeforeTheRule()
     {
         var timeline = Timeline.From([new JournalEvent(1, "create", "wal/000001.log", 0, 0), new JournalEvent(2, "write", "wal/000001.log", 0, 100), new JournalEvent(3, "fdatasync", "wal/000001.log", 0, 0)],
-            [new OpFate(1, "lost", null)], 10, 3, crashPoint: true);
+            [new OpFate(1, "lost", null)], 10, 3, killedBy: Timeline.CrashPoint);
 
         var headline = Headline.Of(Case(timeline));
 
@@ -28,7 +28,7 @@ public sealed class HeadlineTests
     public void Of_WriteRefusedWithEnospc_PutsTheRefusedWriteOnTheTimelineAndFirstInTheSentence()
     {
         // The shim refused op 5 whole: the journal has nothing of it, only the injected-fault log does.
-        var timeline = Timeline.From([new JournalEvent(4, "write", "log.bin", 0, 4096), new JournalEvent(6, "fsync", "log.bin", 0, 0)], [], 10, 6, crashPoint: false, ["5 enospc log.bin"]);
+        var timeline = Timeline.From([new JournalEvent(4, "write", "log.bin", 0, 4096), new JournalEvent(6, "fsync", "log.bin", 0, 0)], [], 10, 6, killedBy: Timeline.TimedKill, ["5 enospc log.bin"]);
 
         Assert.Contains(timeline.Ops, o => o is { Op: 5, Kind: "write", Fate: "refused", Fault: "enospc" });
         Assert.StartsWith("Op 5, a write to log.bin at offset 0, failed with ENOSPC (no space left) and wrote nothing; after recovery: LSNs 23..59", Headline.Of(Case(timeline)), StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class HeadlineTests
     [Fact]
     public void Of_ShortWrite_SaysHowMuchWasWritten()
     {
-        var timeline = Timeline.From([new JournalEvent(5, "write", "log.bin", 8192, 4096)], [], 10, 5, crashPoint: false, ["5 enospc log.bin"]);
+        var timeline = Timeline.From([new JournalEvent(5, "write", "log.bin", 8192, 4096)], [], 10, 5, killedBy: Timeline.TimedKill, ["5 enospc log.bin"]);
 
         Assert.StartsWith("Op 5, a write to log.bin at offset 8192, came back short with ENOSPC (no space left): only 4096 bytes were written;", Headline.Of(Case(timeline)), StringComparison.Ordinal);
     }
@@ -45,7 +45,7 @@ public sealed class HeadlineTests
     [Fact]
     public void Of_TornZeroByteWrite_SaysSoPlainly()
     {
-        var timeline = Timeline.From([new JournalEvent(7, "write", "log.bin", 512, 0)], [new OpFate(7, "torn", "no sector kept")], 10, 7, crashPoint: true);
+        var timeline = Timeline.From([new JournalEvent(7, "write", "log.bin", 512, 0)], [new OpFate(7, "torn", "no sector kept")], 10, 7, killedBy: Timeline.CrashPoint);
 
         Assert.StartsWith("Op 7, a 0-byte write to log.bin (it wrote nothing), was not yet durable", Headline.Of(Case(timeline)), StringComparison.Ordinal);
     }

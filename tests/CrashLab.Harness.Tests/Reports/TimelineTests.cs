@@ -21,7 +21,7 @@ public sealed class TimelineTests
             new(9, "write", "log.bin", 2150400, 0), new(10, "write", "log.bin", 2150400, 37743),
         ];
 
-        var timeline = Timeline.From(events, [new OpFate(8, "torn", "kept bytes 2149888–2150399"), new OpFate(9, "lost", null)], 38.66, killAtOp: 9, crashPoint: true);
+        var timeline = Timeline.From(events, [new OpFate(8, "torn", "kept bytes 2149888–2150399"), new OpFate(9, "lost", null)], 38.66, killAtOp: 9, killedBy: Timeline.CrashPoint);
 
         Assert.Equal(["durable", "done", "torn", "lost", Timeline.AfterKill], timeline.Ops.Select(o => o.Fate));
         Assert.Contains("after the kill", timeline.Ops[^1].Detail, StringComparison.Ordinal);

@@ -27,6 +27,7 @@ public sealed class ArmedKillTests
 
         Assert.Throws<ShimHarness.CrashedException>(file.DataSync); // 6: killed before it
 
+        Assert.True(pacing.KilledByArmedKill);
         var builder = shim.Builder();
         Assert.Equal([4L, 5L], builder.Window().Pending.Select(op => op.Sequence));
         // A case replays it as a crash point right after the last write (the same state).
@@ -48,6 +49,22 @@ public sealed class ArmedKillTests
         file.Write(0, Page);
 
         Assert.Throws<ShimHarness.CrashedException>(() => shim.Fs.SyncDirectory(shim.Dir.Data));
+    }
+
+    /// <summary>The plan's crash point due at the same flush is what killed: the harness must not call it the armed kill.</summary>
+    [Fact]
+    public void ArmKill_CrashPointDueAtTheSameFlush_IsTheCrashPointThatKills()
+    {
+        using var temp = new TempDirectory();
+        using var pacing = OperationPacing.Create(temp.Sub("pacing"));
+        using var shim = new ShimHarness(FaultPlan.None with { Crash = new CrashPoint { AtOp = 3, Perform = false } }, pacing: pacing);
+        using var file = shim.Fs.Open(shim.PathOf("log"), OpenMode.CreateNew); // 1
+        file.Write(0, Page); // 2
+        pacing.ArmKill();
+
+        Assert.Throws<ShimHarness.CrashedException>(file.DataSync); // 3
+
+        Assert.False(pacing.KilledByArmedKill);
     }
 
     [Fact]

@@ -21,9 +21,12 @@ public static class Story
             parts.Add($"the harness killed the backend at {Ms(blackBox.KillMs)}");
         else if (file.Timeline is { } timeline)
         {
-            parts.Add(timeline.KilledBy == "crash point"
-                ? $"the shim stopped the backend at file-system operation {timeline.KillAtOp} ({Ms(timeline.KillMs)})"
-                : $"the harness killed it at {Ms(timeline.KillMs)}, after file-system operation {timeline.KillAtOp}");
+            parts.Add(timeline.KilledBy switch
+            {
+                Timeline.CrashPoint => $"the shim stopped the backend at file-system operation {timeline.KillAtOp} ({Ms(timeline.KillMs)})",
+                Timeline.ArmedKill => $"the harness's timed kill, armed to fire before the backend's next flush with writes unsynced, stopped it after file-system operation {timeline.KillAtOp} ({Ms(timeline.KillMs)})",
+                _ => $"the harness killed it at {Ms(timeline.KillMs)}, after file-system operation {timeline.KillAtOp}",
+            });
             parts.Add(CrashState(timeline, file.WhiteBox?.States.FirstOrDefault()));
         }
         else if (file.Stage == "run")

@@ -41,7 +41,8 @@ internal sealed class TimelineSvg(IReadOnlyList<RecordedRequest> requests, Timel
             FileSystemLane(svg, timeline!, t0, fsTop, X);
         var kx = X(killMs);
         var what = timeline == null ? "end of load"
-            : timeline.KilledBy == "crash point" ? $"crash point at op {timeline.KillAtOp}"
+            : timeline.KilledBy == Timeline.CrashPoint ? $"crash point at op {timeline.KillAtOp}"
+            : timeline.KilledBy == Timeline.ArmedKill ? $"armed kill (last op {timeline.KillAtOp})"
             : withOps ? $"timed kill (last op {timeline.KillAtOp})" : "timed kill";
         svg.Append($"""<line class="kill" x1="{N(kx)}" y1="{Top - 14}" x2="{N(kx)}" y2="{height - 22}" stroke="{Palette.Kill}" stroke-width="2"/>""");
         var anchor = kx > Width - 260 ? $"x=\"{N(kx - 4)}\" text-anchor=\"end\"" : $"x=\"{N(kx + 4)}\"";
