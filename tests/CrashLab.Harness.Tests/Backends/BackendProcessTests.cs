@@ -102,7 +102,10 @@ public sealed class BackendProcessTests : IDisposable
         var script = new Fakes.HostileScript { Then = "hang" };
         script.Start.Add(Fakes.HostileLines.Ready());
         script.Replies.Add([Fakes.HostileLines.Line("""{"id":$ID,"ok":true,"first_lsn":1,"last_lsn":1}""")]);
-        await using var backend = await BackendProcess.StartAsync(script.WriteTo(_dir), new BackendEnvironment(_dir), Quick, CancellationToken.None);
+        // Nothing here waits for a timeout, so the bounds are generous: at load 55 the Python fake's
+        // start and its parse of the 6 MiB line once took longer than Quick's 3 s and 2 s.
+        var generous = Quick with { Ready = TimeSpan.FromSeconds(60), Request = TimeSpan.FromSeconds(60) };
+        await using var backend = await BackendProcess.StartAsync(script.WriteTo(_dir), new BackendEnvironment(_dir), generous, CancellationToken.None);
         using var kill = new CancellationTokenSource();
 
         // A 6 MiB line takes a while to cross the pipe; the kill token fires while it does.
