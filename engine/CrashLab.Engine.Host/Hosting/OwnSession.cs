@@ -11,17 +11,13 @@ namespace CrashLab.Engine.Host.Hosting;
 /// </summary>
 internal static partial class OwnSession
 {
-    /// <summary>Leads a new session when <paramref name="value"/> is "1"; true when the engine leads one (asked or not) afterwards.</summary>
-    public static bool Begin(string? value)
+    /// <summary>Leads a new session when <paramref name="value"/> is "1".</summary>
+    public static void Begin(string? value)
     {
         if (value == "1")
             _ = SetSid(); // fails only for a process that already leads a group: then it has one of its own
-        return GetSid(0) == Environment.ProcessId;
     }
 
     [LibraryImport("libc", EntryPoint = "setsid")]
     private static partial int SetSid();
-
-    [LibraryImport("libc", EntryPoint = "getsid")]
-    private static partial int GetSid(int pid);
 }
