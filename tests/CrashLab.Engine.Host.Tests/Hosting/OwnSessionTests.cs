@@ -1,3 +1,5 @@
+using CrashLab.Testing;
+
 namespace CrashLab.Engine.Host.Tests.Hosting;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed class OwnSessionTests : IDisposable
     {
         using var engine = await EngineProcessTests.EngineChild.StartAsync(_dir, ("CRASHLAB_OWN_SESSION", "1"));
 
-        Assert.Equal((engine.Pid, engine.Pid), GroupAndSession(engine.Pid));
+        Assert.Equal((engine.Pid, engine.Pid), ProcStat.GroupAndSession(engine.Pid));
     }
 
     [Fact]
@@ -28,14 +30,6 @@ public sealed class OwnSessionTests : IDisposable
     {
         using var engine = await EngineProcessTests.EngineChild.StartAsync(_dir);
 
-        Assert.Equal(GroupAndSession(Environment.ProcessId), GroupAndSession(engine.Pid));
-    }
-
-    /// <summary>Fields 5 and 6 of /proc/PID/stat, counted after the command name (which may hold spaces).</summary>
-    private static (int Group, int Session) GroupAndSession(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ProcStat.GroupAndSession(Environment.ProcessId), ProcStat.GroupAndSession(engine.Pid));
     }
 }

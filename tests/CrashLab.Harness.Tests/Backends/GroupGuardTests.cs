@@ -19,7 +19,7 @@ public sealed class GroupGuardTests : IDisposable
     {
         await using var backend = await BackendProcess.StartAsync(TestEngine.Small(), new BackendEnvironment(_dir), HarnessTimeouts.Default, CancellationToken.None);
 
-        var (group, session) = GroupAndSession(backend.Pid);
+        var (group, session) = ProcStat.GroupAndSession(backend.Pid);
         Assert.Equal(backend.Pid, group);
         Assert.Equal(backend.Pid, session);
         Assert.Equal(TestEngine.Executable, CommandLine(backend.Pid)[0]);
@@ -47,19 +47,11 @@ public sealed class GroupGuardTests : IDisposable
 
         // The pid the harness holds is the guard's: it leads the group its backend (and whatever that forks) runs in.
         Assert.Contains("crashlab-guard", CommandLine(backend.Pid));
-        Assert.Equal(backend.Pid, GroupAndSession(backend.Pid).Group);
+        Assert.Equal(backend.Pid, ProcStat.GroupAndSession(backend.Pid).Group);
         Assert.DoesNotContain(EnvironmentOf(backend.Pid), v => v.StartsWith("CRASHLAB_PARENT_PID=", StringComparison.Ordinal));
     }
 
     private static string[] CommandLine(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Split('\0');
 
     private static string[] EnvironmentOf(int pid) => File.ReadAllText($"/proc/{pid}/environ").TrimEnd('\0').Split('\0');
-
-    /// <summary>Fields 5 and 6 of /proc/PID/stat, counted after the command name (which may hold spaces).</summary>
-    private static (int Group, int Session) GroupAndSession(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture));
-    }
 }
