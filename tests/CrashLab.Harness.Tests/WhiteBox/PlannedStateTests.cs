@@ -1,11 +1,4 @@
 using CrashLab.Harness.WhiteBox;
-using CrashLab.Storage;
-using CrashLab.Storage.Faults.CrashStates;
-using CrashLab.Storage.Faults.Journal;
-using CrashLab.Storage.Faults.Model;
-using CrashLab.Storage.Faults.Plans;
-using CrashLab.Storage.Faults.Shim;
-using CrashLab.Storage.Physical;
 
 namespace CrashLab.Harness.Tests.WhiteBox;
 
@@ -17,7 +10,7 @@ public sealed class PlannedStateTests : IDisposable
     [Fact]
     public void Equals_OneFingerprintAskedForAndOneNot_AreEqualWithTheSameHash()
     {
-        var state = KillStates.Build(OneWritePending(), new StateChoice("random-subset", 1, 512));
+        var state = KillStates.Build(KilledDirectory.OneDurableFile(_root, unsyncedBytes: 1500), new StateChoice("random-subset", 1, 512));
         var copy = state with { };
 
         _ = state.Fingerprint;
@@ -30,7 +23,7 @@ public sealed class PlannedStateTests : IDisposable
     [Fact]
     public void Equals_FingerprintKnownAtPlanningOrComputedLater_AreEqual()
     {
-        var state = KillStates.Build(OneWritePending(), new StateChoice("random-subset", 1, 512));
+        var state = KillStates.Build(KilledDirectory.OneDurableFile(_root, unsyncedBytes: 1500), new StateChoice("random-subset", 1, 512));
         var known = new PlannedState(state.Choice, state.Window, state.Assignment, state.Admission, KnownFingerprint: state.Fingerprint);
         var computedLater = new PlannedState(state.Choice, state.Window, state.Assignment, state.Admission);
 
@@ -41,27 +34,10 @@ public sealed class PlannedStateTests : IDisposable
     [Fact]
     public void Equals_DifferentChoices_AreNotEqual()
     {
-        var state = KillStates.Build(OneWritePending(), new StateChoice("random-subset", 1, 512));
+        var state = KillStates.Build(KilledDirectory.OneDurableFile(_root, unsyncedBytes: 1500), new StateChoice("random-subset", 1, 512));
 
         Assert.NotEqual(state, state with { Choice = state.Choice with { Seed = 2 } });
     }
 
     public void Dispose() => _root.Delete(recursive: true);
-
-    /// <summary>A data directory with one durable file and one write to it not yet synced.</summary>
-    private CrashStateBuilder OneWritePending()
-    {
-        var (data, trace) = (_root.CreateSubdirectory("data").FullName, _root.CreateSubdirectory("trace").FullName);
-        using (var journal = new UndoJournal(data, trace))
-        {
-            var fs = new FaultyFileSystem(PhysicalFileSystem.Instance, FaultPlan.None, data, journal);
-            using var file = fs.Open(Path.Combine(data, "log"), OpenMode.CreateNew);
-            file.Write(0, new byte[700]);
-            file.Sync();
-            fs.SyncDirectory(data);
-            file.Write(700, new byte[1500]);
-        }
-
-        return CrashStateBuilder.Load(data, trace);
-    }
 }
