@@ -72,9 +72,14 @@ def sync_directory(directory):
         os.close(dfd)
 
 
+def temporary_path(path):
+    """The temporary file write_durably renames over path: while it exists, path is still the old file."""
+    return path + ".tmp"
+
+
 def write_durably(directory, path, content):
     """Replaces path with content (text, or bytes or a view of them) atomically: a synced temporary file renamed over it."""
-    tmp = path + ".tmp"
+    tmp = temporary_path(path)
     with open(tmp, "w" if isinstance(content, str) else "wb") as f:
         f.write(content)
         f.flush()

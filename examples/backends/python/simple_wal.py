@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from protocol_v1 import Refused, emit, fatal, serve  # noqa: E402
 from protocol_v1 import handle as answer  # noqa: E402
 from wal_files import (FRAME, BATCH, Damaged, batch_of, frame_of, marker, marker_text, read_from,  # noqa: E402
-                       sync_directory, write_durably)
+                       sync_directory, temporary_path, write_durably)
 
 BUGS = {
     "ack-before-write": "acknowledges sync appends as durable before writing them",
@@ -161,7 +161,7 @@ class Log:
         start, end = frames[keep - 1][2] if keep > 0 else 0, frames[-1][2]
         if start < COMPACT_BYTES or start < end - start:
             return
-        tmp = self.path + ".tmp"
+        tmp = temporary_path(self.path)
         try:
             write_durably(self.dir, self.path, view[start:end])
         except OSError as e:
