@@ -71,7 +71,7 @@ internal readonly record struct FrameHeader(
     /// durable as the frame is written), <see cref="FrameFlags.AfterDurable"/> when
     /// <paramref name="afterDurable"/>, and then its CRC, salted with <paramref name="salt"/>.
     /// </summary>
-    public static void Seal(Span<byte> header, FrameSalt salt, long durableLsn, bool afterDurable = false)
+    public static void Seal(Span<byte> header, FrameSalt salt, long durableLsn, bool afterDurable)
     {
         var lsn = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], GapFor(lsn, durableLsn));
