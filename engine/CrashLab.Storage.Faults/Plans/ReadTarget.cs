@@ -9,7 +9,11 @@ namespace CrashLab.Storage.Faults.Plans;
 /// </summary>
 public sealed record ReadTarget
 {
-    /// <summary>The file's name (the last part of its path), compared exactly.</summary>
+    /// <summary>
+    /// The file's path inside the data directory, '/' between its parts ("000005.log",
+    /// "wal/000005.log"), compared exactly. A bare name also names a file of that name in a
+    /// directory below: cases written when targets carried names only replay as they did.
+    /// </summary>
     public string File { get; set; } = "";
 
     /// <summary>A byte the read covers: the struck read's first byte when recorded.</summary>
@@ -21,9 +25,21 @@ public sealed record ReadTarget
     /// <summary>Which read of that byte of that file to strike, from 1: the kernel asks again for a page whose read failed.</summary>
     public int Occurrence { get; set; } = 1;
 
-    /// <summary>Whether a read of <paramref name="fileName"/> over [<paramref name="offset"/>, +<paramref name="length"/>) covers the target's byte.</summary>
-    public bool Covers(string fileName, long offset, int length)
-        => Offset >= offset && Offset < offset + length && string.Equals(File, fileName, StringComparison.Ordinal);
+    /// <summary>Whether a read of <paramref name="file"/> (as <see cref="FileOf"/> names it) over [<paramref name="offset"/>, +<paramref name="length"/>) covers the target's byte.</summary>
+    public bool Covers(string file, long offset, int length)
+        => Offset >= offset && Offset < offset + length && Names(file);
+
+    /// <summary>How a target names the file at <paramref name="path"/>: its path relative to the data directory <paramref name="root"/>, '/' between parts.</summary>
+    public static string FileOf(string root, string path)
+    {
+        var relative = System.IO.Path.GetRelativePath(root, path);
+        // Outside the data directory (never a backend's own file): the whole path, which no target written by a run names by accident.
+        return relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) ? path : relative.Replace(System.IO.Path.DirectorySeparatorChar, '/');
+    }
+
+    private bool Names(string file)
+        => string.Equals(File, file, StringComparison.Ordinal)
+           || (!File.Contains('/', StringComparison.Ordinal) && file.EndsWith("/" + File, StringComparison.Ordinal));
 
     /// <summary>One line of the shim's struck-reads log: "offset length occurrence file" (the name last: it may hold spaces).</summary>
     public string ToLogLine() => FormattableString.Invariant($"{Offset} {Length} {Occurrence} {File}");

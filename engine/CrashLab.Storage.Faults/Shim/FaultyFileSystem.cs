@@ -51,7 +51,7 @@ public sealed partial class FaultyFileSystem : IFileSystem
         _inner = inner;
         _plan = plan;
         _decide = new FaultDecisions(plan);
-        _readHistory = ReadHistory.For(plan);
+        _readHistory = ReadHistory.For(plan, root);
         _root = root;
         _recorder = recorder;
         _crash = crash ?? SelfKill.Now;

@@ -3,16 +3,20 @@ using CrashLab.Storage.Faults.Plans;
 namespace CrashLab.Storage.Faults.Shim;
 
 /// <summary>
-/// The reads each file has had, by file name: which occurrence of a byte's read this one is, and
-/// whether a targeted read_eio rule names it (<see cref="ReadTarget"/>). Kept only under a plan
-/// with read_eio rules (a crash state's recovery), whose reads are few; reads run concurrently.
+/// The reads each file has had, by its path inside the data directory: which occurrence of a
+/// byte's read this one is, and whether a targeted read_eio rule names it (<see cref="ReadTarget"/>).
+/// Counted per path, not per name: a backend may keep files of one name in two directories
+/// (wal/000001.log and index/000001.log), and a replay must strike the read the original struck.
+/// Kept only under a plan with read_eio rules (a crash state's recovery), whose reads are few;
+/// reads run concurrently.
 /// </summary>
-internal sealed class ReadHistory(FaultPlan plan)
+internal sealed class ReadHistory(FaultPlan plan, string root)
 {
     private readonly ReadTarget[] _targets = [.. plan.Faults.Where(f => f.Kind == FaultKind.ReadEio).SelectMany(f => f.Reads ?? [])];
     private readonly Dictionary<string, List<(long Offset, int Length)>> _byFile = new(StringComparer.Ordinal);
 
-    public static ReadHistory? For(FaultPlan plan) => plan.Faults.Any(f => f.Kind == FaultKind.ReadEio) ? new ReadHistory(plan) : null;
+    /// <param name="root">The data directory: a read's file is named by its path relative to it.</param>
+    public static ReadHistory? For(FaultPlan plan, string root) => plan.Faults.Any(f => f.Kind == FaultKind.ReadEio) ? new ReadHistory(plan, root) : null;
 
     /// <summary>
     /// Counts a read and says whether it fails: <paramref name="drawn"/> (a rule struck its
@@ -22,7 +26,7 @@ internal sealed class ReadHistory(FaultPlan plan)
     /// </summary>
     public ReadTarget? Strikes(string path, long offset, int length, bool drawn)
     {
-        var name = Path.GetFileName(path);
+        var name = ReadTarget.FileOf(root, path);
         lock (_byFile)
         {
             if (!_byFile.TryGetValue(name, out var earlier))

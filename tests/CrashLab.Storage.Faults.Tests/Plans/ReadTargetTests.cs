@@ -13,8 +13,25 @@ public sealed class ReadTargetTests
     [InlineData("000005.log", 8193, 4096, false)] // starts just after it
     [InlineData("000005.log", 8192, 0, false)]
     [InlineData("000006.log", 8192, 4096, false)]
+    [InlineData("wal/000005.log", 8192, 4096, true)] // a bare name: a case from before paths
+    [InlineData("wal/x000005.log", 8192, 4096, false)]
     public void Covers_MatchesTheFileAndAReadOverItsByte(string file, long offset, int length, bool covers)
         => Assert.Equal(covers, Target.Covers(file, offset, length));
+
+    [Theory]
+    [InlineData("wal/000005.log", true)]
+    [InlineData("index/000005.log", false)]
+    [InlineData("000005.log", false)] // the root's file of that name is another file
+    public void Covers_ATargetNamingAPath_MatchesThatPathOnly(string file, bool covers)
+        => Assert.Equal(covers, (Target with { File = "wal/000005.log" }).Covers(file, 8192, 4096));
+
+    [Theory]
+    [InlineData("/data/000005.log", "000005.log")]
+    [InlineData("/data/wal/000005.log", "wal/000005.log")]
+    [InlineData("/data/..old", "..old")]
+    [InlineData("/elsewhere/000005.log", "/elsewhere/000005.log")]
+    public void FileOf_NamesAFileByItsPathInsideTheDataDirectory(string path, string expected)
+        => Assert.Equal(expected, ReadTarget.FileOf("/data", path));
 
     [Fact]
     public void LogLine_RoundTrips_ANameWithSpaces()

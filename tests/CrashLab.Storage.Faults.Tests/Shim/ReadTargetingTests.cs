@@ -55,6 +55,41 @@ public sealed class ReadTargetingTests
         Assert.Equal([new ReadTarget { File = "f", Offset = 4096, Length = 512, Occurrence = 2 }], shim.StruckReads);
     }
 
+    [Fact]
+    public void Read_TwoFilesOfOneNameInTwoDirectories_AreCountedAndNamedApart()
+    {
+        using var shim = new ShimHarness(ShimHarness.Plan(new FaultRule { Kind = FaultKind.ReadEio, Ops = [2] }));
+        using var wal = Created(shim, "wal/f");
+        using var index = Created(shim, "index/f");
+
+        wal.Read(0, new byte[4096]);
+        Assert.Throws<StorageException>(() => index.Read(0, new byte[4096]));
+
+        // Its first read: counted by its own path, not after wal/f's read of the same byte.
+        Assert.Equal([new ReadTarget { File = "index/f", Offset = 0, Length = 4096, Occurrence = 1 }], shim.StruckReads);
+    }
+
+    [Fact]
+    public void Read_TargetNamingAPath_StrikesOnlyThatFile()
+    {
+        using var shim = Targeted(new ReadTarget { File = "index/f", Offset = 0 });
+        using var wal = Created(shim, "wal/f");
+        using var index = Created(shim, "index/f");
+
+        Assert.Equal(4096, wal.Read(0, new byte[4096]));
+        Assert.Throws<StorageException>(() => index.Read(0, new byte[4096]));
+    }
+
+    [Fact]
+    public void Read_TargetNamingABareName_StillStrikesAFileOfThatNameBelow()
+    {
+        // A case written when targets carried file names only.
+        using var shim = Targeted(new ReadTarget { File = "f", Offset = 0 });
+        using var file = Created(shim, "wal/f");
+
+        Assert.Throws<StorageException>(() => file.Read(0, new byte[4096]));
+    }
+
     /// <summary>
     /// Reads of one file at random places, struck one in three by number, are struck again exactly
     /// by the targets they were reported as, with reads of another file slipped in between (which
@@ -106,6 +141,8 @@ public sealed class ReadTargetingTests
 
     private static IStorageFile Created(ShimHarness shim, string name)
     {
+        if (Path.GetDirectoryName(name) is { Length: > 0 } directory)
+            shim.Fs.CreateDirectory(shim.PathOf(directory));
         var file = shim.Fs.Open(shim.PathOf(name), OpenMode.CreateNew);
         file.Write(0, Page);
         return file;
