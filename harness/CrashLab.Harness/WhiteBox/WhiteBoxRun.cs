@@ -68,7 +68,7 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
             if (input.Requests != null)
                 runner.Script(input.Requests);
             using (StageTimes.Time(StageTimes.Stage.LoadWindow))
-                await LoadAsync(process, runner, input, backend.Fuse ? null : pacing, cancellationToken).ConfigureAwait(false);
+                await LoadAsync(process, runner, input, pacing, cancellationToken).ConfigureAwait(false);
             kill = (runner.Elapsed, KilledBy(process, pacing));
             killedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             process.Kill();
@@ -105,23 +105,22 @@ public sealed class WhiteBoxRun(BackendSpec backend, WorkloadProfile profile, Ha
     }
 
     /// <summary>
-    /// Loads until the requests run out, the backend dies (its crash point), or the timed kill. With
-    /// <paramref name="armable"/> (the shim runs in the backend's process) the timed kill is armed at
-    /// the drawn time and the shim fires it before the backend's next flush that finds operations
-    /// unsynced (<see cref="OperationPacing.ArmKill"/>): a kill at a random instant mostly found
-    /// everything synced and left one crash state. The harness kills at twice the drawn time at the latest.
+    /// Loads until the requests run out, the backend dies (its crash point), or the timed kill. The
+    /// timed kill is armed at the drawn time and the shim (in the backend's process, or in the FUSE
+    /// daemon, which fences the backend's group) fires it before the backend's next flush that finds
+    /// operations unsynced (<see cref="OperationPacing.ArmKill"/>): a kill at a random instant mostly
+    /// found everything synced and left one crash state. The harness kills at twice the drawn time at the latest.
     /// </summary>
-    private static async Task LoadAsync(BackendProcess process, WorkloadRunner runner, WhiteBoxInput input, OperationPacing? armable, CancellationToken cancellationToken)
+    private static async Task LoadAsync(BackendProcess process, WorkloadRunner runner, WhiteBoxInput input, OperationPacing pacing, CancellationToken cancellationToken)
     {
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var killOnTime = kill.Token.Register(process.Kill).ConfigureAwait(false);
-        var arm = new Timer(_ => armable?.ArmKill());
+        var arm = new Timer(_ => pacing.ArmKill());
         await using var armed = arm.ConfigureAwait(false); // disposed (its callback done) before the pacing file is
         if (input.KillAfterMs is { } ms)
         {
-            if (armable != null)
-                arm.Change(ms, Timeout.Infinite);
-            kill.CancelAfter(armable != null ? 2 * ms : ms);
+            arm.Change(ms, Timeout.Infinite);
+            kill.CancelAfter(2 * ms);
         }
         else
             kill.CancelAfter(TimeSpan.FromSeconds(60)); // a script that never reaches its crash point still ends

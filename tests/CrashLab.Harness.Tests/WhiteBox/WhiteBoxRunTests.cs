@@ -67,7 +67,21 @@ public sealed class WhiteBoxRunTests : IDisposable
     /// (the harness's own kill, at twice it, only bounds a stalled run).
     /// </summary>
     [Fact]
-    public async Task ExecuteAsync_TimedKill_LandsWithOperationsUnsynced()
+    public Task ExecuteAsync_TimedKill_LandsWithOperationsUnsynced() => AssertTimedKillArmed(TestEngine.Small());
+
+    /// <summary>
+    /// The same through FUSE: the shim runs in the daemon, which reads the run's pacing file, sees the
+    /// kill armed at the backend's next FSYNC that finds writes pending, and fences the backend's group
+    /// there (the engine is a black-box program on the mount, its own shim off).
+    /// </summary>
+    [Fact]
+    public Task ExecuteAsync_TimedKillThroughFuse_LandsWithOperationsUnsynced()
+    {
+        Assert.True(Fuse.Mounting.FuseAvailability.Missing() == null, $"FUSE tests need root and /dev/fuse: {Fuse.Mounting.FuseAvailability.Missing()}");
+        return AssertTimedKillArmed(TestEngine.Small().ThroughFuse(TestEngine.Fuse, []));
+    }
+
+    private async Task AssertTimedKillArmed(BackendSpec backend)
     {
         var data = Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName;
         var everyAppendSynced = new WorkloadProfile { SyncAppendShare = 1, SyncShare = 0, TruncateShare = 0, ReadShare = 0, StatShare = 0 };
@@ -79,7 +93,7 @@ public sealed class WhiteBoxRunTests : IDisposable
             KillAfterMs = 2000, // armed at 2 s, killed by the harness at 4 s: a loaded machine (the whole suite at once) once let 500 ms pass with no flush
             WorkloadSeed = 5,
         };
-        var run = new WhiteBoxRun(TestEngine.Small(), everyAppendSynced, HarnessTimeouts.Default);
+        var run = new WhiteBoxRun(backend, everyAppendSynced, HarnessTimeouts.Default);
 
         var outcome = await run.ExecuteAsync(data, new ChainModel(new Payloads(1)), input, Directory.CreateDirectory(Path.Combine(_dir, "work")).FullName, CancellationToken.None);
 
