@@ -18,6 +18,9 @@ internal static unsafe partial class LibC
         RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     public const int SEEK_END = 2;
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int F_OK = 0;
 
     [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags, uint mode);
@@ -51,6 +54,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Unlink(string path);
+
+    [LibraryImport(Lib, EntryPoint = "faccessat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int FAccessAt(int dirFd, string path, int mode, int flags);
 
     public static int LastError => Marshal.GetLastPInvokeError();
 }

@@ -86,6 +86,25 @@ public sealed class PhysicalFileSystemTests : IDisposable
     public void List_MissingDirectory_IsNotFound()
         => Assert.Equal(StorageErrorKind.NotFound, Assert.Throws<StorageException>(() => _fs.List(Path.Combine(_dir, "nope"))).Kind);
 
+    /// <summary>
+    /// Exists is one faccessat that follows no link, and answers what File.Exists || Directory.Exists
+    /// answered (it replaced them: two path walks per missing name on every create through FUSE).
+    /// </summary>
+    [Fact]
+    public void Exists_EveryKindOfEntry_AnswersAsFileOrDirectoryExists()
+    {
+        var file = Path.Combine(_dir, "file");
+        File.WriteAllText(file, "x");
+        var directory = Directory.CreateDirectory(Path.Combine(_dir, "dir")).FullName;
+        var dangling = Path.Combine(_dir, "dangling");
+        File.CreateSymbolicLink(dangling, Path.Combine(_dir, "nowhere"));
+        string[] paths = [file, directory, dangling, Path.Combine(_dir, "missing"), Path.Combine(file, "under-a-file"), file + "/", directory + "/", ""];
+
+        Assert.All(paths, path => Assert.True((File.Exists(path) || Directory.Exists(path)) == _fs.Exists(path), $"'{path}'"));
+        Assert.True(_fs.Exists(dangling));
+        Assert.False(_fs.Exists(Path.Combine(_dir, "missing")));
+    }
+
     [Theory]
     [InlineData(Errno.EIO, StorageErrorKind.Io)]
     [InlineData(Errno.ENOSPC, StorageErrorKind.NoSpace)]
