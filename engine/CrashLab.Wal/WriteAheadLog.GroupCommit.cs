@@ -9,9 +9,10 @@ namespace CrashLab.Wal;
 /// Callers arriving meanwhile queue up; when the leader finishes it completes everyone its flush
 /// covered and hands leadership to the first still waiting, whose flush then covers the whole
 /// queue with one fdatasync. A leader whose previous group had k members first waits (briefly,
-/// bounded by half the last flush's duration) for about k requests to queue: writers
-/// just released by a flush need a few microseconds to come back, and without the wait groups
-/// alternate between large and tiny. A lone writer's group has one member, so it never waits.
+/// bounded by half the last flush's duration) for about k requests to queue
+/// (WriteAheadLog.Gather.cs): writers just released by a flush need a few microseconds to come
+/// back, and without the wait groups alternate between large and tiny. A lone writer's group has
+/// one member, so it never waits.
 /// </summary>
 public sealed partial class WriteAheadLog
 {
@@ -24,8 +25,6 @@ public sealed partial class WriteAheadLog
     private long _writtenLsn;
     private long _durableLsn;
     private WalException? _poison;
-    private int _lastGroupSize = 1;
-    private long _lastFlushTicks;
 
     private sealed class FlushWaiter(long sequence, bool durable)
     {
@@ -42,16 +41,25 @@ public sealed partial class WriteAheadLog
     private async ValueTask<long> FlushToAsync(long sequence, bool durable)
     {
         FlushWaiter? waiter = null;
+        TaskCompletionSource? gathered = null;
         lock (_lock)
         {
             if (Reached(sequence, durable))
                 return _durableLsn;
             ThrowIfUnusable();
             if (_ioBusy)
+            {
                 _waiters.Add(waiter = new FlushWaiter(sequence, durable));
+                gathered = GroupGatheredLocked();
+            }
             else
+            {
                 _ioBusy = true;
+            }
         }
+
+        // The leader resumes here, on this thread, and writes the group (this request included).
+        gathered?.TrySetResult();
 
         if (waiter != null && await waiter.Done.Task.ConfigureAwait(false))
             return DurableLsnNow();
@@ -204,41 +212,6 @@ public sealed partial class WriteAheadLog
     /// <summary>The write-offset-wrong mutant puts every write after a segment's first 8 bytes too far.</summary>
     private long WriteOffset(Writing.PendingWrites.Chunk chunk)
         => _options.Is(Mutant.WriteOffsetWrong) && chunk.Offset > Format.SegmentHeader.DataStart ? chunk.Offset + 8 : chunk.Offset;
-
-    /// <summary>
-    /// Waits, up to half the last flush's duration, until as many requests queue as the last group
-    /// held. Between checks the leader gives its thread back (<see cref="GlobalQueueYield"/>): the
-    /// writers the last flush released were queued on this very thread, so a leader that spun on
-    /// it (Thread.Yield) kept them from running until other threads stole them; under load the
-    /// wait then often ran out and an fdatasync carried a single append.
-    /// </summary>
-    private async ValueTask GatherGroupAsync()
-    {
-        int expected;
-        long budget;
-        lock (_lock)
-        {
-            expected = _lastGroupSize;
-            // Half a flush at most: waiting costs the group at most half a flush of latency and
-            // gains a whole flush for every writer it adds (a fixed cap of microseconds lost the
-            // writers a busy machine schedules late, and the groups alternated large and small).
-            budget = _lastFlushTicks / 2;
-        }
-
-        if (expected <= 1)
-            return;
-        var deadline = Stopwatch.GetTimestamp() + budget;
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            lock (_lock)
-            {
-                if (_waiters.Count + 1 >= expected)
-                    return;
-            }
-
-            await default(GlobalQueueYield);
-        }
-    }
 
     /// <summary>
     /// After a failed write or fdatasync the data's fate is unknown (Linux may have dropped the dirty

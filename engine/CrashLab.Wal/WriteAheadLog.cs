@@ -193,6 +193,7 @@ public sealed partial class WriteAheadLog : IDisposable
             _tail.Pending.Discard();
         }
 
+        EndGather();
         _preparer.Dispose();
         foreach (var segment in _segments)
             segment.Dispose();

@@ -45,12 +45,12 @@ public sealed class GroupCommitTests : IDisposable
     [Fact]
     public void AppendAsync_WritersUnderASynchronizationContext_NeverPostToIt()
     {
-        // A leader gathering its group yields to the thread pool, never to the caller's context
+        // A leader gathering its group parks without posting to the caller's context
         // (which may be a UI loop, or blocked on this very append).
         var (fs, opened) = OpenWithOneRecord();
         using var log = opened;
         const int Writers = 32, PerWriter = 20;
-        var context = new GlobalQueueYieldTests.CountingContext();
+        var context = new CountingContext();
         using var start = new Barrier(Writers);
         var acknowledged = 0;
 
@@ -70,6 +70,30 @@ public sealed class GroupCommitTests : IDisposable
 
         Assert.Equal(Writers * PerWriter, acknowledged);
         Assert.Equal(0, context.Posts);
+    }
+
+    [Fact]
+    public async Task AppendAsync_LoneWriterAfterALargeGroup_IsNotKeptWaitingForTheOthers()
+    {
+        // The leader waits for as many as its last group held; when none of them come back,
+        // its timer (not another request) must end the wait.
+        var (fs, opened) = OpenWithOneRecord();
+        using var log = opened;
+        const int Writers = 16;
+        using var start = new Barrier(Writers);
+        var threads = Enumerable.Range(0, Writers).Select(w => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 10; i++)
+                log.AppendAsync(Batch(Payload(w * 1000 + i, 128)), sync: true).AsTask().GetAwaiter().GetResult();
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        var lone = await log.AppendAsync(Batch(Payload(99_999, 128)), sync: true).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(lone.DurableLsn >= lone.LastLsn);
+        Assert.Equal(lone.LastLsn, log.Status.DurableLsn);
     }
 
     [Fact]
