@@ -100,7 +100,7 @@ try
 
     if (engine != null && fuse != null && python != null && scenarios != null && only is "" or "harness" or "python" or "fuse" or "fuse-cost" or "reference")
     {
-        var harness = new HarnessBenchmarks(engine, fuse, python, scenarios, workDir, Report) { CampaignDuration = TimeSpan.FromSeconds(quick ? campaignSeconds / 4 : campaignSeconds), Workers = harnessWorkers };
+        var harness = new HarnessBenchmarks(engine, fuse, python, scenarios, workDir, Report) { CampaignDuration = TimeSpan.FromSeconds(quick ? campaignSeconds / 4 : campaignSeconds), MaxWarmUp = TimeSpan.FromSeconds(quick ? 10 : 90), Workers = harnessWorkers };
         await harness.RunAsync(only);
     }
 

@@ -26,8 +26,14 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
 
     public TimeSpan BoundDuration { get; init; } = TimeSpan.FromSeconds(8);
 
-    /// <summary>The unmeasured campaign before each measured one (see <see cref="RateAgainstBoundAsync"/>).</summary>
+    /// <summary>One unmeasured campaign before each measured one, repeated (see <see cref="WarmUpAsync"/>).</summary>
     public TimeSpan WarmUpDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The warm-up goes on until each worker has checked this many states: the runtime recompiles a method (tier 1) after its 30th call, and the harness's per-state code runs about once a state.</summary>
+    public int WarmUpStatesPerWorker { get; init; } = 30;
+
+    /// <summary>The warm-up stops here however few states it checked (a backend whose starts take seconds).</summary>
+    public TimeSpan MaxWarmUp { get; init; } = TimeSpan.FromSeconds(90);
 
     public int Workers { get; init; } = 2;
 
@@ -58,15 +64,14 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
     {
         // The bounds are measured half before and half after the campaign: a shared machine's load drifts within minutes.
         var (before, concurrentBefore) = await BoundsAsync(boundBackend, name).ConfigureAwait(false);
-        // Steady state, as a certification of minutes sees it: the harness's code is compiled (JIT)
-        // during a short campaign first: measured (perf), compiling had taken a third of the harness's CPU in the minute.
-        await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"warm-up-{name}"), WarmUpDuration).ConfigureAwait(false);
+        var warmUp = await WarmUpAsync(backend, level, name).ConfigureAwait(false);
         StageTimes.Reset();
         ReadVolume.Reset();
-        var (cpu, jitBefore) = (HarnessCpu(), JitThreadCpu());
+        var (cpu, jitBefore, compiled) = (HarnessCpu(), JitThreadCpu(), JitCounts.Now());
         var (perWorker, states, seconds, perScenario) = await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"rate-{name}"), CampaignDuration).ConfigureAwait(false);
         cpu = HarnessCpu() - cpu;
         var jit = JitCpuSince(jitBefore, JitThreadCpu());
+        compiled = JitCounts.Now() - compiled;
         var stages = StageBreakdown.PerUnit(states, Workers * seconds);
         var (logs, records, bytes) = ReadVolume.Snapshot();
         var read = string.Create(CultureInfo.InvariantCulture, $"recovered logs read: {logs} ({(double)records / Math.Max(1, logs):F0} records, {bytes / 1024.0 / Math.Max(1, logs):F0} KiB each on average)");
@@ -78,8 +83,31 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
         report(new Measurement($"restart_bound_{name}_concurrent", Workers, 0, concurrent, null, Note: string.Create(CultureInfo.InvariantCulture,
             $"the same cycle, {Workers} loops at once (per loop): what the backend's starts allow each of {Workers} workers sharing these cores; {concurrentBefore:F2}/s before the campaign, {concurrentAfter:F2}/s after")));
         report(new Measurement($"states_per_worker_{name}", Workers, 0, perWorker, perWorker / bound, $"restart_bound_{name} ({RateTarget})",
-            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {seconds:0} s (after a {WarmUpDuration.TotalSeconds:0} s unmeasured campaign), every check included; "
-            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms (of which the JIT's thread {jit.TotalMilliseconds / Math.Max(1, states):F0} ms); {read}; by scenario: {perScenario}")));
+            $"{states} crash states of {string.Join(", ", level.Select(s => s.Name))} in {seconds:0} s (after {warmUp}), every check included; "
+            + string.Create(CultureInfo.InvariantCulture, $"{perWorker / concurrent:F2} x restart_bound_{name}_concurrent; restart bound {1000 / bound:F0} ms ({1000 / concurrent:F0} ms with {Workers} at once); per state: {stages}; the harness's CPU per state {cpu.TotalMilliseconds / Math.Max(1, states):F0} ms (of which the JIT's thread {jit.TotalMilliseconds / Math.Max(1, states):F0} ms); {compiled.PerState(states)}; {read}; by scenario: {perScenario}")));
+    }
+
+    /// <summary>
+    /// Unmeasured campaigns until the harness's code is compiled as a certification of minutes runs
+    /// it after its first states. Measured (session 9, <see cref="JitCounts"/>): after a fixed 10 s
+    /// the Python example's run (about one state a second) still compiled 42 methods per state in
+    /// the measured minute, 370 ms of compiling each, almost all of it tier-ups of code met in the
+    /// warm-up (instrumented tier 0 to tier 1), none of it code made per state; the JIT's thread was
+    /// then most of the harness's CPU per state. A user's ReadyToRun CLI tiers up the same hot code.
+    /// </summary>
+    private async Task<string> WarmUpAsync(BackendSpec backend, IReadOnlyList<Scenario> level, string name)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (states, rounds, compiled) = (0, 0, JitCounts.Now());
+        var last = compiled;
+        while (states < WarmUpStatesPerWorker * Workers && clock.Elapsed < MaxWarmUp)
+        {
+            var before = JitCounts.Now();
+            states += (await CrashStateRate.MeasureAsync(backend, level, Workers, Dir($"warm-up-{name}-{++rounds}"), WarmUpDuration).ConfigureAwait(false)).States;
+            last = JitCounts.Now() - before;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0} s of unmeasured campaigns, {states} states, {(JitCounts.Now() - compiled).PerState(states)}; in its last {WarmUpDuration.TotalSeconds:0} s {last.Methods} methods");
     }
 
     /// <summary>The restart bound serially (the yardstick) and with as many loops at once as the campaign has workers.</summary>
