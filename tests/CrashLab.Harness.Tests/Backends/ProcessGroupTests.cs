@@ -51,6 +51,41 @@ public sealed class ProcessGroupTests
         }
     }
 
+    /// <summary>The one spawner thread serves starts asked for from many threads at once, each its own process, none lost while the spawner sleeps between them.</summary>
+    [Fact]
+    public async Task Start_ManyThreadsAtOnce_EachGetsItsOwnLiveProcess()
+    {
+        var processes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => ProcessGroup.Start(EscapingChild(), GroupGuard.Guard.DiesWithParent))));
+        try
+        {
+            Assert.Equal(processes.Length, processes.Select(p => p.Id).Distinct().Count());
+            Assert.All(processes, p => Assert.False(p.HasExited));
+        }
+        finally
+        {
+            foreach (var process in processes)
+                await KillEverythingAsync(process);
+        }
+    }
+
+    /// <summary>A program that cannot be started fails its own caller's start, and the spawner goes on to start the next.</summary>
+    [Fact]
+    public async Task Start_ProgramMissing_ThrowsToItsCallerAndTheNextStartRuns()
+    {
+        var missing = new ProcessStartInfo(Path.Combine(Path.GetTempPath(), "crashlab-no-such-program-" + Guid.NewGuid().ToString("N")));
+
+        Assert.Throws<System.ComponentModel.Win32Exception>(() => ProcessGroup.Start(missing, GroupGuard.Guard.DiesWithParent));
+        var next = ProcessGroup.Start(EscapingChild(), GroupGuard.Guard.DiesWithParent);
+        try
+        {
+            Assert.False(next.HasExited);
+        }
+        finally
+        {
+            await KillEverythingAsync(next);
+        }
+    }
+
     /// <summary>Polls until the shell has forked (a liveness bound, not a timing the verdict depends on).</summary>
     private static async Task<List<int>> EventuallyAsync(Func<List<int>?> probe)
     {
