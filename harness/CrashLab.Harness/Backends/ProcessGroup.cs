@@ -127,52 +127,32 @@ internal static partial class ProcessGroup
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillNative(int pid, int signal);
 
-    /// <summary>
-    /// One long-lived thread forks every backend: a thread-pool thread that retires would fire the
-    /// children's parent-death signal. Neither side spins while it waits: a BlockingCollection's
-    /// semaphore and a task's wait spin (sched_yield, sleep(0)) before they block, and measured
-    /// (perf, session 9, the Python example's campaign) the idle spawner's spinning was 12% of the
-    /// harness's CPU outside the JIT, on the two cores the backends' starts wait for.
-    /// </summary>
+    /// <summary>One long-lived thread forks every backend: a thread-pool thread that retires would fire the children's parent-death signal.</summary>
     private static class Spawner
     {
-        private static readonly ConcurrentQueue<Action> Work = new();
-        private static readonly AutoResetEvent Queued = new(false);
+        private static readonly BlockingCollection<Action> Work = [];
 
         static Spawner() => new Thread(() =>
         {
-            while (true)
-            {
-                while (Work.TryDequeue(out var item))
-                    item();
-                Queued.WaitOne();
-            }
+            foreach (var item in Work.GetConsumingEnumerable())
+                item();
         }) { IsBackground = true, Name = "crashlab-spawner" }.Start();
 
         public static T Run<T>(Func<T> start)
         {
-            T result = default!;
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
-            using var done = new ManualResetEventSlim(false, spinCount: 0);
-            Work.Enqueue(() =>
+            var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Work.Add(() =>
             {
                 try
                 {
-                    result = start();
+                    done.SetResult(start());
                 }
                 catch (Exception e)
                 {
-                    failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-                }
-                finally
-                {
-                    done.Set();
+                    done.SetException(e);
                 }
             });
-            Queued.Set();
-            done.Wait();
-            failure?.Throw();
-            return result;
+            return done.Task.GetAwaiter().GetResult();
         }
     }
 }
