@@ -15,7 +15,6 @@ public sealed partial class WriteAheadLog
     private int _lastGroupSize = 1;
     private long _lastFlushTicks;
     private TaskCompletionSource? _gathered;
-    private int _gatherTarget;
     private long _gatherDeadline;
     private Timer? _gatherTimer;
 
@@ -35,7 +34,6 @@ public sealed partial class WriteAheadLog
                 return;
             // Continuations run synchronously: the request that completes the group writes it.
             gathered = _gathered = new TaskCompletionSource();
-            _gatherTarget = _lastGroupSize;
             var budget = _lastFlushTicks / 2;
             _gatherDeadline = Stopwatch.GetTimestamp() + budget;
             ArmGatherTimerLocked(budget);
@@ -44,10 +42,14 @@ public sealed partial class WriteAheadLog
         await gathered.Task.ConfigureAwait(false);
     }
 
-    /// <summary>Called with a request just queued: the gathering leader, if the group is now complete or its time is up.</summary>
+    /// <summary>
+    /// Called with a request just queued: the gathering leader, if the group is now complete or its
+    /// time is up. The group's size is the last group's: only the leader sets it, after its flush,
+    /// and the leader is parked here until then.
+    /// </summary>
     private TaskCompletionSource? GroupGatheredLocked()
     {
-        if (_gathered == null || (_waiters.Count + 1 < _gatherTarget && Stopwatch.GetTimestamp() < _gatherDeadline))
+        if (_gathered == null || (_waiters.Count + 1 < _lastGroupSize && Stopwatch.GetTimestamp() < _gatherDeadline))
             return null;
         var gathered = _gathered;
         _gathered = null;
