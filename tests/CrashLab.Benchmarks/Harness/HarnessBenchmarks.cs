@@ -99,7 +99,7 @@ internal sealed class HarnessBenchmarks(string engine, string fuse, string pytho
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (states, rounds, compiled) = (0, 0, JitCounts.Now());
-        var last = compiled;
+        JitCounts last = default;
         while (states < WarmUpStatesPerWorker * Workers && clock.Elapsed < MaxWarmUp)
         {
             var before = JitCounts.Now();
